@@ -1,0 +1,280 @@
+"""Find the data files, read them with positions and validate them against the models.
+
+Every problem is collected, none raised: a controller fixing a pull request wants the whole
+list in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from .model import KINDS, Arsredovisning, Mbl, Organisation, Tjansteskrivelse, Verksamhetsplan
+from .problems import Problem, display_path, field_path
+from .yamlsource import Located, SourceError, read_file
+
+YEAR_DIR = re.compile(r"^\d{4}$")
+SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass
+class Source:
+    """A file that was read: its kind, its display path and the lines of its values."""
+
+    kind: str
+    path: str
+    located: Located
+
+    def line(self, *loc: str | int) -> int | None:
+        return self.located.line_of(tuple(loc))
+
+
+@dataclass
+class Year:
+    """Everything the data holds for one year."""
+
+    year: int
+    directory: Path
+    plan: Verksamhetsplan | None = None
+    outcome: Arsredovisning | None = None
+    matters: dict[str, Tjansteskrivelse] = field(default_factory=dict)
+    mbl: dict[str, Mbl] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+
+@dataclass
+class Dataset:
+    """The loaded data directory: the organisation, the years, and every problem found."""
+
+    root: Path
+    organisation: Organisation | None = None
+    organisation_source: Source | None = None
+    years: dict[int, Year] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class DataDirectoryError(Exception):
+    """The data directory itself is missing or unusable: nothing can be loaded."""
+
+
+@cache
+def _all_field_names() -> frozenset[str]:
+    names: set[str] = set()
+
+    def walk(model: type[BaseModel], seen: set[type]) -> None:
+        if model in seen:
+            return
+        seen.add(model)
+        for name, info in model.model_fields.items():
+            names.add(name)
+            for sub in _models_in(info.annotation):
+                walk(sub, seen)
+
+    for kind in KINDS.values():
+        walk(kind.model, set())
+    return frozenset(names)
+
+
+def _models_in(annotation: Any) -> list[type[BaseModel]]:
+    found: list[type[BaseModel]] = []
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        found.append(annotation)
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found.extend(_models_in(arg))
+    for meta in getattr(annotation, "__metadata__", ()) or ():
+        del meta
+    origin = getattr(annotation, "__origin__", None)
+    if origin is not None and isinstance(origin, type) and issubclass(origin, BaseModel):
+        found.append(origin)
+    return found
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, str):
+        shown = value if len(value) <= 40 else value[:37] + "..."
+        return f'"{shown}"'
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if value is None:
+        return "nothing"
+    return str(value)
+
+
+def _message(error: dict[str, Any]) -> str:
+    """A plain sentence for one pydantic error."""
+    kind = error["type"]
+    value = error.get("input")
+    ctx = error.get("ctx") or {}
+    loc = error["loc"]
+    if kind == "extra_forbidden":
+        key = str(loc[-1]) if loc else ""
+        close = difflib.get_close_matches(key, _all_field_names(), n=1, cutoff=0.75)
+        hint = f"; did you mean '{close[0]}'?" if close else ""
+        return f"unknown key '{key}'{hint}"
+    if kind == "missing":
+        return "this required field is missing"
+    if kind.startswith("decimal") or kind in {"float_parsing", "float_type"}:
+        if kind == "decimal_max_digits" or kind == "finite_number":
+            return f"expected a finite number, got {_describe(value)}"
+        return f"expected a number, got {_describe(value)}"
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return f"expected a whole number, got {_describe(value)}"
+    if kind in {"string_type"}:
+        return f"expected text, got {_describe(value)}"
+    if kind in {"date_type", "date_parsing", "date_from_datetime_parsing",
+                "date_from_datetime_inexact"}:
+        return f"expected a date written YYYY-MM-DD, got {_describe(value)}"
+    if kind == "literal_error":
+        return f"expected one of {ctx.get('expected')}, got {_describe(value)}"
+    if kind == "string_pattern_mismatch":
+        if "a-z0-9" in str(ctx.get("pattern", "")):
+            return (f"expected an id of lower-case letters, digits, '-' and '_', "
+                    f"got {_describe(value)}")
+        return f"{_describe(value)} is not in the expected form"
+    if kind in {"greater_than_equal", "greater_than"}:
+        bound = ctx.get("ge", ctx.get("gt"))
+        return f"must be at least {bound}, got {_describe(value)}"
+    if kind in {"less_than_equal", "less_than"}:
+        bound = ctx.get("le", ctx.get("lt"))
+        return f"must be at most {bound}, got {_describe(value)}"
+    if kind in {"list_type"}:
+        return f"expected a list, got {_describe(value)}"
+    if kind in {"dict_type", "model_type", "model_attributes_type"}:
+        return f"expected a mapping of keys and values, got {_describe(value)}"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return f"expected true or false, got {_describe(value)}"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    return str(error["msg"])
+
+
+def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Problem]]:
+    """Validate loaded data against a model; return the object or the problems."""
+    data = source.located.data
+    if data is None:
+        return None, [Problem(source.path, None, "", "the file is empty")]
+    if not isinstance(data, dict):
+        return None, [Problem(source.path, source.line(), "",
+                              f"expected a mapping of keys and values at the top, "
+                              f"got {_describe(data)}")]
+    try:
+        return model.model_validate(data), []
+    except ValidationError as exc:
+        problems = []
+        for error in exc.errors():
+            loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+            problems.append(Problem(source.path, source.located.line_of(loc),
+                                    field_path(loc), _message(error)))
+        return None, problems
+
+
+def _read(kind: str, path: Path, root: Path, problems: list[Problem]) -> Source | None:
+    shown = display_path(path)
+    try:
+        located = read_file(path)
+    except SourceError as exc:
+        problems.append(Problem(shown, exc.line, "", exc.message))
+        return None
+    del root
+    return Source(kind, shown, located)
+
+
+def _load_one(kind: str, path: Path, root: Path, problems: list[Problem]
+              ) -> tuple[Any, Source | None]:
+    source = _read(kind, path, root, problems)
+    if source is None:
+        return None, None
+    obj, found = validate_model(KINDS[kind].model, source)
+    problems.extend(found)
+    return obj, source
+
+
+def load(root: Path) -> Dataset:
+    """Load a data directory. Raises DataDirectoryError only when there is nothing to load."""
+    if not root.exists():
+        raise DataDirectoryError(f"the data directory {display_path(root)} does not exist")
+    if not root.is_dir():
+        raise DataDirectoryError(f"{display_path(root)} is not a directory")
+    dataset = Dataset(root)
+    problems = dataset.problems
+    org_path = root / "organisation.yaml"
+    if org_path.is_file():
+        dataset.organisation, dataset.organisation_source = _load_one(
+            "organisation", org_path, root, problems)
+    else:
+        problems.append(Problem(display_path(org_path), None, "",
+                                "organisation.yaml is missing: it declares the units, goals "
+                                "and people that every year refers to"))
+    for entry in sorted(root.iterdir()):
+        if entry.name.startswith(".") or entry == org_path:
+            continue
+        if entry.is_dir() and YEAR_DIR.match(entry.name):
+            dataset.years[int(entry.name)] = _load_year(int(entry.name), entry, root, problems)
+        elif entry.is_file() and entry.suffix in {".yaml", ".yml"}:
+            problems.append(Problem(display_path(entry), None, "",
+                                    "unexpected file: data/ holds organisation.yaml and one "
+                                    "directory per year"))
+    return dataset
+
+
+def _load_year(year: int, directory: Path, root: Path, problems: list[Problem]) -> Year:
+    result = Year(year, directory)
+    known = {"verksamhetsplan.yaml": "verksamhetsplan", "arsredovisning.yaml": "arsredovisning"}
+    for entry in sorted(directory.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.is_file() and entry.name in known:
+            kind = known[entry.name]
+            obj, source = _load_one(kind, entry, root, problems)
+            if source is not None:
+                result.sources[kind] = source
+            if obj is not None:
+                if kind == "verksamhetsplan":
+                    result.plan = obj
+                else:
+                    result.outcome = obj
+        elif entry.is_dir() and entry.name in {"arenden", "mbl"}:
+            kind = "tjansteskrivelse" if entry.name == "arenden" else "mbl"
+            for item in sorted(entry.iterdir()):
+                if item.name.startswith("."):
+                    continue
+                if not (item.is_file() and item.suffix == ".yaml"):
+                    problems.append(Problem(display_path(item), None, "",
+                                            f"unexpected entry in {entry.name}/: "
+                                            "expected .yaml files"))
+                    continue
+                slug = item.stem
+                if not SLUG.match(slug):
+                    problems.append(Problem(display_path(item), None, "",
+                                            "file names of matters are their slug: lower-case "
+                                            "letters, digits, '-' and '_'"))
+                    continue
+                obj, source = _load_one(kind, item, root, problems)
+                if source is not None:
+                    result.sources[f"{entry.name}/{slug}"] = source
+                if obj is not None:
+                    target = result.matters if kind == "tjansteskrivelse" else result.mbl
+                    target[slug] = obj
+        else:
+            problems.append(Problem(display_path(entry), None, "",
+                                    "unexpected entry: a year holds verksamhetsplan.yaml, "
+                                    "arsredovisning.yaml, arenden/ and mbl/"))
+    return result

@@ -1,0 +1,64 @@
+"""Building blocks shared by every file kind.
+
+Field names are Swedish because the people who edit the YAML are Swedish controllers and
+secretaries; the names match the words in the documents they already know.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+
+# A stable identifier that a human types: lower case, digits, '-' and '_'.
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+# Money and other measured figures. The loader turns YAML floats into Decimal from their
+# text, so 42.4 stays exactly 42.4; NaN and infinity are never a valid amount.
+Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+
+# A count of people, households, days: never negative.
+Count = Annotated[int, Field(ge=0)]
+
+# Prose in a small Markdown subset: paragraphs separated by a blank line, "- " bullets.
+Text = str
+
+
+class Strict(BaseModel):
+    """Base for every model: unknown keys are errors, so a misspelt key never passes silently."""
+
+    model_config = ConfigDict(extra="forbid", validate_default=True)
+
+
+def _text_or_mapping(value: Any) -> Any:
+    """Let a section be written as a bare string when it has no heading of its own."""
+    if isinstance(value, str):
+        return {"text": value}
+    return value
+
+
+class Tabell(Strict):
+    """A free table, for attachments whose tables carry no figures snplan computes."""
+
+    rubrik: str | None = None
+    kolumner: list[str]
+    rader: list[list[str]] = []
+    fotnoter: list[str] = []
+
+
+class Avsnitt(Strict):
+    """A narrative section: optional heading, text, optional table and sub-sections.
+
+    The heading is optional because most sections have a standard heading that the template
+    supplies; a year that used another wording sets `rubrik`.
+    """
+
+    rubrik: str | None = None
+    text: Text = ""
+    tabell: Tabell | None = None
+    underavsnitt: list[Section] = []
+
+
+Section = Annotated[Avsnitt, BeforeValidator(_text_or_mapping)]
+Avsnitt.model_rebuild()

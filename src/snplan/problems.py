@@ -1,0 +1,58 @@
+"""Problems found in the data: every check returns these instead of raising, so that one run
+reports all of them (the beancount way)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, located in a file (and a line, where there is one).
+
+    `also` names the other side of a disagreement between two places.
+    """
+
+    path: str
+    line: int | None
+    field: str
+    message: str
+    severity: Severity = "error"
+    also: str | None = None
+
+    def format(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        label = "" if self.severity == "error" else "warning: "
+        subject = f"{self.field}: " if self.field else ""
+        text = f"{where}: {label}{subject}{self.message}"
+        if self.also:
+            text += f" (see {self.also})"
+        return text
+
+
+def display_path(path: Path, base: Path | None = None) -> str:
+    """A path as the user would type it: relative to the working directory when possible."""
+    for root in (base, Path.cwd()):
+        if root is None:
+            continue
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            continue
+    return str(path)
+
+
+def field_path(loc: tuple[str | int, ...]) -> str:
+    """`('resultatrakning', 'rader', 'bidrag', 'utfall')` → `resultatrakning.rader.bidrag.utfall`;
+    list indices are shown as `[2]`."""
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        else:
+            text += ("." if text else "") + str(part)
+    return text
