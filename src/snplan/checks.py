@@ -223,6 +223,8 @@ def check_matters(ds: Dataset) -> list[Problem]:
                 if signature.person is not None:
                     problems += _ref(src, ("underskrifter", index, "person"), signature.person,
                                      people, "person", "personer")
+            if matter.diarienummer is None:
+                continue
             if matter.diarienummer in seen:
                 problems.append(_problem(src, ("diarienummer",),
                                          f"{matter.diarienummer} is also the registration "

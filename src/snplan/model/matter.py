@@ -38,12 +38,14 @@ class Bilaga(Strict):
 class Tjansteskrivelse(Strict):
     """`data/YEAR/arenden/SLUG.yaml`.
 
+    The registration number and date are optional only because a source document may have
+    lost them (the memo of ÅR 2023); `snplan list` reports a matter without them.
     `dokument` links the memo to the document it puts before the committee (for example
     `arsredovisning`), so the build can keep the two together.
     """
 
-    diarienummer: str
-    datum: dt.date
+    diarienummer: str | None = None
+    datum: dt.date | None = None
     titel: str
     avsandare: str | None = None
     dokument: Literal["verksamhetsplan", "arsredovisning"] | None = None
