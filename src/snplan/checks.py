@@ -294,9 +294,13 @@ ALL_CHECKS: tuple[Check, ...] = (
 
 
 def run_all(ds: Dataset) -> list[Problem]:
+    """Every structural check, then the figure checks of `consistency`."""
+    from . import consistency
+
     problems: list[Problem] = []
     for check in ALL_CHECKS:
         problems.extend(check(ds))
+    problems.extend(consistency.run_all(ds))
     return problems
 
 

@@ -76,6 +76,12 @@ class _Builder:
                 f"the data is nested deeper than {MAX_DEPTH} levels",
             )
         self.lines.setdefault(loc, node.start_mark.line + 1)
+        expected = {MappingNode: "tag:yaml.org,2002:map", SequenceNode: "tag:yaml.org,2002:seq"}
+        if type(node) in expected and node.tag != expected[type(node)]:
+            raise SourceError(
+                self.path, node.start_mark.line + 1,
+                f"the tag {node.tag} is not allowed in data files",
+            )
         if isinstance(node, MappingNode):
             result: dict[Any, Any] = {}
             seen: dict[Any, int] = {}
@@ -112,6 +118,11 @@ class _Builder:
                 items.append(self.build(item, child, depth + 1))
             return items
         assert isinstance(node, ScalarNode)
+        if node.tag == "tag:yaml.org,2002:timestamp":
+            try:
+                return self.constructor.construct_object(node)
+            except ValueError:
+                return node.value  # "2023-13-45": let validation say it is not a date
         if node.tag == "tag:yaml.org,2002:float":
             text = node.value.replace("_", "")
             try:
@@ -121,7 +132,13 @@ class _Builder:
             if not value.is_finite():
                 return self.constructor.construct_object(node)
             return value
-        return self.constructor.construct_object(node)
+        try:
+            return self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError) as exc:
+            raise SourceError(
+                self.path, node.start_mark.line + 1,
+                f"cannot read the value {node.value[:40]!r} ({node.tag}): {exc}",
+            ) from None
 
 
 def parse_text(text: str, path: Path) -> Located:

@@ -148,7 +148,9 @@ class Verksamhetsmatt(Strict):
     def _twelve_months(cls, value: dict[str, list]) -> dict[str, list]:
         for key, series in value.items():
             if len(series) != 12:
-                raise ValueError(f"{key}: a monthly series has 12 values, this one has {len(series)}")
+                raise ValueError(
+                    f"{key}: a monthly series has 12 values, this one has {len(series)}"
+                )
         return value
 
 

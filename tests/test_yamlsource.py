@@ -1,0 +1,103 @@
+"""Reading YAML safely, with the line of every value."""
+
+from __future__ import annotations
+
+import time
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from snplan.yamlsource import SourceError, parse_text, read_file
+
+P = Path("x.yaml")
+
+
+def test_floats_become_exact_decimals() -> None:
+    doc = parse_text("a: 42.4\nb: -268.6\nc: 7\n", P)
+    assert doc.data == {"a": Decimal("42.4"), "b": Decimal("-268.6"), "c": 7}
+    assert isinstance(doc.data["a"], Decimal)
+
+
+def test_lines_are_recorded_for_keys_and_items() -> None:
+    doc = parse_text("top:\n  rows:\n    - 1\n    - name: x\n      value: 2\n", P)
+    assert doc.line_of(("top",)) == 1
+    assert doc.line_of(("top", "rows")) == 2
+    assert doc.line_of(("top", "rows", 1, "value")) == 5
+    # a missing key is placed at its nearest ancestor
+    assert doc.line_of(("top", "rows", 1, "missing")) == 4
+
+
+def test_duplicate_key_is_an_error_naming_both_lines() -> None:
+    with pytest.raises(SourceError) as info:
+        parse_text("ar: 2023\nnamn: a\nar: 2024\n", P)
+    assert info.value.line == 3
+    assert "'ar' appears twice" in info.value.message
+    assert "line 1" in info.value.message
+
+
+def test_tab_indentation_is_explained() -> None:
+    with pytest.raises(SourceError) as info:
+        parse_text("a:\n\tb: 1\n", P)
+    assert info.value.line == 2
+    assert "tab" in info.value.message
+
+
+def test_unclosed_quote_gives_a_line() -> None:
+    with pytest.raises(SourceError) as info:
+        parse_text('a: "open\nb: 2\n', P)
+    assert info.value.line is not None
+    assert "YAML syntax error" in info.value.message
+
+
+def test_alias_bomb_is_refused_quickly() -> None:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    for i in range(1, 12):
+        prev = f"*a{i - 1}"
+        lines.append(f"a{i}: &a{i} [{', '.join([prev] * 10)}]")
+    started = time.perf_counter()
+    with pytest.raises(SourceError) as info:
+        parse_text("\n".join(lines) + "\n", P)
+    assert time.perf_counter() - started < 1.0
+    assert "alias bomb" in info.value.message
+
+
+def test_deep_nesting_is_refused() -> None:
+    text = "a: " + "[" * 200 + "]" * 200 + "\n"
+    with pytest.raises(SourceError) as info:
+        parse_text(text, P)
+    assert "nested" in info.value.message
+
+
+def test_binary_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
+    binary = tmp_path / "b.yaml"
+    binary.write_bytes(b"a: 1\x00\x01\x02")
+    with pytest.raises(SourceError, match="binary"):
+        read_file(binary)
+    latin = tmp_path / "l.yaml"
+    latin.write_bytes("a: 1\nnamn: Västerås\n".encode("latin-1"))
+    with pytest.raises(SourceError) as info:
+        read_file(latin)
+    assert info.value.line == 2
+    assert "UTF-8" in info.value.message
+
+
+def test_empty_file_has_no_data(tmp_path: Path) -> None:
+    empty = tmp_path / "e.yaml"
+    empty.write_text("# only a comment\n", encoding="utf-8")
+    assert read_file(empty).data is None
+
+
+def test_merge_keys_are_refused() -> None:
+    with pytest.raises(SourceError, match="merge keys"):
+        parse_text("base: &b {x: 1}\nother:\n  <<: *b\n", P)
+
+
+def test_impossible_date_is_left_for_validation() -> None:
+    assert parse_text("d: 2023-13-45\n", P).data == {"d": "2023-13-45"}
+
+
+def test_python_tags_are_refused_with_a_line() -> None:
+    with pytest.raises(SourceError) as info:
+        parse_text("a: 1\nb: !!python/object/apply:os.system ['echo hi']\n", P)
+    assert info.value.line == 2
