@@ -20,6 +20,7 @@ validate: install
 	$(BIN)/snplan validate
 
 build: validate
+	$(BIN)/snplan metrics 2023
 
 test: install
 	$(BIN)/ruff check src tests

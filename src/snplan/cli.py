@@ -54,6 +54,43 @@ def validate(
 
 
 @app.command()
+def metrics(
+    year: Annotated[int, typer.Argument(help="The year to report.")],
+    data: DataOption = Path("data"),
+    fmt: Annotated[
+        str, typer.Option("--format", help="table, json, csv or markdown.")
+    ] = "table",
+) -> None:
+    """The year's key figures with their year-on-year changes and deviations."""
+    from . import metrics as metrics_module
+    from .views import MissingData
+
+    if fmt not in metrics_module.FORMATS:
+        _echo_err(f"error: --format must be one of {', '.join(metrics_module.FORMATS)}")
+        raise typer.Exit(2)
+    try:
+        report = validation.run(data)
+    except validation.UsageError as exc:
+        _echo_err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if report.errors:
+        for problem in report.errors:
+            _echo_err(problem.format())
+        _echo_err("the data has errors; fix them before computing figures (snplan validate)")
+        raise typer.Exit(1)
+    if year not in report.dataset.years:
+        known = ", ".join(str(y) for y in sorted(report.dataset.years))
+        _echo_err(f"error: there is no data for {year} (years: {known})")
+        raise typer.Exit(2)
+    try:
+        found = metrics_module.collect(report.dataset, year)
+    except MissingData as exc:
+        _echo_err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(metrics_module.render(found, year, fmt), nl=False)
+
+
+@app.command()
 def schema(
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path(
         "schemas"
