@@ -90,6 +90,154 @@ def metrics(
     typer.echo(metrics_module.render(found, year, fmt), nl=False)
 
 
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option("--templates", help="Directory of the Jinja templates and reference.docx."),
+]
+
+
+def _settings(out: Path, templates: Path | None, reference: Path | None):  # noqa: ANN202
+    from .build import DEFAULT_TEMPLATES, Settings
+
+    chosen = templates or (Path("templates") if Path("templates").is_dir() else DEFAULT_TEMPLATES)
+    if not chosen.is_dir():
+        _echo_err(f"error: the template directory {chosen} does not exist")
+        raise typer.Exit(2)
+    if reference is not None and not reference.is_file():
+        _echo_err(f"error: the style reference {reference} does not exist")
+        raise typer.Exit(2)
+    return Settings(out=out, templates=chosen, reference=reference)
+
+
+def _load_clean(data: Path):  # noqa: ANN202
+    """Load and validate; exit 1 with every problem when the data has errors."""
+    try:
+        report = validation.run(data)
+    except validation.UsageError as exc:
+        _echo_err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    if report.errors:
+        for problem in report.errors:
+            _echo_err(problem.format())
+        _echo_err("the data has errors; nothing was built (see snplan validate)")
+        raise typer.Exit(1)
+    return report.dataset
+
+
+@app.command()
+def build(
+    kind: Annotated[
+        str | None,
+        typer.Argument(help="verksamhetsplan (vp), årsredovisning, tjänsteskrivelse, "
+                            "mbl-protokoll (mbl); ASCII spellings work too."),
+    ] = None,
+    year: Annotated[int | None, typer.Argument(help="The year.")] = None,
+    all_: Annotated[
+        bool, typer.Option("--all", help="Build every document the data allows.")
+    ] = False,
+    matter: Annotated[
+        str | None,
+        typer.Option("--matter", help="One matter of the year, by slug or registration "
+                                      "number (SN/2021:59); default all."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("build"),
+    data: DataOption = Path("data"),
+    templates: TemplatesOption = None,
+    reference: Annotated[
+        Path | None, typer.Option("--reference", help="A Word style reference to use.")
+    ] = None,
+) -> None:
+    """Build Word documents from the data into OUT/YEAR/."""
+    from . import documents
+    from .build import BuildError, build_many
+
+    if all_ == (kind is not None):
+        _echo_err("error: give a document kind and a year, or --all")
+        raise typer.Exit(2)
+    settings = _settings(out, templates, reference)
+    dataset = _load_clean(data)
+    if all_:
+        targets = documents.all_targets(dataset)
+    else:
+        assert kind is not None
+        spec = documents.kind_named(kind)
+        if spec is None:
+            names = ", ".join(k.name for k in documents.KINDS.values())
+            _echo_err(f"error: unknown document kind '{kind}' (known: {names})")
+            raise typer.Exit(2)
+        if year is None:
+            _echo_err("error: give the year, e.g. snplan build årsredovisning 2023")
+            raise typer.Exit(2)
+        missing = documents.missing_for(dataset, spec.name, year)
+        if missing:
+            _echo_err(f"cannot build {spec.label} {year}; missing:")
+            for item in missing:
+                _echo_err(f"  {item}")
+            raise typer.Exit(1)
+        targets = documents.targets_for(dataset, spec.name, year)
+        if matter is not None:
+            if spec.name != "tjansteskrivelse":
+                _echo_err("error: --matter goes with tjänsteskrivelse")
+                raise typer.Exit(2)
+            slug = documents.find_matter(dataset, year, matter)
+            if slug is None:
+                known = ", ".join(sorted(dataset.years[year].matters))
+                _echo_err(f"error: no matter '{matter}' in {year} (known: {known})")
+                raise typer.Exit(2)
+            targets = [t for t in targets if t.slug == slug]
+
+    def progress(index: int, total: int, target: documents.Target, _: Path | None) -> None:
+        if all_ or total > 1:
+            _echo_err(f"[{index}/{total}] {target.label}")
+
+    try:
+        paths = build_many(dataset, targets, settings, progress)
+    except BuildError as exc:
+        for problem in exc.problems:
+            _echo_err(problem.format())
+        _echo_err("nothing was written")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        _echo_err(f"error: cannot write to {out}: {exc.strerror}")
+        raise typer.Exit(1) from None
+    for path in paths:
+        typer.echo(f"wrote {path}")
+
+
+@app.command("list")
+def list_documents(data: DataOption = Path("data")) -> None:
+    """Which documents each year's data allows, and what the others lack."""
+    from . import documents
+
+    dataset = _load_clean(data)
+    for year in sorted(dataset.years):
+        typer.echo(f"{year}")
+        for spec in documents.KINDS.values():
+            missing = documents.missing_for(dataset, spec.name, year)
+            targets = documents.targets_for(dataset, spec.name, year)
+            if targets:
+                for target in targets:
+                    typer.echo(f"  ok       {target.label} -> {year}/{target.filename}.docx")
+            elif spec.name in {"tjansteskrivelse", "mbl-protokoll"}:
+                continue
+            else:
+                typer.echo(f"  missing  {spec.label} {year}: " + "; ".join(missing))
+
+
+@app.command()
+def reference(
+    out: Annotated[Path, typer.Option("--out", help="Where to write the style reference.")] = Path(
+        "templates/reference.docx"
+    ),
+) -> None:
+    """Write the default Word style reference, to restyle and supply as your own."""
+    from .render.output import atomic_write
+    from .render.reference import build_reference
+
+    atomic_write(out, build_reference())
+    typer.echo(f"wrote {out}")
+
+
 @app.command()
 def schema(
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path(
@@ -118,6 +266,10 @@ def main() -> None:
     except KeyboardInterrupt:
         _echo_err("interrupted")
         sys.exit(130)
+    except Exception as exc:  # the last line of defence: a sentence, never a traceback
+        _echo_err(f"snplan stopped on an unexpected error ({type(exc).__name__}: {exc}). "
+                  "This is a bug in snplan; please report it with the command you ran.")
+        sys.exit(1)
 
 
 if __name__ == "__main__":
