@@ -7,8 +7,11 @@ and line; `run_all` runs every one of them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
+
+from pydantic import BaseModel
 
 from .load import Dataset, Source, Year
 from .problems import Problem, field_path
@@ -282,7 +285,64 @@ def check_mbl(ds: Dataset) -> list[Problem]:
     return problems
 
 
+PLAN_NAMES = frozenset({"ar", "ram", "intakter", "kostnader", "enhet"})
+REPORT_NAMES = frozenset({"ar", "netto", "intakter", "kostnader", "konto", "verksamhet",
+                          "personal", "nyckeltal", "nyckeltal_fjol"})
+_EXPRESSION = re.compile(r"{{-?\s*([^\W\d]\w*)")
+_BOUND = re.compile(r"{%-?\s*(?:for\s+([^\W\d][\w, ]*)\s+in|set\s+([^\W\d]\w*))")
+_KEYWORDS = frozenset({"true", "false", "none", "True", "False", "None", "range", "loop"})
+
+
+def _strings(obj: Any, loc: tuple[str | int, ...]) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    if isinstance(obj, str):
+        yield loc, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _strings(getattr(obj, name), loc + (name,))
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            yield from _strings(item, loc + (index,))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from _strings(item, loc + (key,))
+
+
+def check_prose_names(ds: Dataset) -> list[Problem]:
+    """Names used in figure expressions in prose exist (without importing Jinja: the full
+    evaluation happens when a document is built)."""
+    problems: list[Problem] = []
+    for year in ds.years.values():
+        files: list[tuple[Source | None, Any, frozenset[str]]] = [
+            (year.sources.get("verksamhetsplan"), year.plan, PLAN_NAMES),
+            (year.sources.get("arsredovisning"), year.outcome, REPORT_NAMES),
+        ]
+        for slug, matter in year.matters.items():
+            names = {"arsredovisning": REPORT_NAMES, "verksamhetsplan": PLAN_NAMES}.get(
+                matter.dokument or "", frozenset({"ar"}))
+            files.append((year.sources.get(f"arenden/{slug}"), matter, names))
+        for slug, protocol in year.mbl.items():
+            files.append((year.sources.get(f"mbl/{slug}"), protocol, PLAN_NAMES))
+        for source, obj, names in files:
+            if obj is None:
+                continue
+            for loc, text in _strings(obj, ()):
+                if "{{" not in text:
+                    continue
+                bound = set()
+                for match in _BOUND.finditer(text):
+                    bound.update(n.strip() for n in (match.group(1) or match.group(2)).split(","))
+                for match in _EXPRESSION.finditer(text):
+                    name = match.group(1)
+                    if name in names or name in bound or name in _KEYWORDS:
+                        continue
+                    problems.append(_problem(
+                        source, loc, f"the expression uses the name '{name}', which does not "
+                        f"exist here (known: {', '.join(sorted(names))})"))
+    return problems
+
+
 ALL_CHECKS: tuple[Check, ...] = (
+    check_prose_names,
     check_organisation,
     check_year_matches_directory,
     check_plan,

@@ -48,6 +48,7 @@ class _State:
     next_style: str | None = None
     keep_next_table: bool = False
     list_stack: list[str] = field(default_factory=list)
+    headings: list[tuple[int, str]] = field(default_factory=list)
 
 
 def _inline_runs(paragraph: Paragraph, children: Sequence[Token], *, bold: bool = False,
@@ -191,28 +192,34 @@ def _shade(row) -> None:  # noqa: ANN001
         tc_pr.append(shading)
 
 
-def _toc(doc: DocumentObject) -> None:
-    """A table-of-contents field that Word fills in when the document is opened."""
-    paragraph = doc.add_paragraph(style="TOC Heading" if _has_style(doc, "TOC Heading")
-                                  else None)
-    paragraph.add_run("Innehållsförteckning")
-    field_paragraph = doc.add_paragraph()
-    run = field_paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
+def _fld_char(kind: str) -> OxmlElement:
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def _toc(doc: DocumentObject, entries: list[tuple[int, str]]) -> None:
+    """A table-of-contents field. Its cached result lists the headings (without page numbers)
+    so that the contents show in every viewer; Word recomputes it with page numbers when the
+    document is opened (updateFields is set)."""
+    heading = doc.add_paragraph(style="TOC Heading" if _has_style(doc, "TOC Heading")
+                                else None)
+    heading.add_run("Innehållsförteckning")
+    lines = entries or [(1, "")]
+    paragraphs = []
+    for level, _text in lines:
+        style = f"TOC {level}" if _has_style(doc, f"TOC {level}") else None
+        paragraphs.append(doc.add_paragraph(style=style))
+    first = paragraphs[0].add_run()
+    first._r.append(_fld_char("begin"))
     instr = OxmlElement("w:instrText")
     instr.set(qn("xml:space"), "preserve")
     instr.text = 'TOC \\o "1-2" \\h \\z \\u'
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    run._r.append(begin)
-    run._r.append(instr)
-    run._r.append(separate)
-    field_paragraph.add_run("Högerklicka och välj Uppdatera fält för att visa innehållet.")
-    end_run = field_paragraph.add_run()
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    end_run._r.append(end)
+    first._r.append(instr)
+    first._r.append(_fld_char("separate"))
+    for paragraph, (_, text) in zip(paragraphs, lines, strict=True):
+        paragraph.add_run(text)
+    paragraphs[-1].add_run()._r.append(_fld_char("end"))
 
 
 def _has_style(doc: DocumentObject, name: str) -> bool:
@@ -255,6 +262,9 @@ class DocxRenderer:
         apply_meta(doc, meta)
         tokens = _MD.parse(markdown)
         state = _State()
+        state.headings = [(int(t.tag[1]), _plain(tokens[i + 1].children or []))
+                          for i, t in enumerate(tokens)
+                          if t.type == "heading_open" and int(t.tag[1]) <= 2]
         self._render_tokens(doc, tokens, state)
         return doc
 
@@ -300,7 +310,7 @@ class DocxRenderer:
                 raise RenderError("raw HTML is not allowed in documents")
             word = match.group(1)
             if word == "toc":
-                _toc(doc)
+                _toc(doc, state.headings)
             elif word == "pagebreak":
                 doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
             elif word == "keep":

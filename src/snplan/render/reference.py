@@ -69,6 +69,12 @@ def build_reference() -> bytes:
         if align is not None:
             style.paragraph_format.alignment = align
 
+    for level in (1, 2):
+        toc = styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
+        toc.base_style = normal
+        toc.font.name = FONT
+        toc.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+        toc.paragraph_format.space_after = Pt(2)
     paragraph_style("snplan Tabelltext", 9)
     paragraph_style("snplan Tabellhuvud", 9, bold=True)
     paragraph_style("snplan Efter tabell", 4)
