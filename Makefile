@@ -1,5 +1,5 @@
 # Two commands do everything on a fresh machine:
-#   make build   installs snplan into .venv, validates the shipped data and prints its key figures
+#   make build   installs snplan into .venv, validates the shipped data and builds every document into build/
 #   make test    installs snplan with its test tools into .venv and runs the tests and the linter
 PYTHON ?= python3
 VENV   := .venv
@@ -20,7 +20,7 @@ validate: install
 	$(BIN)/snplan validate
 
 build: validate
-	$(BIN)/snplan metrics 2023
+	$(BIN)/snplan build --all
 
 test: install
 	$(BIN)/ruff check src tests

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +54,10 @@ def filters(unit: str) -> dict[str, Callable[..., str]]:
             "block": block}
 
 
+@lru_cache(maxsize=8)
 def environment(templates: Path | None, unit: str) -> SandboxedEnvironment:
+    """One environment per template directory and unit, kept so compiled templates are
+    reused across the documents of a build."""
     env = SandboxedEnvironment(
         loader=FileSystemLoader(str(templates)) if templates else None,
         undefined=StrictUndefined,

@@ -175,11 +175,15 @@ def _set_widths(doc: DocumentObject, table: Table,
             widths[i] = max(remaining * weights[i] / total, min(floor[i], 4.0), 1.2)
     scale = min(1.0, available / sum(widths)) if sum(widths) else 1.0
     table.autofit = False
+    layout = OxmlElement("w:tblLayout")
+    layout.set(qn("w:type"), "fixed")
+    table._tbl.tblPr.append(layout)
+    # The grid (read by LibreOffice) and the first row's cells (read by Word with a fixed
+    # layout) carry the widths; setting every cell would cost more than the rest of the table.
     for column, width in zip(table.columns, widths, strict=True):
         column.width = Cm(width * scale)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths, strict=False):
-            cell.width = Cm(width * scale)
+    for cell, width in zip(table.rows[0].cells, widths, strict=False):
+        cell.width = Cm(width * scale)
 
 
 def _shade(row) -> None:  # noqa: ANN001
@@ -202,14 +206,13 @@ def _toc(doc: DocumentObject, entries: list[tuple[int, str]]) -> None:
     """A table-of-contents field. Its cached result lists the headings (without page numbers)
     so that the contents show in every viewer; Word recomputes it with page numbers when the
     document is opened (updateFields is set)."""
-    heading = doc.add_paragraph(style="TOC Heading" if _has_style(doc, "TOC Heading")
-                                else None)
+    heading = _add(doc, "TOC Heading" if _has_style(doc, "TOC Heading") else None)
     heading.add_run("Innehållsförteckning")
     lines = entries or [(1, "")]
     paragraphs = []
     for level, _text in lines:
         style = f"TOC {level}" if _has_style(doc, f"TOC {level}") else None
-        paragraphs.append(doc.add_paragraph(style=style))
+        paragraphs.append(_add(doc, style))
     first = paragraphs[0].add_run()
     first._r.append(_fld_char("begin"))
     instr = OxmlElement("w:instrText")
@@ -222,12 +225,29 @@ def _toc(doc: DocumentObject, entries: list[tuple[int, str]]) -> None:
     paragraphs[-1].add_run()._r.append(_fld_char("end"))
 
 
+def _style_ids(doc: DocumentObject) -> dict[str, str]:
+    """Style names to ids, read once per document: python-docx looks a style up by scanning
+    every style on each use, which made tables quadratic."""
+    cache = getattr(doc, "_snplan_style_ids", None)
+    if cache is None:
+        cache = {style.name: style.style_id for style in doc.styles}
+        doc._snplan_style_ids = cache  # type: ignore[attr-defined]
+    return cache
+
+
 def _has_style(doc: DocumentObject, name: str) -> bool:
-    try:
-        doc.styles[name]
-    except KeyError:
-        return False
-    return True
+    return name in _style_ids(doc)
+
+
+def _set_style(doc: DocumentObject, paragraph: Paragraph, name: str | None) -> Paragraph:
+    if name is not None:
+        paragraph._p.style = _style_ids(doc)[name]
+    return paragraph
+
+
+def _add(doc: DocumentObject, style: str | None = None, text: str | None = None) -> Paragraph:
+    paragraph = doc.add_paragraph(text) if text else doc.add_paragraph()
+    return _set_style(doc, paragraph, style)
 
 
 def _blocks(tokens: list[Token]) -> Iterator[tuple[int, int]]:
@@ -273,7 +293,7 @@ class DocxRenderer:
         state.next_style = None
         if chosen is not None and not _has_style(doc, chosen):
             raise RenderError(f"the style reference has no style named '{chosen}'")
-        return doc.add_paragraph(style=chosen)
+        return _add(doc, chosen)
 
     def _render_tokens(self, doc: DocumentObject, tokens: list[Token], state: _State) -> None:
         for start, end in _blocks(tokens):
@@ -331,10 +351,9 @@ class DocxRenderer:
             for c_start, c_end in _blocks(content):
                 token = content[c_start]
                 if token.type == "paragraph_open":
-                    paragraph = (doc.add_paragraph(style=style) if first
-                                 else doc.add_paragraph(style="List Continue"
-                                                        if _has_style(doc, "List Continue")
-                                                        else None))
+                    paragraph = (_add(doc, style) if first
+                                 else _add(doc, "List Continue"
+                                           if _has_style(doc, "List Continue") else None))
                     _inline_runs(paragraph, content[c_start + 1].children or [])
                     first = False
                 elif token.type in {"bullet_list_open", "ordered_list_open"}:
@@ -366,7 +385,7 @@ class DocxRenderer:
         columns = max(len(r) for r in rows)
         table = doc.add_table(rows=len(rows), cols=columns)
         if _has_style(doc, "snplan Tabell"):
-            table.style = doc.styles["snplan Tabell"]
+            table._tbl.tblStyle_val = _style_ids(doc)["snplan Tabell"]
         table.alignment = WD_TABLE_ALIGNMENT.LEFT
         for r_index, (row, cells) in enumerate(zip(table.rows, rows, strict=True)):
             is_header = r_index < header_rows
@@ -378,9 +397,9 @@ class DocxRenderer:
             for cell, (children, align) in zip(row.cells, cells, strict=False):
                 paragraph = cell.paragraphs[0]
                 if is_header and _has_style(doc, "snplan Tabellhuvud"):
-                    paragraph.style = doc.styles["snplan Tabellhuvud"]
+                    _set_style(doc, paragraph, "snplan Tabellhuvud")
                 elif _has_style(doc, "snplan Tabelltext"):
-                    paragraph.style = doc.styles["snplan Tabelltext"]
+                    _set_style(doc, paragraph, "snplan Tabelltext")
                 if "right" in align:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
                 _inline_runs(paragraph, children, bold=is_header or is_total)
@@ -391,5 +410,4 @@ class DocxRenderer:
         if state.keep_next_table:
             _cant_split(table)
             state.keep_next_table = False
-        doc.add_paragraph(style="snplan Efter tabell" if _has_style(doc, "snplan Efter tabell")
-                          else None)
+        _add(doc, "snplan Efter tabell" if _has_style(doc, "snplan Efter tabell") else None)
