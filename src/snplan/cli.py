@@ -68,22 +68,13 @@ def metrics(
     if fmt not in metrics_module.FORMATS:
         _echo_err(f"error: --format must be one of {', '.join(metrics_module.FORMATS)}")
         raise typer.Exit(2)
-    try:
-        report = validation.run(data)
-    except validation.UsageError as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    if report.errors:
-        for problem in report.errors:
-            _echo_err(problem.format())
-        _echo_err("the data has errors; fix them before computing figures (snplan validate)")
-        raise typer.Exit(1)
-    if year not in report.dataset.years:
-        known = ", ".join(str(y) for y in sorted(report.dataset.years))
+    dataset = _load_clean(data, "no figures were computed")
+    if year not in dataset.years:
+        known = ", ".join(str(y) for y in sorted(dataset.years))
         _echo_err(f"error: there is no data for {year} (years: {known})")
         raise typer.Exit(2)
     try:
-        found = metrics_module.collect(report.dataset, year)
+        found = metrics_module.collect(dataset, year)
     except MissingData as exc:
         _echo_err(f"error: {exc}")
         raise typer.Exit(1) from None
@@ -109,7 +100,7 @@ def _settings(out: Path, templates: Path | None, reference: Path | None):  # noq
     return Settings(out=out, templates=chosen, reference=reference)
 
 
-def _load_clean(data: Path):  # noqa: ANN202
+def _load_clean(data: Path, consequence: str = "nothing was built"):  # noqa: ANN202
     """Load and validate; exit 1 with every problem when the data has errors."""
     try:
         report = validation.run(data)
@@ -119,7 +110,7 @@ def _load_clean(data: Path):  # noqa: ANN202
     if report.errors:
         for problem in report.errors:
             _echo_err(problem.format())
-        _echo_err("the data has errors; nothing was built (see snplan validate)")
+        _echo_err(f"the data has errors; {consequence} (see snplan validate)")
         raise typer.Exit(1)
     return report.dataset
 

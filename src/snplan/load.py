@@ -16,7 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .model import KINDS, Arsredovisning, Mbl, Organisation, Tjansteskrivelse, Verksamhetsplan
-from .problems import Problem, display_path, field_path
+from .problems import HasProblems, Problem, display_path, field_path
 from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^\d{4}$")
@@ -49,7 +49,7 @@ class Year:
 
 
 @dataclass
-class Dataset:
+class Dataset(HasProblems):
     """The loaded data directory: the organisation, the years, and every problem found."""
 
     root: Path
@@ -57,14 +57,6 @@ class Dataset:
     organisation_source: Source | None = None
     years: dict[int, Year] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 class DataDirectoryError(Exception):

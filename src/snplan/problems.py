@@ -56,3 +56,17 @@ def field_path(loc: tuple[str | int, ...]) -> str:
         else:
             text += ("." if text else "") + str(part)
     return text
+
+
+class HasProblems:
+    """Errors and warnings of a `problems` list (a loaded dataset, a validation report)."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]

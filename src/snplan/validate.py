@@ -11,7 +11,7 @@ from pathlib import Path
 
 from . import checks
 from .load import DataDirectoryError, Dataset, load
-from .problems import Problem, display_path
+from .problems import HasProblems, Problem, display_path
 
 
 class UsageError(Exception):
@@ -19,18 +19,10 @@ class UsageError(Exception):
 
 
 @dataclass
-class Report:
+class Report(HasProblems):
     dataset: Dataset
     problems: list[Problem]
     year: int | None
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
     def failure_line(self, strict: bool) -> str:
         parts = [f"{len(self.errors)} error(s)"]

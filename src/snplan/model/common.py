@@ -62,3 +62,13 @@ class Avsnitt(Strict):
 
 Section = Annotated[Avsnitt, BeforeValidator(_text_or_mapping)]
 Avsnitt.model_rebuild()
+
+
+class Tvarsektoriellt(Strict):
+    """Cross-sector sections: international work, equal treatment, environment (the same in
+    plans and reports)."""
+
+    text: Text = ""
+    internationellt: Section | None = None
+    likabehandling: Section | None = None
+    miljo: Section | None = None

@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from .common import Amount, Count, Id, Section, Strict, Text
+from .common import Amount, Count, Id, Section, Strict, Text, Tvarsektoriellt
 
 Niva = Literal["niva1", "niva2", "niva3", "niva4"]
 
@@ -100,13 +100,6 @@ class Personal(Strict):
     sjukfranvaro: Amount = Field(ge=0, le=100)
     hme: Amount | None = Field(default=None, ge=0, le=100)
     fotnoter: list[str] = []
-
-
-class Tvarsektoriellt(Strict):
-    text: Text = ""
-    internationellt: Section | None = None
-    likabehandling: Section | None = None
-    miljo: Section | None = None
 
 
 class Upphandlingsuppfoljning(Strict):

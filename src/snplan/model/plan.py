@@ -11,7 +11,7 @@ import datetime as dt
 
 from pydantic import Field, model_validator
 
-from .common import Amount, Id, Section, Strict, Text
+from .common import Amount, Id, Section, Strict, Text, Tvarsektoriellt
 
 
 class Overgripande(Strict):
@@ -166,15 +166,6 @@ class Internkontrollrad(Strict):
 class InternKontroll(Strict):
     text: Text = ""
     plan: list[Internkontrollrad] = []
-
-
-class Tvarsektoriellt(Strict):
-    """Cross-sector sections: international work, equal treatment, environment."""
-
-    text: Text = ""
-    internationellt: Section | None = None
-    likabehandling: Section | None = None
-    miljo: Section | None = None
 
 
 class Verksamhetsplan(Strict):
