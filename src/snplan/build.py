@@ -5,7 +5,10 @@ The CLI calls these functions; tests call them directly.
 
 from __future__ import annotations
 
+import concurrent.futures
 import io
+import multiprocessing
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,6 +36,9 @@ class BuildError(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.format() for p in problems))
         self.problems = problems
+
+    def __reduce__(self):  # noqa: ANN204 - keep the problems across process boundaries
+        return (BuildError, (self.problems,))
 
 
 @dataclass(frozen=True)
@@ -111,7 +117,7 @@ def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
         kind_label=built.kind_label,
         timestamp=built.timestamp,
     )
-    renderer = DocxRenderer(settings.reference_for(ds), base=settings.out / str(target.year))
+    renderer = DocxRenderer(settings.reference_for(ds), images=charts_for(ds, target))
     try:
         document = renderer.render(text, meta)
     except RenderError as exc:
@@ -122,32 +128,112 @@ def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
     return reproducible_zip(buffer.getvalue())
 
 
+def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
+    """The pictures a document shows: the report's monthly measures, one per group."""
+    if target.kind != "arsredovisning":
+        return {}
+    entry = ds.years[target.year]
+    if entry.outcome is None or entry.outcome.verksamhetsmatt is None:
+        return {}
+    from .render.charts import group_chart
+    from .views import monthly_view
+
+    return {chart.name: chart.png
+            for chart in (group_chart(g) for g in monthly_view(ds, target.year))}
+
+
+FORMATS = ("docx", "xlsx", "all")
+WORKBOOK_KINDS = frozenset({"verksamhetsplan", "arsredovisning"})
+
+
+def formats_for(target: Target, requested: str) -> list[str]:
+    """The output formats a target gets: workbooks exist for plans and reports only."""
+    wanted = ["docx", "xlsx"] if requested == "all" else [requested]
+    return [f for f in wanted if f != "xlsx" or target.kind in WORKBOOK_KINDS]
+
+
+def render_xlsx(ds: Dataset, target: Target) -> bytes:
+    from .workbooks import plan_workbook, report_workbook
+
+    if target.kind == "verksamhetsplan":
+        return plan_workbook(ds, target.year)
+    return report_workbook(ds, target.year)
+
+
+def render_target(ds: Dataset, target: Target, settings: Settings, requested: str
+                  ) -> list[tuple[Path, bytes]]:
+    """Every file of one target, rendered in memory."""
+    files = []
+    for fmt in formats_for(target, requested):
+        data = render_docx(ds, target, settings) if fmt == "docx" else render_xlsx(ds, target)
+        files.append((output_path(settings, target, f".{fmt}"), data))
+    return files
+
+
 def output_path(settings: Settings, target: Target, suffix: str = ".docx") -> Path:
     return settings.out / str(target.year) / f"{target.filename}{suffix}"
 
 
-def build_target(ds: Dataset, target: Target, settings: Settings) -> Path:
-    """Build one document and write it atomically; returns its path."""
-    data = render_docx(ds, target, settings)
-    path = output_path(settings, target)
-    atomic_write(path, data)
-    return path
+def build_target(ds: Dataset, target: Target, settings: Settings, requested: str = "docx"
+                 ) -> list[Path]:
+    """Build one document and write it atomically; returns its paths."""
+    paths = []
+    for path, data in render_target(ds, target, settings, requested):
+        atomic_write(path, data)
+        paths.append(path)
+    return paths
+
+
+# The worker processes of a parallel build inherit these when they are forked.
+_WORKER: dict[str, object] = {}
+
+
+def _render_in_worker(target: Target) -> tuple[Target, list[tuple[Path, bytes]] | None,
+                                                list[Problem]]:
+    ds, settings, requested = _WORKER["ds"], _WORKER["settings"], _WORKER["requested"]
+    try:
+        return target, render_target(ds, target, settings, requested), []  # type: ignore[arg-type]
+    except BuildError as exc:
+        return target, None, exc.problems
+
+
+def _workers(count: int) -> int:
+    if count < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    return max(1, min(os.cpu_count() or 1, 4, count))
 
 
 def build_many(ds: Dataset, targets: list[Target], settings: Settings,
-               progress: Callable[[int, int, Target, Path | None], None] | None = None
-               ) -> list[Path]:
-    """Build several documents; every one is rendered before any is written, so a failure
-    leaves the output directory as it was."""
+               progress: Callable[[int, int, Target, Path | None], None] | None = None,
+               requested: str = "docx") -> list[Path]:
+    """Build several documents, on every core; every file is rendered before any is written,
+    so a failure leaves the output directory as it was."""
     rendered: list[tuple[Path, bytes]] = []
     problems: list[Problem] = []
-    for index, target in enumerate(targets, start=1):
-        try:
-            rendered.append((output_path(settings, target), render_docx(ds, target, settings)))
-        except BuildError as exc:
-            problems.extend(exc.problems)
-        if progress is not None:
-            progress(index, len(targets), target, None)
+    results: list[tuple[Target, list[tuple[Path, bytes]] | None, list[Problem]]] = []
+    workers = _workers(len(targets))
+    if workers == 1:
+        for index, target in enumerate(targets, start=1):
+            _WORKER.update(ds=ds, settings=settings, requested=requested)
+            results.append(_render_in_worker(target))
+            if progress is not None:
+                progress(index, len(targets), target, None)
+    else:
+        _WORKER.update(ds=ds, settings=settings, requested=requested)
+        context = multiprocessing.get_context("fork")
+        with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
+            futures = [pool.submit(_render_in_worker, t) for t in targets]
+            for index, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+                result = future.result()
+                results.append(result)
+                if progress is not None:
+                    progress(index, len(targets), result[0], None)
+        results.sort(key=lambda r: targets.index(r[0]))
+    for _, files, found in results:
+        problems.extend(found)
+        rendered.extend(files or [])
     if problems:
         raise BuildError(problems)
     paths = []

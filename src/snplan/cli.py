@@ -137,10 +137,20 @@ def build(
     reference: Annotated[
         Path | None, typer.Option("--reference", help="A Word style reference to use.")
     ] = None,
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="docx, xlsx or all (Word and Excel); default docx for "
+                                      "one document, all with --all."),
+    ] = None,
 ) -> None:
-    """Build Word documents from the data into OUT/YEAR/."""
+    """Build documents from the data into OUT/YEAR/."""
     from . import documents
-    from .build import BuildError, build_many
+    from .build import FORMATS, WORKBOOK_KINDS, BuildError, build_many
+
+    requested = fmt or ("all" if all_ else "docx")
+    if requested not in FORMATS:
+        _echo_err(f"error: --format must be one of {', '.join(FORMATS)}")
+        raise typer.Exit(2)
 
     if all_ == (kind is not None):
         _echo_err("error: give a document kind and a year, or --all")
@@ -176,13 +186,17 @@ def build(
                 _echo_err(f"error: no matter '{matter}' in {year} (known: {known})")
                 raise typer.Exit(2)
             targets = [t for t in targets if t.slug == slug]
+        if requested == "xlsx" and spec.name not in WORKBOOK_KINDS:
+            _echo_err(f"error: {spec.label} has no workbook; --format xlsx goes with "
+                      "verksamhetsplan and årsredovisning")
+            raise typer.Exit(2)
 
     def progress(index: int, total: int, target: documents.Target, _: Path | None) -> None:
         if all_ or total > 1:
             _echo_err(f"[{index}/{total}] {target.label}")
 
     try:
-        paths = build_many(dataset, targets, settings, progress)
+        paths = build_many(dataset, targets, settings, progress, requested)
     except BuildError as exc:
         for problem in exc.problems:
             _echo_err(problem.format())

@@ -8,6 +8,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from .. import compute, fmt, views
 from ..load import Dataset
+from ..render.charts import alt_text
 from .common import SYMBOLS, Built, evaluated, organisation, timestamp_for
 from .namespace import report_namespace
 
@@ -114,7 +115,8 @@ def build(ds: Dataset, year: int, env: SandboxedEnvironment) -> Built:
                                  "annual": fmt.number(s.annual(m.aggregation),
                                                       _measure_decimals(m.aggregation))})
                 measures.append({"namn": m.name, "aggregat": label, "rows": rows})
-            months.append({"namn": group.name, "matt": measures})
+            months.append({"namn": group.name, "matt": measures, "bild": f"{group.id}.png",
+                           "alt": alt_text(group)})
     assessments = [{"namn": goals.get(a.mal, a.mal), "symbol": SYMBOLS[a.bedomning],
                     "bedomning": getattr(scales.mal, a.bedomning), "matning": a.matning,
                     "text": a.text, "aktiviteter_text": a.aktiviteter_text,

@@ -16,6 +16,7 @@ that carries the organisation's fonts, header and footer. The dialect:
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -52,7 +53,7 @@ class _State:
 
 
 def _inline_runs(paragraph: Paragraph, children: Sequence[Token], *, bold: bool = False,
-                 base: Path | None = None, doc: DocumentObject | None = None) -> None:
+                 images: dict[str, bytes] | None = None) -> None:
     """Append the inline tokens to a paragraph as runs with bold and italic."""
     strong = 1 if bold else 0
     em = 0
@@ -77,7 +78,7 @@ def _inline_runs(paragraph: Paragraph, children: Sequence[Token], *, bold: bool 
                                      child.content.lower().startswith("<br")):
             paragraph.add_run().add_break(WD_BREAK.LINE)
         elif kind == "image":
-            _picture(paragraph, child, base)
+            _picture(paragraph, child, images or {})
         elif kind in {"link_open", "link_close"}:
             continue
         elif kind == "html_inline":
@@ -86,14 +87,15 @@ def _inline_runs(paragraph: Paragraph, children: Sequence[Token], *, bold: bool 
             raise RenderError(f"unsupported inline element {kind}")
 
 
-def _picture(paragraph: Paragraph, token: Token, base: Path | None) -> None:
+def _picture(paragraph: Paragraph, token: Token, images: dict[str, bytes]) -> None:
+    """A picture made by the build (`chart:NAME`), with its alt text. Pictures are never read
+    from disk: a template cannot pull in a file from outside the build."""
     src = str(token.attrs.get("src", ""))
     alt = "".join(c.content for c in (token.children or [])) or token.content
-    path = (base / src) if base else Path(src)
-    if not path.is_file():
-        raise RenderError(f"picture {src} not found")
+    if not src.startswith("chart:") or src[len("chart:"):] not in images:
+        raise RenderError(f"picture {src} is not one the build made")
     run = paragraph.add_run()
-    shape = run.add_picture(str(path), width=Cm(16))
+    shape = run.add_picture(io.BytesIO(images[src[len("chart:"):]]), width=Cm(16))
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", alt)
     doc_pr.set("title", alt)
@@ -269,9 +271,9 @@ def _blocks(tokens: list[Token]) -> Iterator[tuple[int, int]]:
 class DocxRenderer:
     """Renders one Markdown text into a document based on a style reference."""
 
-    def __init__(self, reference: Path, base: Path | None = None) -> None:
+    def __init__(self, reference: Path, images: dict[str, bytes] | None = None) -> None:
         self.reference = reference
-        self.base = base
+        self.images = images or {}
 
     def render(self, markdown: str, meta: DocumentMeta) -> DocumentObject:
         doc = Document(str(self.reference))
@@ -305,8 +307,7 @@ class DocxRenderer:
                 _inline_runs(paragraph, tokens[start + 1].children or [])
             elif kind == "paragraph_open":
                 paragraph = self._paragraph(doc, None, state)
-                _inline_runs(paragraph, tokens[start + 1].children or [], base=self.base,
-                             doc=doc)
+                _inline_runs(paragraph, tokens[start + 1].children or [], images=self.images)
             elif kind in {"bullet_list_open", "ordered_list_open"}:
                 self._list(doc, tokens[start:end], state, 1)
             elif kind == "table_open":
