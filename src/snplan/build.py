@@ -9,6 +9,10 @@ import concurrent.futures
 import io
 import multiprocessing
 import os
+import re
+import shutil
+import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,13 +146,20 @@ def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
             for chart in (group_chart(g) for g in monthly_view(ds, target.year))}
 
 
-FORMATS = ("docx", "xlsx", "all")
+FORMATS = ("docx", "xlsx", "pdf", "md", "all")
 WORKBOOK_KINDS = frozenset({"verksamhetsplan", "arsredovisning"})
+_DIRECTIVE_LINE = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
+_PICTURE = re.compile(r"!\[([^\]]*)\]\(chart:[^)]*\)")
+
+
+class PdfUnavailable(Exception):
+    """PDF output was asked for but LibreOffice is not installed."""
 
 
 def formats_for(target: Target, requested: str) -> list[str]:
-    """The output formats a target gets: workbooks exist for plans and reports only."""
-    wanted = ["docx", "xlsx"] if requested == "all" else [requested]
+    """The output formats a target gets (`all` is Word, Excel and PDF); workbooks exist for
+    plans and reports only."""
+    wanted = ["docx", "xlsx", "pdf"] if requested == "all" else [requested]
     return [f for f in wanted if f != "xlsx" or target.kind in WORKBOOK_KINDS]
 
 
@@ -160,28 +171,73 @@ def render_xlsx(ds: Dataset, target: Target) -> bytes:
     return report_workbook(ds, target.year)
 
 
+def render_md(ds: Dataset, target: Target, settings: Settings) -> bytes:
+    """The document as Markdown: what the Word file says, with its tables, for reviewing how a
+    document's wording and figures change in a pull request."""
+    text, _ = render_markdown(ds, target, settings)
+    text = _DIRECTIVE_LINE.sub("", text)
+    text = _PICTURE.sub(lambda m: f"*Diagram: {m.group(1)}*", text)
+    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
+    return text.encode("utf-8")
+
+
 def render_target(ds: Dataset, target: Target, settings: Settings, requested: str
                   ) -> list[tuple[Path, bytes]]:
-    """Every file of one target, rendered in memory."""
+    """Every file of one target, rendered in memory. PDF is made afterwards from the Word
+    file (one LibreOffice run for all documents), so a Word file is rendered for it too."""
     files = []
-    for fmt in formats_for(target, requested):
-        data = render_docx(ds, target, settings) if fmt == "docx" else render_xlsx(ds, target)
+    wanted = formats_for(target, requested)
+    if "pdf" in wanted and "docx" not in wanted:
+        wanted = ["docx", *wanted]
+    for fmt in wanted:
+        if fmt == "docx":
+            data = render_docx(ds, target, settings)
+        elif fmt == "xlsx":
+            data = render_xlsx(ds, target)
+        elif fmt == "md":
+            data = render_md(ds, target, settings)
+        else:
+            continue
         files.append((output_path(settings, target, f".{fmt}"), data))
     return files
 
 
+def soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_to_pdf(documents: list[tuple[Path, bytes]]) -> list[tuple[Path, bytes]]:
+    """PDF files of Word documents, through LibreOffice in headless mode, in one run."""
+    program = soffice()
+    if program is None:
+        raise PdfUnavailable("PDF needs LibreOffice (soffice), which is not installed; "
+                             "install it (Debian: apt-get install libreoffice-writer-nogui) "
+                             "or build --format docx")
+    with tempfile.TemporaryDirectory(prefix="snplan-pdf-") as work:
+        folder = Path(work)
+        sources = []
+        for index, (path, data) in enumerate(documents):
+            source = folder / "in" / str(index) / path.name
+            source.parent.mkdir(parents=True)
+            source.write_bytes(data)
+            sources.append(source)
+        result = subprocess.run(
+            [program, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
+             "--convert-to", "pdf", "--outdir", str(folder / "out"), *map(str, sources)],
+            capture_output=True, text=True, timeout=900, check=False)
+        converted = []
+        for (path, _), source in zip(documents, sources, strict=True):
+            pdf = folder / "out" / (source.stem + ".pdf")
+            if result.returncode != 0 or not pdf.is_file():
+                raise BuildError([Problem(str(path.with_suffix(".pdf")), None, "",
+                                          "LibreOffice could not convert the document to PDF: "
+                                          + (result.stderr.strip() or "no output"))])
+            converted.append((path.with_suffix(".pdf"), pdf.read_bytes()))
+    return converted
+
+
 def output_path(settings: Settings, target: Target, suffix: str = ".docx") -> Path:
     return settings.out / str(target.year) / f"{target.filename}{suffix}"
-
-
-def build_target(ds: Dataset, target: Target, settings: Settings, requested: str = "docx"
-                 ) -> list[Path]:
-    """Build one document and write it atomically; returns its paths."""
-    paths = []
-    for path, data in render_target(ds, target, settings, requested):
-        atomic_write(path, data)
-        paths.append(path)
-    return paths
 
 
 # The worker processes of a parallel build inherit these when they are forked.
@@ -207,7 +263,7 @@ def _workers(count: int) -> int:
 
 def build_many(ds: Dataset, targets: list[Target], settings: Settings,
                progress: Callable[[int, int, Target, Path | None], None] | None = None,
-               requested: str = "docx") -> list[Path]:
+               requested: str = "docx", skipped: list[str] | None = None) -> list[Path]:
     """Build several documents, on every core; every file is rendered before any is written,
     so a failure leaves the output directory as it was."""
     rendered: list[tuple[Path, bytes]] = []
@@ -231,11 +287,24 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
                 if progress is not None:
                     progress(index, len(targets), result[0], None)
         results.sort(key=lambda r: targets.index(r[0]))
-    for _, files, found in results:
+    wants_pdf: list[tuple[Path, bytes]] = []
+    for target, files, found in results:
         problems.extend(found)
-        rendered.extend(files or [])
+        wanted = formats_for(target, requested)
+        for path, data in files or []:
+            if path.suffix == ".docx" and "pdf" in wanted:
+                wants_pdf.append((path, data))
+                if "docx" not in wanted:
+                    continue
+            rendered.append((path, data))
     if problems:
         raise BuildError(problems)
+    if wants_pdf:
+        if requested == "all" and soffice() is None:
+            if skipped is not None:
+                skipped.append("PDF (LibreOffice is not installed)")
+        else:
+            rendered.extend(convert_to_pdf(wants_pdf))
     paths = []
     for path, data in rendered:
         atomic_write(path, data)
@@ -243,4 +312,4 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
     return paths
 
 
-__all__ = ["BuildError", "Settings", "build_many", "build_target", "common", "render_markdown"]
+__all__ = ["BuildError", "Settings", "build_many", "common", "render_markdown"]

@@ -55,7 +55,9 @@ def validate(
 
 @app.command()
 def metrics(
-    year: Annotated[int, typer.Argument(help="The year to report.")],
+    year: Annotated[
+        int | None, typer.Argument(help="The year to report (default: the newest year).")
+    ] = None,
     data: DataOption = Path("data"),
     fmt: Annotated[
         str, typer.Option("--format", help="table, json, csv or markdown.")
@@ -69,6 +71,8 @@ def metrics(
         _echo_err(f"error: --format must be one of {', '.join(metrics_module.FORMATS)}")
         raise typer.Exit(2)
     dataset = _load_clean(data, "no figures were computed")
+    if year is None and dataset.years:
+        year = max(dataset.years)
     if year not in dataset.years:
         known = ", ".join(str(y) for y in sorted(dataset.years))
         _echo_err(f"error: there is no data for {year} (years: {known})")
@@ -139,74 +143,118 @@ def build(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="docx, xlsx or all (Word and Excel); default docx for "
-                                      "one document, all with --all."),
+        typer.Option("--format", help="docx, xlsx, pdf, md, or all (Word, Excel and PDF); "
+                                      "default docx for one document, all with --all."),
     ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even what is up to date.")
+    ] = False,
 ) -> None:
-    """Build documents from the data into OUT/YEAR/."""
-    from . import documents
-    from .build import FORMATS, WORKBOOK_KINDS, BuildError, build_many
-
-    requested = fmt or ("all" if all_ else "docx")
-    if requested not in FORMATS:
-        _echo_err(f"error: --format must be one of {', '.join(FORMATS)}")
-        raise typer.Exit(2)
+    """Build documents from the data into OUT/YEAR/ (skipping those already up to date)."""
+    from . import pipeline
+    from .build import BuildError, PdfUnavailable
 
     if all_ == (kind is not None):
         _echo_err("error: give a document kind and a year, or --all")
         raise typer.Exit(2)
-    settings = _settings(out, templates, reference)
-    dataset = _load_clean(data)
-    if all_:
-        targets = documents.all_targets(dataset)
-    else:
-        assert kind is not None
-        spec = documents.kind_named(kind)
-        if spec is None:
-            names = ", ".join(k.name for k in documents.KINDS.values())
-            _echo_err(f"error: unknown document kind '{kind}' (known: {names})")
-            raise typer.Exit(2)
-        if year is None:
-            _echo_err("error: give the year, e.g. snplan build årsredovisning 2023")
-            raise typer.Exit(2)
-        missing = documents.missing_for(dataset, spec.name, year)
-        if missing:
-            _echo_err(f"cannot build {spec.label} {year}; missing:")
-            for item in missing:
-                _echo_err(f"  {item}")
-            raise typer.Exit(1)
-        targets = documents.targets_for(dataset, spec.name, year)
-        if matter is not None:
-            if spec.name != "tjansteskrivelse":
-                _echo_err("error: --matter goes with tjänsteskrivelse")
-                raise typer.Exit(2)
-            slug = documents.find_matter(dataset, year, matter)
-            if slug is None:
-                known = ", ".join(sorted(dataset.years[year].matters))
-                _echo_err(f"error: no matter '{matter}' in {year} (known: {known})")
-                raise typer.Exit(2)
-            targets = [t for t in targets if t.slug == slug]
-        if requested == "xlsx" and spec.name not in WORKBOOK_KINDS:
-            _echo_err(f"error: {spec.label} has no workbook; --format xlsx goes with "
-                      "verksamhetsplan and årsredovisning")
-            raise typer.Exit(2)
+    request = pipeline.Request(
+        data=data, settings=_settings(out, templates, reference),
+        requested=fmt or ("all" if all_ else "docx"), kind=kind, year=year, matter=matter,
+        force=force)
 
-    def progress(index: int, total: int, target: documents.Target, _: Path | None) -> None:
+    def progress(index: int, total: int, target: object, _: Path | None) -> None:
         if all_ or total > 1:
-            _echo_err(f"[{index}/{total}] {target.label}")
+            _echo_err(f"[{index}/{total}] {getattr(target, 'label', target)}")
 
     try:
-        paths = build_many(dataset, targets, settings, progress, requested)
-    except BuildError as exc:
+        result = pipeline.run(request, progress)
+    except validation.UsageError as exc:
+        _echo_err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    except pipeline.DataProblems as exc:
         for problem in exc.problems:
             _echo_err(problem.format())
+        _echo_err("the data has errors; nothing was built (see snplan validate)")
+        raise typer.Exit(1) from None
+    except pipeline.MissingData as exc:
+        _echo_err(f"cannot build {exc.label}; missing:")
+        for item in exc.missing:
+            _echo_err(f"  {item}")
+        raise typer.Exit(1) from None
+    except (BuildError, PdfUnavailable) as exc:
+        for problem in getattr(exc, "problems", []):
+            _echo_err(problem.format())
+        if isinstance(exc, PdfUnavailable):
+            _echo_err(f"error: {exc}")
         _echo_err("nothing was written")
         raise typer.Exit(1) from None
     except OSError as exc:
         _echo_err(f"error: cannot write to {out}: {exc.strerror}")
         raise typer.Exit(1) from None
-    for path in paths:
+    if result.unchanged:
+        typer.echo(f"nothing to build: every document in {out} is up to date "
+                   "(--force rebuilds)")
+        return
+    for path in result.written:
         typer.echo(f"wrote {path}")
+    for note in result.skipped:
+        _echo_err(f"skipped {note}")
+    if result.up_to_date:
+        typer.echo(f"{len(result.up_to_date)} document(s) up to date, not rebuilt")
+    if not result.written and not result.skipped:
+        typer.echo("nothing to build")
+
+
+@app.command()
+def diff(
+    base: Annotated[
+        str | None, typer.Argument(help="Base revision (default: branch point with main).")
+    ] = None,
+    head: Annotated[
+        str | None, typer.Argument(help="Head revision (default: the working tree).")
+    ] = None,
+    data: DataOption = Path("data"),
+    fmt: Annotated[
+        str, typer.Option("--format", help="text, markdown or json.")
+    ] = "text",
+) -> None:
+    """What changed in the data between two git revisions, for a reviewer."""
+    from . import diff as diff_module
+
+    if fmt not in {"text", "markdown", "json"}:
+        _echo_err("error: --format must be text, markdown or json")
+        raise typer.Exit(2)
+    if not data.is_dir():
+        _echo_err(f"error: the data directory {data} does not exist")
+        raise typer.Exit(2)
+    try:
+        report = diff_module.run(data, base, head)
+    except diff_module.DiffError as exc:
+        _echo_err(f"error: {exc}")
+        raise typer.Exit(2) from None
+    typer.echo(diff_module.render(report, fmt), nl=False)
+
+
+@app.command()
+def new(
+    year: Annotated[int, typer.Argument(help="The year to start.")],
+    data: DataOption = Path("data"),
+) -> None:
+    """Start YEAR's plan from the last one: structure carried, figures and texts to fill in."""
+    from . import scaffold
+
+    existing = data / str(year) / "verksamhetsplan.yaml"
+    if existing.exists():
+        _echo_err(f"error: {existing} already exists; snplan new never overwrites a file")
+        raise typer.Exit(1)
+    dataset = _load_clean(data, "nothing was created")
+    try:
+        path = scaffold.create(dataset, year)
+    except scaffold.ScaffoldError as exc:
+        _echo_err(f"error: {exc}")
+        raise typer.Exit(1) from None
+    typer.echo(f"wrote {path}")
+    typer.echo(f"fill in every {scaffold.PLACEHOLDER}; snplan validate lists what is left")
 
 
 @app.command("list")

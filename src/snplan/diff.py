@@ -1,0 +1,344 @@
+"""`snplan diff`: what a change to the data does, for a reviewer who does not read YAML.
+
+The data at two git revisions (or a revision and the working tree) is loaded like any data
+directory and compared fact by fact: changed figures as old → new with the difference, changed
+totals and deviations, texts reworded, goals, activities, measures and internal-control rows
+added or removed, matters added or removed.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import tempfile
+from dataclasses import asdict, dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel
+
+from . import validate as validation
+from . import views
+from .fmt import number
+from .load import Dataset
+
+IDENTITY = ("id", "mal", "namn", "process", "omrade", "titel", "rubrik", "arende")
+WORKTREE = "WORKTREE"
+
+
+class DiffError(Exception):
+    """Git could not give the data at a revision (not a repository, unknown revision)."""
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
+                                text=True, check=False, timeout=60)
+    except FileNotFoundError:
+        raise DiffError("git is not installed") from None
+    if result.returncode != 0:
+        raise DiffError(result.stderr.strip() or f"git {' '.join(args)} failed")
+    return result.stdout
+
+
+def repository_root(path: Path) -> Path:
+    return Path(_git(path if path.is_dir() else path.parent, "rev-parse",
+                     "--show-toplevel").strip())
+
+
+def default_base(repo: Path) -> str:
+    """The branch point with the main branch (main, then master, then origin's), else HEAD."""
+    for branch in ("main", "master", "origin/main", "origin/master"):
+        try:
+            return _git(repo, "merge-base", "HEAD", branch).strip()
+        except DiffError:
+            continue
+    return "HEAD"
+
+
+def export(repo: Path, revision: str, data: Path, target: Path) -> Path:
+    """Write the data directory as it is at `revision` into `target`; returns its path."""
+    relative = data.resolve().relative_to(repo.resolve())
+    _git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
+    names = _git(repo, "ls-tree", "-r", "--name-only", revision, "--", str(relative))
+    root = target / "data"
+    root.mkdir(parents=True, exist_ok=True)
+    for name in names.splitlines():
+        blob = subprocess.run(["git", "-C", str(repo), "show", f"{revision}:{name}"],
+                              capture_output=True, check=True).stdout
+        path = root / Path(name).relative_to(relative)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(blob)
+    return root
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return {k: _plain(getattr(value, k)) for k in type(value).model_fields}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _identity(item: Any) -> str | None:
+    if isinstance(item, dict):
+        for key in IDENTITY:
+            if isinstance(item.get(key), str | int):
+                return str(item[key])
+    return None
+
+
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """Leaves by readable path; list items that carry an id are keyed by it, so inserting a
+    row does not make every later row look changed."""
+    result: dict[str, Any] = {}
+    if isinstance(value, dict):
+        for key, item in value.items():
+            result.update(flatten(item, f"{prefix}.{key}" if prefix else str(key)))
+    elif isinstance(value, list):
+        seen: dict[str, int] = {}
+        for index, item in enumerate(value):
+            ident = _identity(item)
+            if ident is None:
+                label = str(index)
+            else:
+                seen[ident] = seen.get(ident, 0) + 1
+                label = ident if seen[ident] == 1 else f"{ident} #{seen[ident]}"
+            result.update(flatten(item, f"{prefix}[{label}]"))
+        if not value:
+            result[prefix] = []
+    else:
+        result[prefix] = value
+    return result
+
+
+def _files(ds: Dataset) -> dict[str, Any]:
+    files: dict[str, Any] = {}
+    if ds.organisation is not None:
+        files["organisation"] = ds.organisation
+    for number_, year in ds.years.items():
+        if year.plan is not None:
+            files[f"{number_}/verksamhetsplan"] = year.plan
+        if year.outcome is not None:
+            files[f"{number_}/arsredovisning"] = year.outcome
+        for slug, matter in year.matters.items():
+            files[f"{number_}/arenden/{slug}"] = matter
+        for slug, protocol in year.mbl.items():
+            files[f"{number_}/mbl/{slug}"] = protocol
+    return files
+
+
+def _is_figure(value: Any) -> bool:
+    return isinstance(value, Decimal | int | float) and not isinstance(value, bool)
+
+
+@dataclass
+class Change:
+    file: str
+    path: str
+    old: Any
+    new: Any
+
+    @property
+    def difference(self) -> Decimal | None:
+        if _is_figure(self.old) and _is_figure(self.new):
+            return Decimal(self.new) - Decimal(self.old)
+        return None
+
+
+@dataclass
+class Report:
+    base: str
+    head: str
+    figures: list[Change] = field(default_factory=list)
+    totals: list[Change] = field(default_factory=list)
+    texts: list[Change] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def empty(self) -> bool:
+        return not (self.figures or self.totals or self.texts or self.added or self.removed)
+
+
+def _item_prefixes(path: str) -> list[str]:
+    """The list items a leaf lies in, outermost first (`a[x].b[y].c` → `a[x]`, `a[x].b[y]`)."""
+    return [path[: i + 1] for i, char in enumerate(path) if char == "]"]
+
+
+def _changed_items(mine: set[str], theirs: set[str]) -> list[str]:
+    """Items (or fields) present on one side only, each named once at its outermost level."""
+    their_items = {p for path in theirs for p in _item_prefixes(path)}
+    found: set[str] = set()
+    for path in mine - theirs:
+        missing = [p for p in _item_prefixes(path) if p not in their_items]
+        found.add(missing[0] if missing else path)
+    return sorted(found)
+
+
+def _totals(ds: Dataset) -> dict[str, Decimal | None]:
+    """The totals and deviations a reader cares about, per year, by label."""
+    result: dict[str, Decimal | None] = {}
+    for year in ds.years:
+        for label, compute in (
+            ("budgetram (netto)", lambda y: views.budget_view(ds, y).committee[2].this_year),
+            ("summa per enhet", lambda y: views.budget_view(ds, y).unit_total.this_year),
+            ("nettokostnad, utfall", lambda y: views.income_view(ds, y).net.outcome),
+            ("budgetavvikelse, netto", lambda y: views.income_view(ds, y).net.budget_deviation),
+            ("prognosavvikelse, netto",
+             lambda y: views.income_view(ds, y).net.forecast_deviation),
+            ("intäkter, utfall", lambda y: views.income_view(ds, y).revenue_total.outcome),
+            ("kostnader, utfall", lambda y: views.income_view(ds, y).costs_total.outcome),
+        ):
+            try:
+                result[f"{year}: {label}"] = compute(year)
+            except (views.MissingData, AssertionError, KeyError, TypeError):
+                continue
+    return result
+
+
+def _checked(root: Path) -> tuple[Dataset, list[str]]:
+    """The data of a revision and its validation errors (a reviewer should see them too)."""
+    report = validation.run(root)
+    return report.dataset, [p.format() for p in report.errors]
+
+
+def compare(before: Dataset, after: Dataset, base: str, head: str,
+            problems: list[str] | None = None) -> Report:
+    report = Report(base, head)
+    report.problems += problems or []
+    old_files, new_files = _files(before), _files(after)
+    for name in sorted(set(old_files) | set(new_files)):
+        if name not in new_files:
+            report.removed.append(name)
+            continue
+        if name not in old_files:
+            report.added.append(name)
+            continue
+        old = flatten(_plain(old_files[name]))
+        new = flatten(_plain(new_files[name]))
+        for item in _changed_items(set(old), set(new)):
+            report.removed.append(f"{name}: {item}")
+        for item in _changed_items(set(new), set(old)):
+            report.added.append(f"{name}: {item}")
+        for path in sorted(set(old) & set(new)):
+            a, b = old[path], new[path]
+            if a == b:
+                continue
+            change = Change(name, path, a, b)
+            if _is_figure(a) or _is_figure(b):
+                report.figures.append(change)
+            else:
+                report.texts.append(change)
+    old_totals, new_totals = _totals(before), _totals(after)
+    for label in sorted(set(old_totals) | set(new_totals)):
+        a, b = old_totals.get(label), new_totals.get(label)
+        if a != b:
+            report.totals.append(Change("", label, a, b))
+    return report
+
+
+def run(data: Path, base: str | None, head: str | None) -> Report:
+    """Compare the data at `base` (default: the branch point with main) with `head`
+    (default: the working tree)."""
+    repo = repository_root(data)
+    base_rev = base or default_base(repo)
+    with tempfile.TemporaryDirectory(prefix="snplan-diff-") as work:
+        before, _ = _checked(export(repo, base_rev, data, Path(work) / "base"))
+        if head is None or head == WORKTREE:
+            after, problems = _checked(data)
+            head_label = "working tree"
+        else:
+            after, problems = _checked(export(repo, head, data, Path(work) / "head"))
+            head_label = head
+        return compare(before, after, base_rev[:12] if len(base_rev) == 40 else base_rev,
+                       head_label, problems)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "–"
+    if _is_figure(value):
+        return number(Decimal(value))
+    text = " ".join(str(value).split())
+    return f'"{text[:77]}..."' if len(text) > 80 else f'"{text}"'
+
+
+def _reworded(old: str, new: str, context: int = 30) -> str:
+    """The part of a text that changed, with a little context: "…före [gammalt → nytt] efter…"."""
+    a, b = " ".join(old.split()), " ".join(new.split())
+    start = 0
+    while start < min(len(a), len(b)) and a[start] == b[start]:
+        start += 1
+    end = 0
+    while end < min(len(a), len(b)) - start and a[len(a) - 1 - end] == b[len(b) - 1 - end]:
+        end += 1
+    # whole words: move the start back to the beginning of its word, the end forward to the
+    # end of its word
+    while start > 0 and not a[start - 1].isspace():
+        start -= 1
+    while end > 0 and not a[len(a) - end].isspace():
+        end -= 1
+    before = a[max(0, start - context):start]
+    after = a[len(a) - end:len(a) - end + context] if end else ""
+    lead = "…" if start > context else ""
+    tail = "…" if end > context else ""
+    return (f'"{lead}{before}[{a[start:len(a) - end]} → {b[start:len(b) - end]}]'
+            f'{after}{tail}"')
+
+
+def _line(change: Change) -> str:
+    where = f"{change.file}: {change.path}" if change.file else change.path
+    diff = change.difference
+    suffix = f" ({number(diff, signed=True)})" if diff is not None else ""
+    if isinstance(change.old, str) and isinstance(change.new, str):
+        return f"{where}: {_reworded(change.old, change.new)}"
+    return f"{where}: {_value(change.old)} → {_value(change.new)}{suffix}"
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        def encode(value: Any) -> Any:
+            if isinstance(value, Decimal):
+                return str(value)
+            if isinstance(value, dict | list | str | int | float | bool) or value is None:
+                return value
+            return str(value)
+
+        data = asdict(report)
+        for key in ("figures", "totals", "texts"):
+            for item, change in zip(data[key], getattr(report, key), strict=True):
+                item["difference"] = change.difference
+        return json.dumps(data, default=encode, ensure_ascii=False, indent=2) + "\n"
+    sections = [
+        ("Ändrade siffror", [_line(c) for c in report.figures]),
+        ("Påverkan på summor och avvikelser", [_line(c) for c in report.totals]),
+        ("Ändrade texter", [_line(c) for c in report.texts]),
+        ("Tillagt", report.added),
+        ("Borttaget", report.removed),
+        ("Problem i data", report.problems),
+    ]
+    lines: list[str] = []
+    if fmt == "markdown":
+        lines.append(f"## Ändringar i data ({report.base} → {report.head})\n")
+        if report.empty:
+            lines.append("Inga ändringar i data.\n")
+        for title, items in sections:
+            if items:
+                lines.append(f"### {title}\n")
+                lines += ["- " + item.replace("|", "\\|") for item in items]
+                lines.append("")
+        return "\n".join(lines) + "\n"
+    lines.append(f"Ändringar i data: {report.base} → {report.head}")
+    if report.empty:
+        lines.append("  inga ändringar")
+    for title, items in sections:
+        if items:
+            lines.append("")
+            lines.append(title)
+            lines += [f"  {item}" for item in items]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,200 @@
+"""The pull-request and publishing workflow: `snplan diff` on a real git history, `snplan new`,
+the CI workflow and pre-commit commands, PDF and Markdown output, cheap rebuilds."""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from snplan.cli import app
+
+from .conftest import DATA, ROOT, replace_in
+
+runner = CliRunner()
+
+
+def git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], capture_output=True, text=True,
+                          check=True).stdout.strip()
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding a copy of the shipped data and templates, on branch main."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copytree(DATA, root / "data")
+    shutil.copytree(ROOT / "templates", root / "templates")
+    git(root, "init", "-q", "-b", "main")
+    git(root, "config", "user.email", "test@example.invalid")
+    git(root, "config", "user.name", "Test")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "data")
+    monkeypatch.chdir(root)
+    return root
+
+
+def change_the_data(root: Path) -> None:
+    plan = root / "data" / "2022" / "verksamhetsplan.yaml"
+    replace_in(plan, "      stab: -17.3", "      stab: -17.4")
+    replace_in(plan, "      vuxen: -72.9", "      vuxen: -72.8")
+    replace_in(plan, "Undersöka möjligheten för ekonomi- och",
+               "Utreda möjligheten för ekonomi- och")
+    text = plan.read_text(encoding="utf-8")
+    start = text.index("    - kategori: Verksamhetsprocesser\n      process: Kontinuitet för")
+    end = text.index("    - kategori:", start + 10)
+    plan.write_text(text[:start] + text[end:], encoding="utf-8")
+    memo = root / "data" / "2022" / "arenden" / "ny.yaml"
+    memo.write_text("diarienummer: SN/2022:99\ndatum: 2022-03-01\ntitel: Nytt ärende\n"
+                    "forslag_till_beslut: Nämnden beslutar.\n", encoding="utf-8")
+
+
+def test_diff_between_two_commits_in_all_formats(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    change_the_data(repo)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "change")
+    result = runner.invoke(app, ["diff", base, "HEAD"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "2022/verksamhetsplan: budget.drift.per_enhet.stab: -17,3 → -17,4 (-0,1)" in out
+    assert "2022/verksamhetsplan: budget.drift.per_enhet.vuxen: -72,9 → -72,8 (+0,1)" in out
+    assert "[Undersöka → Utreda] möjligheten för ekonomi- och" in out
+    assert "intern_kontroll.plan[Kontinuitet för brukare]" in out
+    assert "Tillagt\n  2022/arenden/ny" in out
+    assert "Påverkan på summor" not in out  # the two units cancel out: no total moved
+    figures = [line for line in out.splitlines() if " → " in line and line.endswith(")")]
+    assert len(figures) == 2
+    md = runner.invoke(app, ["diff", base, "HEAD", "--format", "markdown"]).stdout
+    assert md.startswith("## Ändringar i data")
+    assert "- 2022/verksamhetsplan: budget.drift.per_enhet.stab: -17,3 → -17,4 (-0,1)" in md
+    data = json.loads(runner.invoke(app, ["diff", base, "HEAD", "--format", "json"]).stdout)
+    assert [(c["path"], c["old"], c["new"], c["difference"]) for c in data["figures"]] == [
+        ("budget.drift.per_enhet.stab", "-17.3", "-17.4", "-0.1"),
+        ("budget.drift.per_enhet.vuxen", "-72.9", "-72.8", "0.1")]
+    assert data["added"] == ["2022/arenden/ny"]
+    assert data["removed"] == ["2022/verksamhetsplan: intern_kontroll.plan[Kontinuitet för "
+                               "brukare]"]
+    assert len(data["texts"]) == 1
+
+
+def test_diff_of_uncommitted_changes_shows_effect_on_totals(repo: Path) -> None:
+    replace_in(repo / "data" / "2023" / "arsredovisning.yaml",
+               "      bidrag:\n        utfall: 31.9", "      bidrag:\n        utfall: 32.4")
+    result = runner.invoke(app, ["diff"])
+    assert result.exit_code == 0, result.output
+    assert "bidrag.utfall: 31,9 → 32,4 (+0,5)" in result.stdout
+    # revenue is an entered printed total in 2023, so the moved row is flagged as a problem
+    assert "Problem i data" in result.stdout
+    clean = runner.invoke(app, ["diff", "HEAD", "HEAD"])
+    assert "inga ändringar" in clean.stdout
+
+
+def test_diff_outside_git_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+                                           ) -> None:
+    shutil.copytree(DATA, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(app, ["diff"])
+    assert result.exit_code == 2
+    assert "error:" in result.output
+
+
+def _commands(path: Path) -> list[list[str]]:
+    """Every snplan command in a workflow or hook file, as argument lists."""
+    text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
+                     if not line.lstrip().startswith("#"))
+    commands = []
+    text = text.replace("${{ github.event.pull_request.base.sha }}", "BASE_SHA")
+    for match in re.finditer(r"(?:\.venv/bin/)?\bsnplan\s+([^\n>|&]+)", text):
+        words = shlex.split(match.group(1))
+        if words and words[0] in {"validate", "build", "diff", "metrics", "list", "new"}:
+            commands.append(words)
+    return commands
+
+
+def test_ci_workflow_and_pre_commit_commands_run(repo: Path) -> None:
+    workflow = ROOT / ".github" / "workflows" / "snplan.yml"
+    hooks = ROOT / ".pre-commit-config.yaml"
+    yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    yaml.safe_load(hooks.read_text(encoding="utf-8"))
+    base = git(repo, "rev-parse", "HEAD")
+    commands = _commands(workflow) + _commands(hooks)
+    verbs = [c[0] for c in commands]
+    assert verbs.count("validate") >= 3 and {"diff", "metrics", "build"} <= set(verbs)
+    for words in commands:
+        words = [base if w == "BASE_SHA" else w for w in words]
+        if words[0] == "build":
+            words += ["--format", "docx"]  # PDF conversion is tested on its own
+        result = runner.invoke(app, words)
+        assert result.exit_code == 0, (words, result.output)
+
+
+def test_build_all_formats_then_nothing_to_rebuild(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    out = tmp_path / "out"
+    args = ["build", "--all", "--format", "all", "--out", str(out), "--data", str(DATA),
+            "--templates", str(ROOT / "templates")]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    names = {p.name for p in out.rglob("*") if p.is_file()}
+    assert "arsredovisning-2023.pdf" in names and "arsredovisning-2023.xlsx" in names
+    assert "mbl-reviderad-verksamhetsplan-2022.pdf" in names
+    assert len([n for n in names if n.endswith(".pdf")]) == 15
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0
+    assert "nothing to build" in second.stdout
+    assert "wrote" not in second.stdout
+
+
+def test_only_changed_documents_are_rebuilt(data_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = ["build", "--all", "--format", "docx", "--out", str(out), "--data", str(data_copy),
+            "--templates", str(ROOT / "templates")]
+    assert runner.invoke(app, args).exit_code == 0
+    replace_in(data_copy / "2023" / "arsredovisning.yaml", "fyra fältassistenter",
+               "fem fältassistenter")
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0
+    wrote = sorted(line for line in result.stdout.splitlines() if line.startswith("wrote"))
+    assert [Path(w.split()[1]).name for w in wrote] == ["arsredovisning-2023.docx",
+                                                        "tjansteskrivelse-arsredovisning-2023.docx"]
+    assert "13 document(s) up to date" in result.stdout
+    manifest = json.loads((out / ".snplan-manifest.json").read_text(encoding="utf-8"))
+    assert "2023/arsredovisning-2023" in manifest["targets"]
+    forced = runner.invoke(app, [*args, "--force"])
+    assert forced.stdout.count("wrote") == 15
+
+
+def test_markdown_output(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["build", "ar", "2023", "--format", "md", "--out", str(tmp_path),
+                                 "--data", str(DATA), "--templates", str(ROOT / "templates")])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "2023" / "arsredovisning-2023.md").read_text(encoding="utf-8")
+    assert "| Verksamhetens nettokostnader | -198,8 | -199,6 | -0,4 % | 28,6 |" in \
+        text.replace("**", "")
+    assert "<!--" not in text
+    assert "*Diagram: Linjediagram, Ekonomiskt bistånd" in text
+
+
+def test_pdf_without_libreoffice_is_a_clear_message(tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(shutil, "which", lambda name: None)
+    result = runner.invoke(app, ["build", "vp", "2022", "--format", "pdf", "--out",
+                                 str(tmp_path), "--data", str(DATA),
+                                 "--templates", str(ROOT / "templates")])
+    assert result.exit_code == 1
+    assert "PDF needs LibreOffice" in result.output
+    assert not (tmp_path / "2022").exists()
+    result = runner.invoke(app, ["build", "--all", "--out", str(tmp_path), "--data", str(DATA),
+                                 "--templates", str(ROOT / "templates")])
+    assert result.exit_code == 0
+    assert "skipped PDF (LibreOffice is not installed)" in result.output
