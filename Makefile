@@ -6,7 +6,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install build validate test lint schema clean
+.PHONY: install build validate test lint schema bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,9 @@ lint: install
 
 schema: install
 	$(BIN)/snplan schema
+
+bench: install
+	$(BIN)/python bench/speed.py
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -194,3 +194,17 @@ def test_format_option(tmp_path: Path) -> None:
     result = runner.invoke(app, ["build", "vp", "2022", "--format", "pptx", "--data",
                                  str(DATA), "--out", str(tmp_path)])
     assert result.exit_code == 2
+
+
+def test_charts_are_drawn_once_and_cached(chart_cache: Path) -> None:
+    from snplan.render.charts import cache_dir, cached_group_chart
+
+    ds = load(DATA)
+    group = views.monthly_view(ds, 2023)[0]
+    first = cached_group_chart(group)
+    assert cache_dir().is_relative_to(chart_cache)
+    cached = list(cache_dir().glob("*.png"))
+    assert cached
+    second = cached_group_chart(group)
+    assert second.png == first.png
+    assert first.alt.startswith("Linjediagram, Ekonomiskt bistånd: månadsvärden per år 2021–2023")

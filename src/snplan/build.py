@@ -139,11 +139,11 @@ def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
     entry = ds.years[target.year]
     if entry.outcome is None or entry.outcome.verksamhetsmatt is None:
         return {}
-    from .render.charts import group_chart
+    from .render.charts import cached_group_chart
     from .views import monthly_view
 
     return {chart.name: chart.png
-            for chart in (group_chart(g) for g in monthly_view(ds, target.year))}
+            for chart in (cached_group_chart(g) for g in monthly_view(ds, target.year))}
 
 
 FORMATS = ("docx", "xlsx", "pdf", "md", "all")
