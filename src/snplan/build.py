@@ -27,7 +27,7 @@ from .load import Dataset
 from .problems import Problem
 from .render.docx import DocxRenderer, RenderError
 from .render.meta import DocumentMeta
-from .render.output import atomic_write, reproducible_zip
+from .render.output import reproducible_zip, write_all
 from .templating import environment
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -305,11 +305,7 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
                 skipped.append("PDF (LibreOffice is not installed)")
         else:
             rendered.extend(convert_to_pdf(wants_pdf))
-    paths = []
-    for path, data in rendered:
-        atomic_write(path, data)
-        paths.append(path)
-    return paths
+    return write_all(rendered)
 
 
 __all__ = ["BuildError", "Settings", "build_many", "common", "render_markdown"]

@@ -307,12 +307,11 @@ def _strings(obj: Any, loc: tuple[str | int, ...]) -> Iterable[tuple[tuple[str |
             yield from _strings(item, loc + (key,))
 
 
-def check_prose_names(ds: Dataset) -> list[Problem]:
-    """Names used in figure expressions in prose exist (without importing Jinja: the full
-    evaluation happens when a document is built)."""
-    problems: list[Problem] = []
+def _prose_files(ds: Dataset) -> list[tuple[Source | None, Any, frozenset[str]]]:
+    """Every loaded file whose prose may hold expressions, with the names it may use."""
+    files: list[tuple[Source | None, Any, frozenset[str]]] = []
     for year in ds.years.values():
-        files: list[tuple[Source | None, Any, frozenset[str]]] = [
+        files += [
             (year.sources.get("verksamhetsplan"), year.plan, PLAN_NAMES),
             (year.sources.get("arsredovisning"), year.outcome, REPORT_NAMES),
         ]
@@ -322,26 +321,89 @@ def check_prose_names(ds: Dataset) -> list[Problem]:
             files.append((year.sources.get(f"arenden/{slug}"), matter, names))
         for slug, protocol in year.mbl.items():
             files.append((year.sources.get(f"mbl/{slug}"), protocol, PLAN_NAMES))
-        for source, obj, names in files:
-            if obj is None:
+    return [f for f in files if f[1] is not None]
+
+
+_BLOCK = re.compile(r"{{.*?(?:}}|$)|{%.*?(?:%}|$)", re.DOTALL)
+_PRIVATE = re.compile(r"(?<!\w)_\w+")
+
+
+def check_prose_names(ds: Dataset) -> list[Problem]:
+    """Names used in figure expressions in prose exist, and no expression reaches for a name
+    beginning with an underscore (`''.__class__.__mro__`, `attr('__globals__')`): that is
+    Python's internals, which the sandbox refuses when a document is built; this says so at
+    once. Done without importing Jinja: the full evaluation happens when a document is
+    built."""
+    problems: list[Problem] = []
+    for source, obj, names in _prose_files(ds):
+        for loc, text in _strings(obj, ()):
+            if "{{" not in text and "{%" not in text:
                 continue
-            for loc, text in _strings(obj, ()):
-                if "{{" not in text:
-                    continue
-                bound = set()
-                for match in _BOUND.finditer(text):
-                    bound.update(n.strip() for n in (match.group(1) or match.group(2)).split(","))
-                for match in _EXPRESSION.finditer(text):
-                    name = match.group(1)
-                    if name in names or name in bound or name in _KEYWORDS:
-                        continue
+            for block in _BLOCK.finditer(text):
+                found = _PRIVATE.search(block.group())
+                if found is not None:
                     problems.append(_problem(
-                        source, loc, f"the expression uses the name '{name}', which does not "
-                        f"exist here (known: {', '.join(sorted(names))})"))
+                        source, loc, f"the expression reaches for '{found.group()[:40]}'; "
+                        "names beginning with '_' are Python's internals and not allowed in "
+                        "prose"))
+                    break
+            bound = set()
+            for match in _BOUND.finditer(text):
+                bound.update(n.strip() for n in (match.group(1) or match.group(2)).split(","))
+            for match in _EXPRESSION.finditer(text):
+                name = match.group(1)
+                if name in names or name in bound or name in _KEYWORDS:
+                    continue
+                problems.append(_problem(
+                    source, loc, f"the expression uses the name '{name}', which does not "
+                    f"exist here (known: {', '.join(sorted(names))})"))
+    return problems
+
+
+# Characters that XML 1.0, and so a Word or Excel file, cannot hold: C0 controls other than
+# tab, line feed and carriage return; lone surrogates; U+FFFE and U+FFFF. YAML refuses them
+# written raw, but a double-quoted string can spell them as escapes ("\x07", "\uFFFE").
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _texts(value: Any, loc: tuple[str | int, ...]
+           ) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    """Every string of loaded YAML data, keys of mappings included, with its field path."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield loc + (key,), key
+            yield from _texts(item, loc + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, loc + (index,))
+
+
+def check_xml_characters(ds: Dataset) -> list[Problem]:
+    """No text holds a character that Word's and Excel's XML cannot carry: the document
+    would not open (or the character would silently vanish), so the file, line and field
+    are named before anything is built. Every string every model is made from is checked,
+    on the data as read, so the line is the string's own."""
+    sources = [ds.organisation_source] if ds.organisation_source else []
+    for year in ds.years.values():
+        sources.extend(year.sources.values())
+    problems: list[Problem] = []
+    for source in sources:
+        for loc, text in _texts(source.located.data, ()):
+            found = _XML_ILLEGAL.search(text)
+            if found is None:
+                continue
+            problems.append(_problem(
+                source, loc, f"the text holds the control character U+{ord(found.group()):04X}"
+                f" (character {found.start() + 1}), which Word and Excel files cannot hold; "
+                "remove it"))
     return problems
 
 
 ALL_CHECKS: tuple[Check, ...] = (
+    check_xml_characters,
     check_prose_names,
     check_organisation,
     check_year_matches_directory,

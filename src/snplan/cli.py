@@ -91,8 +91,10 @@ TemplatesOption = Annotated[
 ]
 
 
-def _settings(out: Path, templates: Path | None, reference: Path | None):  # noqa: ANN202
+def _settings(out: Path, templates: Path | None, reference: Path | None,  # noqa: ANN202
+              data: Path | None = None):
     from .build import DEFAULT_TEMPLATES, Settings
+    from .render.output import OutputPathError, check_output_dir
 
     chosen = templates or (Path("templates") if Path("templates").is_dir() else DEFAULT_TEMPLATES)
     if not chosen.is_dir():
@@ -101,6 +103,12 @@ def _settings(out: Path, templates: Path | None, reference: Path | None):  # noq
     if reference is not None and not reference.is_file():
         _echo_err(f"error: the style reference {reference} does not exist")
         raise typer.Exit(2)
+    protected = {"template": chosen} if data is None else {"data": data, "template": chosen}
+    try:
+        check_output_dir(out, protected)
+    except OutputPathError as exc:
+        _echo_err(f"error: {exc}")
+        raise typer.Exit(2) from None
     return Settings(out=out, templates=chosen, reference=reference)
 
 
@@ -158,7 +166,7 @@ def build(
         _echo_err("error: give a document kind and a year, or --all")
         raise typer.Exit(2)
     request = pipeline.Request(
-        data=data, settings=_settings(out, templates, reference),
+        data=data, settings=_settings(out, templates, reference, data),
         requested=fmt or ("all" if all_ else "docx"), kind=kind, year=year, matter=matter,
         force=force)
 
@@ -189,7 +197,7 @@ def build(
         _echo_err("nothing was written")
         raise typer.Exit(1) from None
     except OSError as exc:
-        _echo_err(f"error: cannot write to {out}: {exc.strerror}")
+        _echo_err(f"error: cannot write to {exc.filename or out}: {exc.strerror or exc}")
         raise typer.Exit(1) from None
     if result.unchanged:
         typer.echo(f"nothing to build: every document in {out} is up to date "

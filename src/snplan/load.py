@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from .model import KINDS, Arsredovisning, Mbl, Organisation, Tjansteskrivelse, Verksamhetsplan
 from .problems import HasProblems, Problem, display_path, field_path
-from .yamlsource import Located, SourceError, read_file
+from .yamlsource import Located, SourceError, read_file, too_large
 
 YEAR_DIR = re.compile(r"^\d{4}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -105,6 +107,8 @@ def _describe(value: Any) -> str:
         return "a list"
     if value is None:
         return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
     return str(value)
 
 
@@ -121,6 +125,10 @@ def _message(error: dict[str, Any]) -> str:
         return f"unknown key '{key}'{hint}"
     if kind == "missing":
         return "this required field is missing"
+    if kind == "invalid_key":
+        return f"a key must be a word, got {_describe(value)}"
+    if kind == "finite_number":
+        return f"expected a finite number, got {_describe(value)}"
     if kind.startswith("decimal") or kind in {"float_parsing", "float_type"}:
         if kind == "decimal_max_digits" or kind == "finite_number":
             return f"expected a finite number, got {_describe(value)}"
@@ -168,7 +176,7 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Pr
                               f"expected a mapping of keys and values at the top, "
                               f"got {_describe(data)}")]
     try:
-        return model.model_validate(data), []
+        obj = model.model_validate(data)
     except ValidationError as exc:
         problems = []
         for error in exc.errors():
@@ -176,17 +184,69 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Pr
             problems.append(Problem(source.path, source.located.line_of(loc),
                                     field_path(loc), _message(error)))
         return None, problems
+    problems = [Problem(source.path, source.located.line_of(loc), field_path(loc),
+                        f"the number {_describe(value)} is too large: a figure has at most "
+                        "15 digits before the decimal mark"
+                        if not isinstance(value, Decimal) or value.is_finite()
+                        else f"expected a finite number, got {value}")
+                for loc, value in _oversized(obj, ())]
+    return (None, problems) if problems else (obj, [])
+
+
+def _oversized(obj: Any, loc: tuple[str | int, ...]
+               ) -> Iterator[tuple[tuple[str | int, ...], Decimal | int]]:
+    """Numbers too large for a figure (`yamlsource.too_large`) in a validated model. The
+    reader refuses them written as numbers; this catches those written as text ("1e999999"),
+    which pydantic turns into numbers that Decimal arithmetic and rounding cannot handle."""
+    if isinstance(obj, Decimal | int):
+        if too_large(obj):
+            yield loc, obj
+    elif isinstance(obj, BaseModel):
+        for name in type(obj).model_fields:
+            yield from _oversized(getattr(obj, name), loc + (name,))
+    elif isinstance(obj, list):
+        for index, item in enumerate(obj):
+            yield from _oversized(item, loc + (index,))
+    elif isinstance(obj, dict):
+        for key, item in obj.items():
+            yield from _oversized(item, loc + (key,))
+
+
+def _outside(path: Path, root: Path) -> str | None:
+    """Where `path` really leads when that is outside the data directory (a symbolic link
+    out of it), else None: data is read from inside the data directory only."""
+    try:
+        real = path.resolve(strict=True)
+        base = root.resolve(strict=True)
+    except (OSError, RuntimeError):
+        return str(path)
+    return None if real.is_relative_to(base) else str(real)
 
 
 def _read(kind: str, path: Path, root: Path, problems: list[Problem]) -> Source | None:
     shown = display_path(path)
+    elsewhere = _outside(path, root)
+    if elsewhere is not None:
+        problems.append(Problem(shown, None, "", f"the file leads outside the data directory "
+                                                 f"(to {elsewhere}); data files must lie "
+                                                 "inside it"))
+        return None
     try:
         located = read_file(path)
     except SourceError as exc:
         problems.append(Problem(shown, exc.line, "", exc.message))
         return None
-    del root
     return Source(kind, shown, located)
+
+
+def _entries(directory: Path, problems: list[Problem]) -> list[Path]:
+    """The entries of a directory, sorted; an unreadable directory is a problem, not a crash."""
+    try:
+        return sorted(directory.iterdir())
+    except OSError as exc:
+        problems.append(Problem(display_path(directory), None, "",
+                                f"cannot read the directory: {exc.strerror or exc}"))
+        return []
 
 
 def _load_one(kind: str, path: Path, root: Path, problems: list[Problem]
@@ -215,10 +275,16 @@ def load(root: Path) -> Dataset:
         problems.append(Problem(display_path(org_path), None, "",
                                 "organisation.yaml is missing: it declares the units, goals "
                                 "and people that every year refers to"))
-    for entry in sorted(root.iterdir()):
+    for entry in _entries(root, problems):
         if entry.name.startswith(".") or entry == org_path:
             continue
         if entry.is_dir() and YEAR_DIR.match(entry.name):
+            elsewhere = _outside(entry, root)
+            if elsewhere is not None:
+                problems.append(Problem(display_path(entry), None, "",
+                                        f"the directory leads outside the data directory "
+                                        f"(to {elsewhere}); data must lie inside it"))
+                continue
             dataset.years[int(entry.name)] = _load_year(int(entry.name), entry, root, problems)
         elif entry.is_file() and entry.suffix in {".yaml", ".yml"}:
             problems.append(Problem(display_path(entry), None, "",
@@ -230,7 +296,7 @@ def load(root: Path) -> Dataset:
 def _load_year(year: int, directory: Path, root: Path, problems: list[Problem]) -> Year:
     result = Year(year, directory)
     known = {"verksamhetsplan.yaml": "verksamhetsplan", "arsredovisning.yaml": "arsredovisning"}
-    for entry in sorted(directory.iterdir()):
+    for entry in _entries(directory, problems):
         if entry.name.startswith("."):
             continue
         if entry.is_file() and entry.name in known:
@@ -245,7 +311,7 @@ def _load_year(year: int, directory: Path, root: Path, problems: list[Problem]) 
                     result.outcome = obj
         elif entry.is_dir() and entry.name in {"arenden", "mbl"}:
             kind = "tjansteskrivelse" if entry.name == "arenden" else "mbl"
-            for item in sorted(entry.iterdir()):
+            for item in _entries(entry, problems):
                 if item.name.startswith("."):
                     continue
                 if not (item.is_file() and item.suffix == ".yaml"):

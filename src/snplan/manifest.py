@@ -29,8 +29,16 @@ def tree_hashes(root: Path) -> dict[str, str]:
     """Hashes of every file below a directory, by relative path (hidden files excluded)."""
     if not root.is_dir():
         return {}
-    return {str(p.relative_to(root)): file_hash(p) for p in sorted(root.rglob("*"))
-            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(root).parts)}
+    hashes = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
+            continue
+        try:
+            hashes[str(relative)] = file_hash(path)
+        except OSError:
+            hashes[str(relative)] = "unreadable"  # validation names the file
+    return hashes
 
 
 def _digest(parts: list[str]) -> str:

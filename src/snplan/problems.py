@@ -3,11 +3,22 @@ reports all of them (the beancount way)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 Severity = Literal["error", "warning"]
+
+# Characters a terminal would act on or cannot encode: C0 and C1 controls (but tab and line
+# feed), lone surrogates, and the two non-characters. A message quoting a value from a hostile
+# file shows them as escapes.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def printable(text: str) -> str:
+    """`text` with every unprintable character written as an escape, such as `\\x07`."""
+    return _UNPRINTABLE.sub(lambda m: ascii(m.group())[1:-1], text)
 
 
 @dataclass(frozen=True, order=True)
@@ -31,7 +42,7 @@ class Problem:
         text = f"{where}: {label}{subject}{self.message}"
         if self.also:
             text += f" (see {self.also})"
-        return text
+        return printable(text)
 
 
 def display_path(path: Path, base: Path | None = None) -> str:

@@ -12,7 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from jinja2 import FileSystemLoader, StrictUndefined, TemplateError, UndefinedError
+from jinja2 import (
+    FileSystemLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    UndefinedError,
+)
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from . import fmt
@@ -54,12 +60,74 @@ def filters(unit: str) -> dict[str, Callable[..., str]]:
             "block": block}
 
 
+# What one expression may make: a power with a larger exponent, or a repeated text or list
+# longer than this, is refused (`{{ 9 ** 9 ** 9 }}` would otherwise run for hours, and
+# `{{ 'x' * 10 ** 10 }}` take all the memory).
+MAX_EXPONENT = 100
+MAX_REPEAT = 100_000
+MAX_INT_BITS = 4096
+# The most text one prose expression may produce.
+MAX_OUTPUT = 1_000_000
+
+
+class LimitedSandbox(SandboxedEnvironment):
+    """Jinja's sandbox (no attribute starting with '_', no unsafe callables) that also refuses
+    operations whose result would exhaust the machine."""
+
+    intercepted_binops = frozenset({"**", "*", "+"})
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        if operator == "**":
+            if _is_number(right) and abs(right) > MAX_EXPONENT:
+                raise SecurityError(f"the exponent {right} is larger than {MAX_EXPONENT}")
+            if _is_number(left) and abs(left) > 10**6 and _is_number(right) and right > 1:
+                raise SecurityError("the power is too large")
+        elif operator == "*":
+            for sized, count in ((left, right), (right, left)):
+                if isinstance(sized, str | list | tuple) and isinstance(count, int) \
+                        and len(sized) * count > MAX_REPEAT:
+                    raise SecurityError(f"repeating a text or list {count} times makes "
+                                        f"more than {MAX_REPEAT} items")
+            if isinstance(left, int) and isinstance(right, int) \
+                    and left.bit_length() + right.bit_length() > MAX_INT_BITS:
+                raise SecurityError("the product is too large")
+        elif operator == "+" and isinstance(left, str | list | tuple) \
+                and isinstance(right, str | list | tuple) and len(left) + len(right) > MAX_OUTPUT:
+            raise SecurityError(f"joining makes more than {MAX_OUTPUT} items")
+        return super().call_binop(context, operator, left, right)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
+
+
+class ConfinedLoader(FileSystemLoader):
+    """Templates from one directory and nowhere else: a name that climbs out of it
+    (`{% include "../x" %}`, an absolute path) or a file that is a link out of it is not
+    found, with a message that says why."""
+
+    def __init__(self, directory: Path) -> None:
+        super().__init__(str(directory))
+        self.root = directory.resolve()
+
+    def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
+        parts = template.replace("\\", "/").split("/")
+        if template.startswith("/") or ".." in parts or ":" in parts[0]:
+            raise TemplateNotFound(template, f"the template name '{template}' leads outside "
+                                             f"the template directory {self.root}")
+        source, filename, uptodate = super().get_source(environment, template)
+        if not Path(filename).resolve().is_relative_to(self.root):
+            raise TemplateNotFound(template, f"the template '{template}' is a link outside "
+                                             f"the template directory {self.root}")
+        return source, filename, uptodate
+
+
 @lru_cache(maxsize=8)
 def environment(templates: Path | None, unit: str) -> SandboxedEnvironment:
     """One environment per template directory and unit, kept so compiled templates are
     reused across the documents of a build."""
-    env = SandboxedEnvironment(
-        loader=FileSystemLoader(str(templates)) if templates else None,
+    env = LimitedSandbox(
+        loader=ConfinedLoader(templates) if templates else None,
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -78,12 +146,23 @@ class ExpressionError(Exception):
 def render_string(env: SandboxedEnvironment, text: str, namespace: dict[str, Any]) -> str:
     """Evaluate the expressions in one prose text; raise ExpressionError with a plain reason."""
     try:
-        return env.from_string(text).render(namespace)
+        parts: list[str] = []
+        size = 0
+        for part in env.from_string(text).generate(namespace):
+            size += len(part)
+            if size > MAX_OUTPUT:
+                raise ExpressionError(f"the expression produces more than {MAX_OUTPUT} "
+                                      "characters")
+            parts.append(part)
+        return "".join(parts)
     except UndefinedError as exc:
         raise ExpressionError(f"undefined name in expression: {exc.message}") from None
     except SecurityError as exc:
         raise ExpressionError(f"expression not allowed: {exc}") from None
     except TemplateError as exc:
         raise ExpressionError(f"expression error: {exc.message or exc}") from None
-    except (ArithmeticError, TypeError, ValueError) as exc:
+    except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
         raise ExpressionError(f"expression error: {exc}") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionError("expression error: the expression is too large to evaluate") \
+            from None

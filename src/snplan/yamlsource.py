@@ -8,6 +8,7 @@ every mapping key and sequence item is recorded with its line, so that a validat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -24,8 +25,34 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 # Limits that keep a hostile file from exhausting the machine.
 MAX_BYTES = 5 * 1024 * 1024
-MAX_NODES = 200_000
+MAX_NODES = 100_000  # the largest shipped file holds under 1 000 values
 MAX_DEPTH = 60
+# Aliases let a small file stand for a huge one; the text of every scalar is counted each time
+# an alias repeats it. A file without aliases never comes near this (it is at most MAX_BYTES).
+MAX_EXPANDED_CHARS = 2 * MAX_BYTES
+# The largest magnitude of a figure: beyond it, Decimal rounding and formatting overflow (and no
+# committee's budget comes near it, even in kronor).
+MAX_DIGITS = 15
+MAX_MAGNITUDE = 10**MAX_DIGITS
+# libyaml's composer recurses in C without a limit, so a file nested some hundred thousand
+# levels deep crashes the interpreter (a segmentation fault, no exception). When a cheap upper
+# bound on the nesting depth (from indentation and bracket counts) exceeds this, the depth is
+# measured exactly from the parser's events, which libyaml produces without recursion, before
+# anything is composed.
+_SAFE_DEPTH_BOUND = 1000
+
+
+def too_large(value: object) -> bool:
+    """Whether a number is beyond MAX_MAGNITUDE (or not finite), without arithmetic that could
+    itself overflow (Decimal('1e999999') has no absolute value in the default context)."""
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, Decimal):
+        return not value.is_finite() or (not value.is_zero()
+                                         and value.adjusted() >= MAX_DIGITS)
+    if isinstance(value, int):
+        return abs(value) >= MAX_MAGNITUDE
+    return False
 
 
 class SourceError(Exception):
@@ -65,6 +92,7 @@ class _Builder:
         self.path = path
         self.lines: dict[Path_, int] = {}
         self.count = 0
+        self.chars = 0
         self.constructor = yaml.constructor.SafeConstructor()
 
     def build(self, node: Node, loc: Path_, depth: int) -> Any:
@@ -122,6 +150,15 @@ class _Builder:
                 items.append(self.build(item, child, depth + 1))
             return items
         assert isinstance(node, ScalarNode)
+        self.chars += len(node.value)
+        if self.chars > MAX_EXPANDED_CHARS:
+            raise SourceError(
+                self.path, node.start_mark.line + 1,
+                f"the file expands to more than {MAX_EXPANDED_CHARS} characters of text "
+                "(an alias bomb?)",
+            )
+        if node.tag == "tag:yaml.org,2002:int":
+            return self._number(node, self._construct(node))
         if node.tag == "tag:yaml.org,2002:timestamp":
             try:
                 return self.constructor.construct_object(node)
@@ -135,32 +172,106 @@ class _Builder:
                 return self.constructor.construct_object(node)
             if not value.is_finite():
                 return self.constructor.construct_object(node)
-            return value
+            return self._number(node, value)
+        return self._construct(node)
+
+    def _construct(self, node: ScalarNode) -> Any:
+        if node.tag == "tag:yaml.org,2002:int":
+            digits = sum(c.isdigit() for c in node.value)
+            if digits > 40:
+                raise SourceError(
+                    self.path, node.start_mark.line + 1,
+                    f"the number {node.value[:20]}... has {digits} digits; a figure has at "
+                    "most 15 before the decimal mark",
+                )
         try:
             return self.constructor.construct_object(node)
-        except (yaml.YAMLError, ValueError, TypeError) as exc:
+        except yaml.constructor.ConstructorError:
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"cannot read the value {node.value[:40]!r} ({node.tag}): {exc}",
+                f"the tag {node.tag} is not allowed in data files",
             ) from None
+        except (yaml.YAMLError, ValueError, TypeError, ArithmeticError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise SourceError(
+                self.path, node.start_mark.line + 1,
+                f"cannot read the value {node.value[:40]!r} ({node.tag}): {reason}",
+            ) from None
+
+    def _number(self, node: ScalarNode, value: Any) -> Any:
+        """A number too large to be a figure is refused where it stands."""
+        if too_large(value):
+            shown = node.value if len(node.value) <= 20 else node.value[:17] + "..."
+            raise SourceError(
+                self.path, node.start_mark.line + 1,
+                f"the number {shown} is too large: a figure has at most 15 digits before "
+                "the decimal mark",
+            )
+        return value
+
+
+_LINE_START = re.compile(r"^( *)((?:[-?][ \t]+)*)", re.MULTILINE)
+
+
+def _depth_bound(text: str) -> int:
+    """An upper bound on how deeply `text` can nest. A block collection starts at a column of
+    its own (a sequence may share its mapping's column, hence twice the indentation), after
+    a '- ' or '? ' at the start of a line (`- - x`), or as one mapping begun on that line; a
+    flow collection needs a bracket."""
+    block = max((2 * len(indent) + len(compact)
+                 for indent, compact in _LINE_START.findall(text)), default=0)
+    return block + 3 + text.count("[") + text.count("{")
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """Refuse a file nested deeper than MAX_DEPTH, measured on the parser's events (no
+    recursion), before libyaml's recursive composer sees it."""
+    if _depth_bound(text) <= _SAFE_DEPTH_BOUND:
+        return
+    depth = 0
+    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
+    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, starts):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise SourceError(path, event.start_mark.line + 1,
+                                  f"the data is nested deeper than {MAX_DEPTH} levels")
+        elif isinstance(event, ends):
+            depth -= 1
+
+
+def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
+    """A YAML error as a SourceError with a line and a plain sentence."""
+    if isinstance(exc, yaml.reader.ReaderError):
+        character = chr(exc.character) if isinstance(exc.character, int) else None
+        position = text.find(character) if character else -1
+        line = text.count("\n", 0, position) + 1 if position >= 0 else None
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "?"
+        return SourceError(path, line, f"the file contains the control character {code}, "
+                                       "which a data file cannot hold; remove it")
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = exc.problem or "invalid YAML"
+        if line is not None:
+            lines = text.splitlines() or [""]
+            source_line = lines[max(0, min(line, len(lines)) - 1)]
+            indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
+            if "\t" in indent:
+                problem = "a tab character is used for indentation; YAML indents with spaces"
+        return SourceError(path, line, f"YAML syntax error: {problem}")
+    first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
+    return SourceError(path, None, f"YAML syntax error: {first}")
 
 
 def parse_text(text: str, path: Path) -> Located:
     """Parse YAML text into plain values plus their lines; raise SourceError on bad YAML."""
     try:
+        _check_depth(text, path)
         node = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = exc.problem or "invalid YAML"
-        if line is not None:
-            source_line = (text.splitlines() or [""])[min(line, len(text.splitlines())) - 1]
-            indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
-            if "\t" in indent:
-                problem = "a tab character is used for indentation; YAML indents with spaces"
-        raise SourceError(path, line, f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
-        raise SourceError(path, None, f"YAML syntax error: {exc}") from None
+        raise _syntax_problem(exc, text, path) from None
     except RecursionError:
         raise SourceError(path, None, "the data is nested too deeply to read") from None
     if node is None:
@@ -177,14 +288,21 @@ def read_file(path: Path) -> Located:
     """Read and parse one file, refusing what is not small UTF-8 text."""
     try:
         size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise SourceError(
+                path, None, f"the file is {size // 1024} KiB; data files are at most "
+                f"{MAX_BYTES // (1024 * 1024)} MiB"
+            )
+        # Read at most one byte more than allowed: the size a file reports is not always the
+        # size it has (a file that grows, a special file).
+        with path.open("rb") as stream:
+            raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise SourceError(path, None, f"cannot read the file: {exc.strerror}") from None
-    if size > MAX_BYTES:
-        raise SourceError(
-            path, None, f"the file is {size // 1024} KiB; data files are at most "
-            f"{MAX_BYTES // (1024 * 1024)} MiB"
-        )
-    raw = path.read_bytes()
+        raise SourceError(path, None, f"cannot read the file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_BYTES:
+        raise SourceError(path, None, f"the file is larger than "
+                                      f"{MAX_BYTES // (1024 * 1024)} MiB, the most a data "
+                                      "file may be")
     if b"\x00" in raw:
         raise SourceError(path, None, "the file is binary, not YAML text")
     try:

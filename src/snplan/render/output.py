@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import shutil
 import tempfile
 import zipfile
 from pathlib import Path
@@ -31,10 +32,60 @@ def reproducible_zip(data: bytes) -> bytes:
     return target_buffer.getvalue()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write through a temporary file in the same directory and rename it into place, so a
-    failed build leaves the previous file untouched and never a half-written one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+class OutputPathError(ValueError):
+    """An output path that would land where output must not go: outside the directory it
+    belongs to, or inside the data or template directory."""
+
+
+def confined(base: Path, *parts: str) -> Path:
+    """`base / parts`, resolved, refusing a result outside `base` (a part with '..', an
+    absolute part, a symbolic link out of it)."""
+    root = base.resolve()
+    target = root.joinpath(*parts).resolve()
+    if not target.is_relative_to(root):
+        raise OutputPathError(f"{Path(*parts)} leads outside {base}")
+    return target
+
+
+def check_output_dir(out: Path, protected: dict[str, Path]) -> None:
+    """Refuse an output directory inside (or equal to) a directory that output must never
+    touch, such as the data (where a built file would become an unexpected entry) or the
+    templates. `protected` maps a description to its directory."""
+    target = out.resolve()
+    for what, directory in protected.items():
+        root = directory.resolve()
+        if target.is_relative_to(root):
+            raise OutputPathError(f"the output directory {out} lies inside the {what} "
+                                  f"directory {directory}; choose another --out")
+
+
+def _make_parents(directory: Path) -> list[Path]:
+    """Create `directory` and its missing parents; return those created, outermost first.
+    On failure, remove what was created and raise."""
+    missing: list[Path] = []
+    current = directory
+    while not current.exists() and current.parent != current:
+        missing.append(current)
+        current = current.parent
+    created: list[Path] = []
+    try:
+        for folder in reversed(missing):
+            folder.mkdir()
+            created.append(folder)
+    except BaseException:
+        _remove_dirs(created)
+        raise
+    return created
+
+
+def _remove_dirs(created: list[Path]) -> None:
+    for folder in reversed(created):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _temporary(path: Path, data: bytes) -> str:
+    """`data` in a new temporary file beside `path`, flushed to disk; returns its name."""
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp",
                                          dir=path.parent)
     try:
@@ -43,8 +94,73 @@ def atomic_write(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(temporary)
         raise
+    return temporary
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write through a temporary file in the same directory and rename it into place, so a
+    failed build leaves the previous file untouched and never a half-written one (nor a
+    directory it created for it)."""
+    created = _make_parents(path.parent)
+    temporary = None
+    try:
+        temporary = _temporary(path, data)
+        os.replace(temporary, path)
+    except BaseException:
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        _remove_dirs(created)
+        raise
+
+
+def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
+    """Write several files all or nothing: every one goes to a temporary file first, then
+    they are renamed into place; when anything fails, the files already replaced get their
+    previous content back and every new file and directory is removed, so the output
+    directory holds exactly what it held before."""
+    created: list[Path] = []
+    staged: list[tuple[Path, str]] = []
+    replaced: list[tuple[Path, str | None]] = []  # (path, backup of its previous content)
+    try:
+        for path, data in files:
+            created += _make_parents(path.parent)
+            if path.is_dir() or (path.exists() and not path.is_file()):
+                raise IsADirectoryError(21, "in the way of an output file", str(path))
+            staged.append((path, _temporary(path, data)))
+        for path, temporary in staged:
+            backup = None
+            if path.exists():
+                backup = tempfile.mktemp(prefix=f".{path.name}.", suffix=".old",
+                                         dir=path.parent)
+                try:
+                    os.link(path, backup)
+                except OSError:  # a file system without hard links
+                    shutil.copy2(path, backup)
+            replaced.append((path, backup))
+            os.replace(temporary, path)
+    except BaseException:
+        for path, backup in reversed(replaced):
+            with contextlib.suppress(OSError):
+                if backup is not None:
+                    # rename() does nothing when both names are links to one file (the
+                    # rename that failed left `path` as it was): remove the backup then.
+                    os.replace(backup, path)
+                    if os.path.lexists(backup):
+                        os.unlink(backup)
+                else:
+                    os.unlink(path)
+        for _, temporary in staged:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+        _remove_dirs(created)
+        raise
+    for _, backup in replaced:
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+    return [path for path, _ in files]

@@ -55,9 +55,14 @@ def sheet_name(name: str, taken: set[str]) -> str:
     return candidate
 
 
+# What openpyxl's pattern leaves out but XML cannot carry either: lone surrogates, U+FFFE, U+FFFF.
+_ALSO_ILLEGAL = re.compile("[\ud800-\udfff\ufffe\uffff]")
+
+
 def safe_text(value: str) -> str:
-    """Text without the control characters XML cannot carry."""
-    return ILLEGAL_CHARACTERS_RE.sub("", value)
+    """Text without the characters XML cannot carry. Validation refuses them in the data with
+    file, line and field; this is the last guard, for text that did not come from the data."""
+    return _ALSO_ILLEGAL.sub("", ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
 def put_text(cell: Cell, value: str) -> None:
