@@ -198,3 +198,35 @@ def test_pdf_without_libreoffice_is_a_clear_message(tmp_path: Path,
                                  "--templates", str(ROOT / "templates")])
     assert result.exit_code == 0
     assert "skipped PDF (LibreOffice is not installed)" in result.output
+
+
+def test_new_year_lists_exactly_what_is_to_be_filled_in(data_copy: Path) -> None:
+    result = runner.invoke(app, ["new", "2024", "--data", str(data_copy)])
+    assert result.exit_code == 0, result.output
+    plan = data_copy / "2024" / "verksamhetsplan.yaml"
+    text = plan.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../../schemas/")
+    assert "from data/2022/verksamhetsplan.yaml" in text  # the last complete plan
+    data = yaml.safe_load(text)
+    # structure carried forward from VP 2022
+    assert [g["mal"] for g in data["namndmal"]] == ["egen-forsorjning", "hemmaplan",
+                                                   "barn-far-inte-illa", "helhetsperspektiv"]
+    assert data["namndmal"][0]["aktiviteter"][0] == {"namn": "Erbjuda tidiga insatser",
+                                                     "beskrivning": "FYLL I"}
+    assert len(data["intern_kontroll"]["plan"]) == 12
+    assert data["intern_kontroll"]["plan"][0]["riskindex"] == "FYLL I"
+    assert len(data["kvalitetsdeklarationer"]["rader"]) == 10
+    assert data["budget"]["drift"]["per_enhet"] == dict.fromkeys(
+        ["stab", "vuxen", "ekonomi-arbetsmarknad", "barn-ungdom"], "FYLL I")
+    placeholders = text.count("FYLL I") - 1  # the header comment names it once
+    result = runner.invoke(app, ["validate", "--data", str(data_copy)])
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines()
+              if ": " in line and "warning" not in line and not line.startswith("validation")]
+    assert errors and all(line.endswith("to be filled in (still FYLL I)") for line in errors)
+    assert all("2024/verksamhetsplan.yaml:" in line for line in errors)
+    assert len(errors) == placeholders
+    again = runner.invoke(app, ["new", "2024", "--data", str(data_copy)])
+    assert again.exit_code == 1
+    assert "already exists; snplan new never overwrites a file" in again.output
+    assert plan.read_text(encoding="utf-8") == text

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .load import Dataset, Source, Year
+from .model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from .problems import Problem, field_path
 
 POSSIBLE_RISK_INDEXES = frozenset(a * b for a in range(1, 5) for b in range(1, 5))
@@ -402,7 +403,22 @@ def check_xml_characters(ds: Dataset) -> list[Problem]:
     return problems
 
 
+def check_placeholders(ds: Dataset) -> list[Problem]:
+    """Every value `snplan new` left as FYLL I, named with file, line and field, so a new
+    year's missing figures and texts are a list to work through."""
+    sources = [ds.organisation_source] if ds.organisation_source else []
+    for year in ds.years.values():
+        sources.extend(year.sources.values())
+    problems: list[Problem] = []
+    for source in sources:
+        for loc, text in _texts(source.located.data, ()):
+            if text.strip() == PLACEHOLDER and loc:
+                problems.append(_problem(source, loc, PLACEHOLDER_MESSAGE))
+    return problems
+
+
 ALL_CHECKS: tuple[Check, ...] = (
+    check_placeholders,
     check_xml_characters,
     check_prose_names,
     check_organisation,

@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from .model import KINDS, Arsredovisning, Mbl, Organisation, Tjansteskrivelse, Verksamhetsplan
+from .model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from .problems import HasProblems, Problem, display_path, field_path
 from .yamlsource import Located, SourceError, read_file, too_large
 
@@ -118,6 +119,8 @@ def _message(error: dict[str, Any]) -> str:
     value = error.get("input")
     ctx = error.get("ctx") or {}
     loc = error["loc"]
+    if isinstance(value, str) and value.strip() == PLACEHOLDER:
+        return PLACEHOLDER_MESSAGE
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
         close = difflib.get_close_matches(key, _all_field_names(), n=1, cutoff=0.75)

@@ -16,9 +16,9 @@ from typing import Any
 import yaml
 
 from .load import Dataset
+from .model.common import PLACEHOLDER
 from .model.plan import Verksamhetsplan
 
-PLACEHOLDER = "FYLL I"
 HEADER = """# yaml-language-server: $schema=../../schemas/verksamhetsplan.schema.json
 # Verksamhetsplan och budget {year}, started by `snplan new {year}` from {source}.
 # Every value FYLL I is still to be filled in; `snplan validate` lists them.

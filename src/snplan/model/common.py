@@ -21,6 +21,10 @@ Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
 # A count of people, households, days: never negative.
 Count = Annotated[int, Field(ge=0)]
 
+# What `snplan new` writes where a figure or a year's text is still to be filled in.
+PLACEHOLDER = "FYLL I"
+PLACEHOLDER_MESSAGE = f"to be filled in (still {PLACEHOLDER})"
+
 # Prose in a small Markdown subset: paragraphs separated by a blank line, "- " bullets.
 Text = str
 
