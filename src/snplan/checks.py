@@ -93,6 +93,17 @@ def _ref(source: Source | None, loc: tuple[str | int, ...], value: str,
                                   f"{suffix}")]
 
 
+def _category(source: Source | None, loc: tuple[str | int, ...], category: str,
+              known: list[str]) -> list[Problem]:
+    """An internal-control row's category is one the organisation declares (when it
+    declares any)."""
+    if not known or category in known:
+        return []
+    return [_problem(source, loc + ("kategori",),
+                     f"'{category}' is not one of the internal control categories "
+                     f"({', '.join(known)})")]
+
+
 def check_year_matches_directory(ds: Dataset) -> list[Problem]:
     """The `ar` inside a plan or report is the year of its directory."""
     problems = []
@@ -112,7 +123,6 @@ def check_plan(ds: Dataset) -> list[Problem]:
         return []
     goals = {g.id for g in org.namndmal}
     units = {u.id for u in org.enheter}
-    categories = set(org.internkontroll_kategorier)
     problems: list[Problem] = []
     for year in ds.years.values():
         plan, src = year.plan, year.sources.get("verksamhetsplan")
@@ -130,11 +140,7 @@ def check_plan(ds: Dataset) -> list[Problem]:
         if plan.intern_kontroll is not None:
             for index, row in enumerate(plan.intern_kontroll.plan):
                 loc = ("intern_kontroll", "plan", index)
-                if categories and row.kategori not in categories:
-                    problems.append(_problem(src, loc + ("kategori",),
-                                             f"'{row.kategori}' is not one of the internal "
-                                             f"control categories "
-                                             f"({', '.join(org.internkontroll_kategorier)})"))
+                problems += _category(src, loc, row.kategori, org.internkontroll_kategorier)
                 if row.riskindex is not None and row.riskindex not in POSSIBLE_RISK_INDEXES:
                     possible = ", ".join(str(i) for i in sorted(POSSIBLE_RISK_INDEXES))
                     problems.append(_problem(src, loc + ("riskindex",),
@@ -154,7 +160,6 @@ def check_outcome(ds: Dataset) -> list[Problem]:
     accounts = {k.id for k in org.konton}
     activities = {v.id for v in org.verksamheter}
     measures = {m.id for g in org.verksamhetsmatt for m in g.matt}
-    categories = set(org.internkontroll_kategorier)
     problems: list[Problem] = []
     for year in ds.years.values():
         out, src = year.outcome, year.sources.get("arsredovisning")
@@ -180,14 +185,10 @@ def check_outcome(ds: Dataset) -> list[Problem]:
             for key in out.verksamhetsmatt.varden:
                 problems += _ref(src, ("verksamhetsmatt", "varden", key), key, measures,
                                  "measure", "verksamhetsmatt")
-        if out.intern_kontroll is not None and categories:
+        if out.intern_kontroll is not None:
             for index, row in enumerate(out.intern_kontroll.uppfoljning):
-                if row.kategori not in categories:
-                    problems.append(_problem(src, ("intern_kontroll", "uppfoljning", index,
-                                                   "kategori"),
-                                             f"'{row.kategori}' is not one of the internal "
-                                             f"control categories "
-                                             f"({', '.join(org.internkontroll_kategorier)})"))
+                problems += _category(src, ("intern_kontroll", "uppfoljning", index),
+                                      row.kategori, org.internkontroll_kategorier)
     return problems
 
 

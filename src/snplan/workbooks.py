@@ -100,51 +100,13 @@ def plan_workbook(ds: Dataset, year: int) -> bytes:
     b.row += 1
     b.finish()
 
-    # Per unit
-    b = SheetBuilder(wb.create_sheet(sheet_name("Driftbudget per enhet", taken)))
-    b.header(header)
     view = views.budget_view(ds, year)
-    first = b.row
-    for row in view.units:
-        b.label(row.label)
-        put_input(b.ws.cell(b.row, 2), row.this_year, fmt)
-        put_input(b.ws.cell(b.row, 3), row.last_year, fmt)
-        put_formula(b.ws.cell(b.row, 4), f"=ABS(B{b.row})-ABS(C{b.row})", fmt)
-        b.row += 1
-    last_row = b.row - 1
-    b.label("Summa nettokostnader", bold=True)
-    for column, entered, present in ((2, drift.summa_per_enhet, True),
-                                     (3, pdrift.summa_per_enhet if pdrift else None,
-                                      pdrift is not None)):
-        letter = "B" if column == 2 else "C"
-        if entered is not None:
-            put_input(b.ws.cell(b.row, column), entered, fmt)
-        elif present:
-            put_formula(b.ws.cell(b.row, column), f"=SUM({letter}{first}:{letter}{last_row})",
-                        fmt)
-    put_formula(b.ws.cell(b.row, 4), f"=ABS(B{b.row})-ABS(C{b.row})", fmt)
-    _bold_row(b, 4)
-    b.row += 1
-    b.finish()
-
-    # Investments
-    b = SheetBuilder(wb.create_sheet(sheet_name("Investeringsbudget", taken)))
-    b.header(header)
-    first = b.row
-    for row in view.investments:
-        b.label(row.label)
-        put_input(b.ws.cell(b.row, 2), row.this_year, fmt)
-        put_input(b.ws.cell(b.row, 3), row.last_year, fmt)
-        put_formula(b.ws.cell(b.row, 4), f"=ABS(B{b.row})-ABS(C{b.row})", fmt)
-        b.row += 1
-    last_row = b.row - 1
-    b.label("Summa", bold=True)
-    for letter in "BC":
-        put_formula(b.ws[f"{letter}{b.row}"], f"=SUM({letter}{first}:{letter}{last_row})", fmt)
-    put_formula(b.ws.cell(b.row, 4), f"=ABS(B{b.row})-ABS(C{b.row})", fmt)
-    _bold_row(b, 4)
-    b.row += 1
-    b.finish()
+    _change_sheet(wb, taken, "Driftbudget per enhet", header, view.units,
+                  "Summa nettokostnader",
+                  (drift.summa_per_enhet, pdrift.summa_per_enhet if pdrift else None,
+                   pdrift is not None), fmt)
+    _change_sheet(wb, taken, "Investeringsbudget", header, view.investments, "Summa",
+                  (None, None, prev_budget is not None), fmt)
 
     # Internal control plan
     if plan.intern_kontroll is not None:
@@ -169,6 +131,37 @@ def plan_workbook(ds: Dataset, year: int) -> bytes:
         for letter, width in (("A", 22), ("B", 34), ("F", 60), ("G", 60)):
             b.ws.column_dimensions[letter].width = width
     return workbook_bytes(wb)
+
+
+def _change_sheet(wb: Workbook, taken: set[str], name: str, header: list[str],
+                  rows: list[views.ChangeRow], total_label: str,
+                  totals: tuple[Decimal | None, Decimal | None, bool], fmt: str) -> None:
+    """Rows of this year's and last year's budget with the change, and a total row that is a
+    SUM formula unless the data enters a printed total (`totals`: this year's entered total,
+    last year's, whether last year exists)."""
+    b = SheetBuilder(wb.create_sheet(sheet_name(name, taken)))
+    b.header(header)
+    first = b.row
+    for row in rows:
+        b.label(row.label)
+        put_input(b.ws.cell(b.row, 2), row.this_year, fmt)
+        put_input(b.ws.cell(b.row, 3), row.last_year, fmt)
+        put_formula(b.ws.cell(b.row, 4), f"=ABS(B{b.row})-ABS(C{b.row})", fmt)
+        b.row += 1
+    last_row = b.row - 1
+    b.label(total_label, bold=True)
+    entered_this, entered_last, has_last = totals
+    for column, entered, present in ((2, entered_this, True), (3, entered_last, has_last)):
+        letter = "B" if column == 2 else "C"
+        if entered is not None:
+            put_input(b.ws.cell(b.row, column), entered, fmt)
+        elif present:
+            put_formula(b.ws.cell(b.row, column), f"=SUM({letter}{first}:{letter}{last_row})",
+                        fmt)
+    put_formula(b.ws.cell(b.row, 4), f"=ABS(B{b.row})-ABS(C{b.row})", fmt)
+    _bold_row(b, 4)
+    b.row += 1
+    b.finish()
 
 
 # ---------------------------------------------------------------------------- report
