@@ -192,24 +192,6 @@ def check_outcome(ds: Dataset) -> list[Problem]:
     return problems
 
 
-def check_monthly_values(ds: Dataset) -> list[Problem]:
-    """A monthly value equal to its year is almost always the year typed into the cell
-    (ÅR 2023 prints January care days as "2 022" and "2 023")."""
-    problems = []
-    for number, year in ds.years.items():
-        out, src = year.outcome, year.sources.get("arsredovisning")
-        if out is None or out.verksamhetsmatt is None:
-            continue
-        for key, series in out.verksamhetsmatt.varden.items():
-            for month, value in enumerate(series):
-                if value == number:
-                    problems.append(_problem(
-                        src, ("verksamhetsmatt", "varden", key, month),
-                        f"month {month + 1} holds {value}, the year itself: is the year "
-                        f"typed into the cell?", severity="warning"))
-    return problems
-
-
 def _people(ds: Dataset) -> dict[str, Any]:
     return {p.id: p for p in ds.organisation.personer} if ds.organisation else {}
 
@@ -383,16 +365,21 @@ def _texts(value: Any, loc: tuple[str | int, ...]
             yield from _texts(item, loc + (index,))
 
 
+def _all_sources(ds: Dataset) -> list[Source]:
+    """Every file that was read: organisation.yaml and each year's files."""
+    sources = [ds.organisation_source] if ds.organisation_source else []
+    for year in ds.years.values():
+        sources.extend(year.sources.values())
+    return sources
+
+
 def check_xml_characters(ds: Dataset) -> list[Problem]:
     """No text holds a character that Word's and Excel's XML cannot carry: the document
     would not open (or the character would silently vanish), so the file, line and field
     are named before anything is built. Every string every model is made from is checked,
     on the data as read, so the line is the string's own."""
-    sources = [ds.organisation_source] if ds.organisation_source else []
-    for year in ds.years.values():
-        sources.extend(year.sources.values())
     problems: list[Problem] = []
-    for source in sources:
+    for source in _all_sources(ds):
         for loc, text in _texts(source.located.data, ()):
             found = _XML_ILLEGAL.search(text)
             if found is None:
@@ -407,11 +394,8 @@ def check_xml_characters(ds: Dataset) -> list[Problem]:
 def check_placeholders(ds: Dataset) -> list[Problem]:
     """Every value `snplan new` left as FYLL I, named with file, line and field, so a new
     year's missing figures and texts are a list to work through."""
-    sources = [ds.organisation_source] if ds.organisation_source else []
-    for year in ds.years.values():
-        sources.extend(year.sources.values())
     problems: list[Problem] = []
-    for source in sources:
+    for source in _all_sources(ds):
         for loc, text in _texts(source.located.data, ()):
             if text.strip() == PLACEHOLDER and loc:
                 problems.append(_problem(source, loc, PLACEHOLDER_MESSAGE))
@@ -426,7 +410,6 @@ ALL_CHECKS: tuple[Check, ...] = (
     check_year_matches_directory,
     check_plan,
     check_outcome,
-    check_monthly_values,
     check_matters,
     check_mbl,
 )

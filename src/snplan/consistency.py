@@ -177,8 +177,10 @@ OUTLIER_RATIO = Decimal(3)
 OUTLIER_MIN_DIFFERENCE = Decimal(100)
 
 
-def check_monthly_outliers(ds: Dataset) -> list[Problem]:
-    """Warn about a month far above all the others of its series (a typo, a pasted year)."""
+def check_monthly_values(ds: Dataset) -> list[Problem]:
+    """Warn about a month that looks wrong: one equal to its year is almost always the year
+    typed into the cell (ÅR 2023 prints January care days as "2 022" and "2 023"); one far
+    above all the others of its series is a typo or a pasted figure."""
     problems = []
     for number_, year in ds.years.items():
         out, src = year.outcome, year.sources.get("arsredovisning")
@@ -187,7 +189,11 @@ def check_monthly_outliers(ds: Dataset) -> list[Problem]:
         for key, series in out.verksamhetsmatt.varden.items():
             for month, value in enumerate(series):
                 if value == number_:
-                    continue  # reported by the year-typed-into-the-cell check
+                    problems.append(_problem(
+                        src, ("verksamhetsmatt", "varden", key, month),
+                        f"month {month + 1} holds {value}, the year itself: is the year "
+                        f"typed into the cell?", severity="warning"))
+                    continue
                 others = [v for i, v in enumerate(series) if i != month]
                 middle = Decimal(median(others))
                 if (middle > 0 and value > OUTLIER_RATIO * middle
@@ -200,7 +206,7 @@ def check_monthly_outliers(ds: Dataset) -> list[Problem]:
     return problems
 
 
-ALL = (check_plan_budgets, check_outcome_totals, check_personnel, check_monthly_outliers)
+ALL = (check_plan_budgets, check_outcome_totals, check_personnel, check_monthly_values)
 
 
 def run_all(ds: Dataset) -> list[Problem]:

@@ -7,6 +7,7 @@ engine; every other total is a SUM formula.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 
 from openpyxl import Workbook
@@ -193,39 +194,36 @@ def _outcome_sheet(wb: Workbook, taken: set[str], name: str, header: list[str],
         if total_label is None:
             continue
         b.label(total_label, bold=True)
-        for column, letter, pick in ((2, "B", "utfall"), (6, "F", "budget"),
-                                     (7, "G", "prognos")):
-            value = getattr(entered, pick) if entered is not None else None
-            if value is not None:
-                put_input(b.ws.cell(b.row, column), value, fmt)
-            else:
-                put_formula(b.ws.cell(b.row, column), f"=SUM({letter}{first}:{letter}{last})",
-                            fmt)
-        if previous_total is not None:
-            put_input(b.ws.cell(b.row, 3), previous_total, fmt)
-        else:
-            put_formula(b.ws.cell(b.row, 3), f"=SUM(C{first}:C{last})", fmt)
-        _derived_total(b, fmt)
+        _total_row(b, entered, previous_total,
+                   lambda letter, first=first, last=last: f"=SUM({letter}{first}:{letter}{last})",
+                   fmt)
         total_rows.append(b.row)
         b.row += 1
     if net is not None:
         label, entered, previous_net = net
         b.label(label, bold=True)
-        for column, letter, pick in ((2, "B", "utfall"), (6, "F", "budget"),
-                                     (7, "G", "prognos")):
-            value = getattr(entered, pick) if entered is not None else None
-            if value is not None:
-                put_input(b.ws.cell(b.row, column), value, fmt)
-            else:
-                put_formula(b.ws.cell(b.row, column),
-                            "=" + "+".join(f"{letter}{r}" for r in total_rows), fmt)
-        if previous_net is not None:
-            put_input(b.ws.cell(b.row, 3), previous_net, fmt)
-        else:
-            put_formula(b.ws.cell(b.row, 3), "=" + "+".join(f"C{r}" for r in total_rows), fmt)
-        _derived_total(b, fmt)
+        _total_row(b, entered, previous_net,
+                   lambda letter: "=" + "+".join(f"{letter}{r}" for r in total_rows), fmt)
         b.row += 1
     b.finish()
+
+
+def _total_row(b: SheetBuilder, entered: Belopp | None, previous: Decimal | None,
+               formula: Callable[[str], str], fmt: str) -> None:
+    """A total row: outcome, budget and forecast are the entered printed totals where the
+    data has them, otherwise `formula(column letter)`; last year likewise; then the derived
+    columns."""
+    for column, letter, pick in ((2, "B", "utfall"), (6, "F", "budget"), (7, "G", "prognos")):
+        value = getattr(entered, pick) if entered is not None else None
+        if value is not None:
+            put_input(b.ws.cell(b.row, column), value, fmt)
+        else:
+            put_formula(b.ws.cell(b.row, column), formula(letter), fmt)
+    if previous is not None:
+        put_input(b.ws.cell(b.row, 3), previous, fmt)
+    else:
+        put_formula(b.ws.cell(b.row, 3), formula("C"), fmt)
+    _derived_total(b, fmt)
 
 
 def _derived_total(b: SheetBuilder, fmt: str) -> None:

@@ -34,7 +34,7 @@ from docx.text.paragraph import Paragraph
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from .meta import DocumentMeta, apply_meta
+from .meta import DocumentMeta, apply_meta, fld_char, instr_text
 
 _DIRECTIVE = re.compile(r"^<!--\s*(toc|pagebreak|keep|style\s+[^>]+?)\s*-->\s*$")
 _MD = MarkdownIt("commonmark", {"html": True}).enable("table")
@@ -198,12 +198,6 @@ def _shade(row) -> None:  # noqa: ANN001
         tc_pr.append(shading)
 
 
-def _fld_char(kind: str) -> OxmlElement:
-    element = OxmlElement("w:fldChar")
-    element.set(qn("w:fldCharType"), kind)
-    return element
-
-
 def _toc(doc: DocumentObject, entries: list[tuple[int, str]]) -> None:
     """A table-of-contents field. Its cached result lists the headings (without page numbers)
     so that the contents show in every viewer; Word recomputes it with page numbers when the
@@ -216,15 +210,12 @@ def _toc(doc: DocumentObject, entries: list[tuple[int, str]]) -> None:
         style = f"TOC {level}" if _has_style(doc, f"TOC {level}") else None
         paragraphs.append(_add(doc, style))
     first = paragraphs[0].add_run()
-    first._r.append(_fld_char("begin"))
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = 'TOC \\o "1-2" \\h \\z \\u'
-    first._r.append(instr)
-    first._r.append(_fld_char("separate"))
+    first._r.append(fld_char("begin"))
+    first._r.append(instr_text('TOC \\o "1-2" \\h \\z \\u'))
+    first._r.append(fld_char("separate"))
     for paragraph, (_, text) in zip(paragraphs, lines, strict=True):
         paragraph.add_run(text)
-    paragraphs[-1].add_run()._r.append(_fld_char("end"))
+    paragraphs[-1].add_run()._r.append(fld_char("end"))
 
 
 def _style_ids(doc: DocumentObject) -> dict[str, str]:

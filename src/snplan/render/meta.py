@@ -30,25 +30,37 @@ class DocumentMeta:
     keywords: str = ""
 
 
+def fld_char(kind: str) -> OxmlElement:
+    """A field boundary: begin, separate (the cached result follows) or end."""
+    element = OxmlElement("w:fldChar")
+    element.set(qn("w:fldCharType"), kind)
+    return element
+
+
+def instr_text(instruction: str) -> OxmlElement:
+    element = OxmlElement("w:instrText")
+    element.set(qn("xml:space"), "preserve")
+    element.text = instruction
+    return element
+
+
 def _field(paragraph: Paragraph, instruction: str, placeholder: str) -> None:
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    run._r.append(begin)
-    instr_run = paragraph.add_run()
-    instr = OxmlElement("w:instrText")
-    instr.set(qn("xml:space"), "preserve")
-    instr.text = f" {instruction} "
-    instr_run._r.append(instr)
-    sep_run = paragraph.add_run()
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    sep_run._r.append(separate)
+    paragraph.add_run()._r.append(fld_char("begin"))
+    paragraph.add_run()._r.append(instr_text(f" {instruction} "))
+    paragraph.add_run()._r.append(fld_char("separate"))
     paragraph.add_run(placeholder)
-    end_run = paragraph.add_run()
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    end_run._r.append(end)
+    paragraph.add_run()._r.append(fld_char("end"))
+
+
+def _emptied(paragraphs: list[Paragraph]) -> Paragraph:
+    """The first paragraph of a header or footer with its runs removed, the others deleted:
+    the style reference's own header text is replaced, its paragraph style kept."""
+    for paragraph in paragraphs[1:]:
+        paragraph._p.getparent().remove(paragraph._p)
+    first = paragraphs[0]
+    for run in list(first.runs):
+        run._r.getparent().remove(run._r)
+    return first
 
 
 def _set_language(doc: DocumentObject, language: str) -> None:
@@ -103,22 +115,12 @@ def apply_meta(doc: DocumentObject, meta: DocumentMeta) -> None:
     for section in doc.sections:
         header = section.header
         header.is_linked_to_previous = False
-        for paragraph in list(header.paragraphs)[1:]:
-            paragraph._p.getparent().remove(paragraph._p)
-        first = header.paragraphs[0]
-        for run in list(first.runs):
-            run._r.getparent().remove(run._r)
+        first = _emptied(list(header.paragraphs))
         first.add_run(meta.organisation.upper()).bold = True
-        second = header.add_paragraph(f"{meta.administration} · {meta.kind_label}",
-                                      style=first.style)
-        del second
+        header.add_paragraph(f"{meta.administration} · {meta.kind_label}", style=first.style)
         footer = section.footer
         footer.is_linked_to_previous = False
-        for paragraph in list(footer.paragraphs)[1:]:
-            paragraph._p.getparent().remove(paragraph._p)
-        line = footer.paragraphs[0]
-        for run in list(line.runs):
-            run._r.getparent().remove(run._r)
+        line = _emptied(list(footer.paragraphs))
         line.add_run("SID ")
         _field(line, "PAGE", "1")
         line.add_run(" (")
