@@ -18,8 +18,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import validate as validation
 from . import views
+from .commands import validate as validation
 from .fmt import number
 from .load import Dataset
 
