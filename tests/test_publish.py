@@ -107,6 +107,38 @@ def test_diff_outside_git_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.M
     assert "error:" in result.output
 
 
+def test_diff_names_the_revision_git_does_not_know(repo: Path) -> None:
+    result = runner.invoke(app, ["diff", "no-such-branch", "HEAD"])
+    assert result.exit_code == 2
+    assert "git knows no revision 'no-such-branch'" in result.output
+    assert "fatal" not in result.output
+
+
+def test_a_broken_file_at_head_is_reported_as_broken_not_removed(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    replace_in(repo / "data" / "2023" / "arsredovisning.yaml", "ar: 2023", "ar: tjugotjugotre")
+    git(repo, "commit", "-q", "-am", "break the report")
+    result = runner.invoke(app, ["diff", base, "HEAD", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["removed"] == []
+    assert data["broken"] == ["2023/arsredovisning"]
+    assert any("2023/arsredovisning.yaml:2: ar: expected a whole number" in p
+               for p in data["problems"])
+
+
+def test_diff_over_a_revision_with_a_non_ascii_file_name(repo: Path) -> None:
+    base = git(repo, "rev-parse", "HEAD")
+    odd = repo / "data" / "2022" / "arenden" / "beslut-ö \"citat\".yaml"
+    odd.write_text("titel: x\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "odd name")
+    result = runner.invoke(app, ["diff", base, "HEAD"])
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+    assert "beslut-ö \"citat\".yaml" in result.output  # named as it is, not re-quoted
+
+
 def _commands(path: Path) -> list[list[str]]:
     """Every snplan command in a workflow or hook file, as argument lists."""
     text = "\n".join(line for line in path.read_text(encoding="utf-8").splitlines()
@@ -123,8 +155,14 @@ def _commands(path: Path) -> list[list[str]]:
 def test_ci_workflow_and_pre_commit_commands_run(repo: Path) -> None:
     workflow = ROOT / ".github" / "workflows" / "snplan.yml"
     hooks = ROOT / ".pre-commit-config.yaml"
-    yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    jobs = yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]
     yaml.safe_load(hooks.read_text(encoding="utf-8"))
+    # pull requests run the README's test command
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make test" in readme
+    assert any("pull_request" in job.get("if", "")
+               and any(step.get("run") == "make test" for step in job["steps"])
+               for job in jobs.values())
     base = git(repo, "rev-parse", "HEAD")
     commands = _commands(workflow) + _commands(hooks)
     verbs = [c[0] for c in commands]
