@@ -187,6 +187,12 @@ def test_build_all_formats_then_nothing_to_rebuild(tmp_path: Path) -> None:
     assert "arsredovisning-2023.pdf" in names and "arsredovisning-2023.xlsx" in names
     assert "mbl-reviderad-verksamhetsplan-2022.pdf" in names
     assert len([n for n in names if n.endswith(".pdf")]) == 15
+    # progress, piped: one line per step, through the PDF conversion to the last document
+    steps = [line for line in first.output.splitlines() if line.startswith("[")]
+    assert len(steps) == 30 and all(line.startswith(f"[{i}/30] ")
+                                    for i, line in enumerate(steps, start=1))
+    assert sum(line.endswith(".pdf") for line in steps) == 15
+    assert steps[-1].endswith(".pdf")
     second = runner.invoke(app, args)
     assert second.exit_code == 0
     assert "nothing to build" in second.stdout

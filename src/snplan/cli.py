@@ -123,12 +123,12 @@ def _kind_help() -> str:
 class TerminalProgress:
     """Progress of a build on a terminal: a rich progress bar on standard error."""
 
-    def __init__(self) -> None:
+    def __init__(self, console: Any = None) -> None:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
         self.display = Progress(TextColumn("{task.description}"), BarColumn(),
-                                MofNCompleteColumn(), console=Console(stderr=True),
+                                MofNCompleteColumn(), console=console or Console(stderr=True),
                                 transient=True)
         self.task: Any = None
 
