@@ -50,3 +50,14 @@ def line_of(path: Path, needle: str) -> int:
         if needle in line:
             return number
     raise AssertionError(f"{needle!r} not in {path}")
+
+
+def line_after(path: Path, anchor: str, needle: str) -> int:
+    """The 1-based line of the first line containing `needle` after the line containing
+    `anchor` (a key inside a block)."""
+    start = line_of(path, anchor)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    for number in range(start + 1, len(lines) + 1):
+        if needle in lines[number - 1]:
+            return number
+    raise AssertionError(f"{needle!r} not after {anchor!r} in {path}")

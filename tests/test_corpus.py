@@ -76,7 +76,7 @@ def _deep_mappings() -> str:
 def _template_dir(tmp: Path, body: str) -> None:
     shutil.copytree(TEMPLATES, tmp / "templates")
     (tmp / "secret.txt").write_text(SECRET, encoding="utf-8")
-    (tmp / "templates" / "verksamhetsplan.md.j2").write_text(body, encoding="utf-8")
+    (tmp / "templates" / "dokument.md.j2").write_text(body, encoding="utf-8")
 
 
 def _make(how: str, path: Path, tmp: Path, data: Path, out: Path) -> None:
@@ -123,8 +123,8 @@ def _make(how: str, path: Path, tmp: Path, data: Path, out: Path) -> None:
         _template_dir(tmp, '# Plan\n\n{% include "' + str(tmp / "secret.txt") + '" %}\n')
     elif how == "template_link_outside":
         _template_dir(tmp, "")
-        (tmp / "templates" / "verksamhetsplan.md.j2").unlink()
-        (tmp / "templates" / "verksamhetsplan.md.j2").symlink_to(tmp / "secret.txt")
+        (tmp / "templates" / "dokument.md.j2").unlink()
+        (tmp / "templates" / "dokument.md.j2").symlink_to(tmp / "secret.txt")
     elif how == "template_mro":
         _template_dir(tmp, "# Plan\n{{ ''.__class__.__mro__[1].__subclasses__() }}\n")
     elif how == "template_undefined":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from pathlib import Path
 
 from typer.testing import CliRunner
 
@@ -22,10 +23,13 @@ def metrics(*args: str):
 def test_table() -> None:
     result = metrics("2023")
     assert result.exit_code == 0, result.output
-    line = next(x for x in result.stdout.splitlines() if "Verksamhetens nettokostnader" in x)
-    # outcome, last year, change, %, budget, deviation, forecast, deviation (hand calculated)
-    assert line.split()[-9:] == ["-198,8", "-199,6", "+0,8", "-0,4", "%", "-227,4", "+28,6",
-                                 "-203,3", "+4,5"]
+    lines = result.stdout.splitlines()
+    start = lines.index("Årsredovisning: Resultaträkning (mkr)")
+    line = next(x for x in lines[start:] if "Verksamhetens nettokostnader" in x)
+    # the table's own columns: outcome, last year, %, budget deviation, budget, forecast,
+    # forecast deviation and the change (hand calculated from the printed figures)
+    assert line.split()[-9:] == ["-198,8", "-199,6", "-0,4", "%", "28,6", "-227,4", "-203,3",
+                                 "4,5", "0,8"]
 
 
 def test_json_is_exact() -> None:
@@ -33,27 +37,49 @@ def test_json_is_exact() -> None:
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert data["year"] == 2023
-    net = next(m for m in data["metrics"]
-               if m["section"] == "Resultaträkning" and m["name"] == "Verksamhetens nettokostnader")
-    assert (net["value"], net["previous"], net["budget"]) == ("-198.8", "-199.6", "-227.4")
-    assert (net["budget_deviation"], net["forecast_deviation"]) == ("28.6", "4.5")
-    revenue = next(m for m in data["metrics"] if m["name"] == "Summa intäkter")
-    assert revenue["budget_deviation"] == "8.8"
-    employees = next(m for m in data["metrics"] if m["name"] == "Antal anställda")
-    assert (employees["value"], employees["previous"], employees["change"]) == ("221", "218", "3")
+    statement = next(t for t in data["tables"] if t["table"] == "resultatrakning")
+    net = next(r for r in statement["rows"] if r["id"] == "summa")
+    assert net["label"] == "Verksamhetens nettokostnader" and net["total"]
+    values = net["values"]
+    assert (values["utfall"], values["fjol"], values["budget"]) == ("-198.8", "-199.6", "-227.4")
+    assert (values["budgetavvikelse"], values["prognosavvikelse"]) == ("28.6", "4.5")
+    assert values["procent"] == "-0.4"  # -198,8 / -199,6 − 1 = -0,40 %, to one decimal
+    revenue = next(r for r in statement["rows"] if r["id"] == "intakter")
+    assert revenue["values"]["budgetavvikelse"] == "8.8"
+    people = next(t for t in data["tables"] if t["table"] == "personal")
+    employees = next(r for r in people["rows"] if r["id"] == "antal_anstallda")
+    assert employees["values"] == {"utfall": "221", "fjol": "218", "forandring": "3"}
 
 
 def test_csv_and_markdown() -> None:
     result = metrics("2022", "--format", "csv")
     assert result.exit_code == 0
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
-    unit = next(r for r in rows if r["name"] == "Ekonomi- och arbetsmarknadsenheten")
-    assert (unit["value"], unit["previous"], unit["change"]) == ("-47.4", "-52.8", "-5.4")
-    net = next(r for r in rows if r["section"] == "Budget (VP)" and r["name"] == "Nettokostnader")
-    assert net["change"] == "-3.6"
+    unit = {r["column"]: r["value"] for r in rows
+            if r["table"] == "budget_per_enhet" and r["row"] == "ekonomi-arbetsmarknad"}
+    assert unit == {"budget": "-47.4", "fjol": "-52.8", "forandring": "-5.4"}
+    net = next(r for r in rows if r["table"] == "driftbudget" and r["row"] == "summa"
+               and r["column"] == "forandring")
+    assert net["value"] == "-3.6" and net["label"] == "Nettokostnader"
     md = metrics("2022", "--format", "markdown")
     assert md.exit_code == 0
     assert "| Intäkter | 42,4 | 47,9 | -5,5 |" in md.stdout
+
+
+def test_csv_cells_never_become_formulas(data_copy: Path) -> None:
+    """A label from the data that begins like a formula is neutralised (the OWASP rule);
+    figures stay numbers."""
+    from .conftest import replace_in
+
+    replace_in(data_copy / "organisation.yaml", "namn: Stab och central ledning",
+               'namn: "=HYPERLINK(\\"http://example.invalid\\")"')
+    result = runner.invoke(app, ["metrics", "2022", "--format", "csv", "--data",
+                                 str(data_copy)])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    labels = {r["label"] for r in rows if r["row"] == "stab"}
+    assert labels == {"'=HYPERLINK(\"http://example.invalid\")"}
+    assert {r["value"] for r in rows if r["row"] == "stab"} == {"-17.3", "-17.1", "0.2"}
 
 
 def test_usage() -> None:

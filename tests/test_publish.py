@@ -44,8 +44,8 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def change_the_data(root: Path) -> None:
     plan = root / "data" / "2022" / "verksamhetsplan.yaml"
-    replace_in(plan, "      stab: -17.3", "      stab: -17.4")
-    replace_in(plan, "      vuxen: -72.9", "      vuxen: -72.8")
+    replace_in(plan, "    stab: -17.3", "    stab: -17.4")
+    replace_in(plan, "    vuxen: -72.9", "    vuxen: -72.8")
     replace_in(plan, "Undersöka möjligheten för ekonomi- och",
                "Utreda möjligheten för ekonomi- och")
     text = plan.read_text(encoding="utf-8")
@@ -65,30 +65,32 @@ def test_diff_between_two_commits_in_all_formats(repo: Path) -> None:
     result = runner.invoke(app, ["diff", base, "HEAD"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert "2022/verksamhetsplan: budget.drift.per_enhet.stab: -17,3 → -17,4 (-0,1)" in out
-    assert "2022/verksamhetsplan: budget.drift.per_enhet.vuxen: -72,9 → -72,8 (+0,1)" in out
+    stab = "2022/verksamhetsplan: budget_per_enhet.rader.stab.budget: -17,3 → -17,4 (-0,1)"
+    assert stab in out
+    assert ("2022/verksamhetsplan: budget_per_enhet.rader.vuxen.budget: -72,9 → -72,8 (+0,1)"
+            in out)
     assert "[Undersöka → Utreda] möjligheten för ekonomi- och" in out
-    assert "intern_kontroll.plan[Kontinuitet för brukare]" in out
+    assert "internkontrollplan.rader[Kontinuitet för brukare]" in out
     assert "Tillagt\n  2022/arenden/ny" in out
     assert "Påverkan på summor" not in out  # the two units cancel out: no total moved
     figures = [line for line in out.splitlines() if " → " in line and line.endswith(")")]
     assert len(figures) == 2
     md = runner.invoke(app, ["diff", base, "HEAD", "--format", "markdown"]).stdout
     assert md.startswith("## Ändringar i data")
-    assert "- 2022/verksamhetsplan: budget.drift.per_enhet.stab: -17,3 → -17,4 (-0,1)" in md
+    assert f"- {stab}" in md
     data = json.loads(runner.invoke(app, ["diff", base, "HEAD", "--format", "json"]).stdout)
     assert [(c["path"], c["old"], c["new"], c["difference"]) for c in data["figures"]] == [
-        ("budget.drift.per_enhet.stab", "-17.3", "-17.4", "-0.1"),
-        ("budget.drift.per_enhet.vuxen", "-72.9", "-72.8", "0.1")]
+        ("budget_per_enhet.rader.stab.budget", "-17.3", "-17.4", "-0.1"),
+        ("budget_per_enhet.rader.vuxen.budget", "-72.9", "-72.8", "0.1")]
     assert data["added"] == ["2022/arenden/ny"]
-    assert data["removed"] == ["2022/verksamhetsplan: intern_kontroll.plan[Kontinuitet för "
+    assert data["removed"] == ["2022/verksamhetsplan: internkontrollplan.rader[Kontinuitet för "
                                "brukare]"]
     assert len(data["texts"]) == 1
 
 
 def test_diff_of_uncommitted_changes_shows_effect_on_totals(repo: Path) -> None:
     replace_in(repo / "data" / "2023" / "arsredovisning.yaml",
-               "      bidrag:\n        utfall: 31.9", "      bidrag:\n        utfall: 32.4")
+               "    bidrag:\n      utfall: 31.9", "    bidrag:\n      utfall: 32.4")
     result = runner.invoke(app, ["diff"])
     assert result.exit_code == 0, result.output
     assert "bidrag.utfall: 31,9 → 32,4 (+0,5)" in result.stdout
@@ -275,15 +277,22 @@ def test_new_year_lists_exactly_what_is_to_be_filled_in(data_copy: Path) -> None
     assert "from data/2022/verksamhetsplan.yaml" in text  # the last complete plan
     data = yaml.safe_load(text)
     # structure carried forward from VP 2022
-    assert [g["mal"] for g in data["namndmal"]] == ["egen-forsorjning", "hemmaplan",
-                                                   "barn-far-inte-illa", "helhetsperspektiv"]
-    assert data["namndmal"][0]["aktiviteter"][0] == {"namn": "Erbjuda tidiga insatser",
-                                                     "beskrivning": "FYLL I"}
-    assert len(data["intern_kontroll"]["plan"]) == 12
-    assert data["intern_kontroll"]["plan"][0]["riskindex"] == "FYLL I"
+    goals = data["namndmal"]["mal"]
+    assert [g["mal"] for g in goals] == ["egen-forsorjning", "hemmaplan",
+                                         "barn-far-inte-illa", "helhetsperspektiv"]
+    assert goals[0]["aktiviteter"][0] == {"namn": "Erbjuda tidiga insatser",
+                                          "beskrivning": "FYLL I"}
+    assert data["namndmal"]["text"] == "FYLL I"
+    assert len(data["internkontrollplan"]["rader"]) == 12
+    assert data["internkontrollplan"]["rader"][0]["riskindex"] == "FYLL I"
+    assert data["internkontrollplan"]["rader"][0]["process"].startswith("Handläggning av")
     assert len(data["kvalitetsdeklarationer"]["rader"]) == 10
-    assert data["budget"]["drift"]["per_enhet"] == dict.fromkeys(
+    assert data["budget_per_enhet"]["rader"] == dict.fromkeys(
         ["stab", "vuxen", "ekonomi-arbetsmarknad", "barn-ungdom"], "FYLL I")
+    assert data["driftbudget"]["rader"] == {"intakter": "FYLL I", "kostnader": "FYLL I"}
+    # carried as it is: the texts that rarely change; left out: last year's assignments
+    assert data["styrning"]["rubrik"] == "Styrning och uppföljning av den kommunala verksamheten"
+    assert "uppdrag" not in data
     placeholders = text.count("FYLL I") - 1  # the header comment names it once
     # a half-filled year is listed, not failed: validate passes and names every placeholder
     result = runner.invoke(app, ["validate", "--data", str(data_copy)])

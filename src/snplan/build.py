@@ -20,9 +20,8 @@ from pathlib import Path
 from jinja2 import TemplateError, UndefinedError
 from jinja2.sandbox import SecurityError
 
-from .contexts import common, matter, plan, report
-from .contexts.common import Built, ContextError
 from .documents import KINDS, Target
+from .documents.context import Built, ContextError, build_context
 from .errors import BuildError, DataError
 from .load import Dataset
 from .problems import Problem
@@ -55,16 +54,13 @@ class Settings:
         return self.templates / "reference.docx"
 
 
+TEMPLATE = "dokument.md.j2"
+
+
 def context_for(ds: Dataset, target: Target, settings: Settings) -> Built:
     assert ds.organisation is not None
     env = environment(settings.templates, ds.organisation.belopp_enhet)
-    if target.kind == "verksamhetsplan":
-        return plan.build(ds, target.year, env)
-    if target.kind == "arsredovisning":
-        return report.build(ds, target.year, env)
-    if target.kind == "tjansteskrivelse":
-        return matter.build_memo(ds, target.year, target.slug, env)
-    return matter.build_mbl(ds, target.year, target.slug, env)
+    return build_context(ds, target, env)
 
 
 def render_markdown(ds: Dataset, target: Target, settings: Settings) -> tuple[str, Built]:
@@ -75,13 +71,13 @@ def render_markdown(ds: Dataset, target: Target, settings: Settings) -> tuple[st
     except ContextError as exc:
         raise BuildError(exc.problems) from None
     env = environment(settings.templates, ds.organisation.belopp_enhet)
-    template_name = KINDS[target.kind].template
-    template_path = settings.templates / template_name
+    template_path = settings.templates / TEMPLATE
     try:
-        template = env.get_template(template_name)
+        template = env.get_template(TEMPLATE)
         text = template.render(built.context)
     except (UndefinedError, SecurityError) as exc:
-        raise BuildError([Problem(str(template_path), _template_line(exc), "",
+        filename, line = _template_line(exc)
+        raise BuildError([Problem(filename or str(template_path), line, "",
                                   f"template error: {exc}")]) from None
     except TemplateError as exc:
         line = getattr(exc, "lineno", None)
@@ -90,14 +86,15 @@ def render_markdown(ds: Dataset, target: Target, settings: Settings) -> tuple[st
     return text, built
 
 
-def _template_line(exc: Exception) -> int | None:
+def _template_line(exc: Exception) -> tuple[str | None, int | None]:
+    """The template file and line a template error arose in (the innermost one)."""
     tb = exc.__traceback__
-    line = None
+    where: tuple[str | None, int | None] = (None, None)
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = tb.tb_lineno
+            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
         tb = tb.tb_next
-    return line
+    return where
 
 
 def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
@@ -117,7 +114,7 @@ def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
     try:
         document = renderer.render(text, meta)
     except RenderError as exc:
-        raise BuildError([Problem(str(settings.templates / KINDS[target.kind].template), None,
+        raise BuildError([Problem(str(settings.templates / TEMPLATE), None,
                                   "", f"cannot lay out the document: {exc}")]) from None
     buffer = io.BytesIO()
     document.save(buffer)
@@ -125,21 +122,29 @@ def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
 
 
 def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
-    """The pictures a document shows: the report's monthly measures, one per group."""
-    if target.kind != "arsredovisning":
+    """The pictures a document shows: one chart per group of monthly measures, for every
+    monthly-measures block of its outline that asks for charts."""
+    document = ds.years[target.year].document(target.kind, target.slug)
+    if document is None:
         return {}
-    entry = ds.years[target.year]
-    if entry.outcome is None or entry.outcome.verksamhetsmatt is None:
-        return {}
-    from .render.charts import cached_group_chart
-    from .views import monthly_view
+    charts: dict[str, bytes] = {}
+    for node in ds.disposition(target.kind).blocks():
+        if node.typ != "manadsmatt" or document.block(node.block or "") is None:
+            continue
+        if node.manadsmatt is not None and not node.manadsmatt.diagram:
+            continue
+        from .blocks.monthly import monthly_view
+        from .render.charts import cached_group_chart
 
-    return {chart.name: chart.png
-            for chart in (cached_group_chart(g) for g in monthly_view(ds, target.year))}
+        span = node.manadsmatt.ar if node.manadsmatt else 3
+        for group in monthly_view(ds, target.kind, node.block or "", target.year, span):
+            chart = cached_group_chart(group)
+            charts[chart.name] = chart.png
+    return charts
 
 
 FORMATS = ("docx", "xlsx", "pdf", "md", "all")
-WORKBOOK_KINDS = frozenset({"verksamhetsplan", "arsredovisning"})
+WORKBOOK_KINDS = frozenset(name for name, kind in KINDS.items() if kind.workbook)
 _DIRECTIVE_LINE = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
 _PICTURE = re.compile(r"!\[([^\]]*)\]\(chart:[^)]*\)")
 
@@ -159,11 +164,9 @@ def formats_for(target: Target, requested: str) -> list[str]:
 
 
 def render_xlsx(ds: Dataset, target: Target) -> bytes:
-    from .workbooks import plan_workbook, report_workbook
+    from .workbooks import workbook
 
-    if target.kind == "verksamhetsplan":
-        return plan_workbook(ds, target.year)
-    return report_workbook(ds, target.year)
+    return workbook(ds, target)
 
 
 def render_md(ds: Dataset, target: Target, settings: Settings) -> bytes:
@@ -305,4 +308,4 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
     return write_all(files)
 
 
-__all__ = ["BuildError", "Settings", "build_many", "common", "render_markdown"]
+__all__ = ["BuildError", "Settings", "build_many", "render_markdown"]

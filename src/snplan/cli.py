@@ -293,11 +293,16 @@ def schema(
     check: Annotated[
         bool, typer.Option("--check", help="Only report whether the files are current.")
     ] = False,
+    data: Annotated[
+        Path | None,
+        typer.Option("--data", help="A data directory whose own outlines "
+                                    "(disposition/KIND.yaml) the schemas follow."),
+    ] = None,
 ) -> None:
     """Write the JSON Schema of every data file kind (for editors and reviewers)."""
     from .commands import schema as command
 
-    for path in command.run(out, check):
+    for path in command.run(out, check, data):
         typer.echo(f"wrote {path}")
 
 

@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import views
 from .commands import validate as validation
 from .fmt import number
 from .load import Dataset, data_files
+from .walk import fields
 
 IDENTITY = ("id", "mal", "namn", "process", "omrade", "titel", "rubrik", "arende")
 WORKTREE = "WORKTREE"
@@ -101,7 +101,7 @@ def export(repo: Path, revision: str, data: Path, target: Path) -> Path:
 
 def _plain(value: Any) -> Any:
     if isinstance(value, BaseModel):
-        return {k: _plain(getattr(value, k)) for k in type(value).model_fields}
+        return {k: _plain(v) for k, v in fields(value)}
     if isinstance(value, dict):
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -153,15 +153,11 @@ def _files(ds: Dataset) -> dict[str, Any]:
             files[str(path.relative_to(ds.root).with_suffix(""))] = BROKEN
     if ds.organisation is not None:
         files["organisation"] = ds.organisation
-    for number_, year in ds.years.items():
-        if year.plan is not None:
-            files[f"{number_}/verksamhetsplan"] = year.plan
-        if year.outcome is not None:
-            files[f"{number_}/arsredovisning"] = year.outcome
-        for slug, matter in year.matters.items():
-            files[f"{number_}/arenden/{slug}"] = matter
-        for slug, protocol in year.mbl.items():
-            files[f"{number_}/mbl/{slug}"] = protocol
+    for kind, disposition in ds.dispositions.items():
+        files[f"disposition/{kind}"] = disposition
+    for document in ds.documents():
+        files[str(Path(document.source.path).resolve().relative_to(ds.root.resolve())
+                  .with_suffix(""))] = document.model
     return files
 
 
@@ -217,23 +213,31 @@ def _changed_items(mine: set[str], theirs: set[str]) -> list[str]:
 
 
 def _totals(ds: Dataset) -> dict[str, Decimal | None]:
-    """The totals and deviations a reader cares about, per year, by label."""
+    """The totals a reader cares about: every total row of every table of every year's
+    documents, in every figure column (deviations and changes included), by label."""
+    from .documents import KINDS
+    from .documents.context import tables_of
+    from .tables.engine import TableError
+
     result: dict[str, Decimal | None] = {}
-    for year in ds.years:
-        for label, compute in (
-            ("budgetram (netto)", lambda y: views.budget_view(ds, y).committee[2].this_year),
-            ("summa per enhet", lambda y: views.budget_view(ds, y).unit_total.this_year),
-            ("nettokostnad, utfall", lambda y: views.income_view(ds, y).net.outcome),
-            ("budgetavvikelse, netto", lambda y: views.income_view(ds, y).net.budget_deviation),
-            ("prognosavvikelse, netto",
-             lambda y: views.income_view(ds, y).net.forecast_deviation),
-            ("intäkter, utfall", lambda y: views.income_view(ds, y).revenue_total.outcome),
-            ("kostnader, utfall", lambda y: views.income_view(ds, y).costs_total.outcome),
-        ):
-            try:
-                result[f"{year}: {label}"] = compute(year)
-            except (views.MissingData, AssertionError, KeyError, TypeError):
+    for year in sorted(ds.years):
+        for kind in KINDS.values():
+            if not kind.single or ds.years[year].document(kind.name) is None:
                 continue
+            try:
+                tables = tables_of(ds, kind.name, year)
+            except TableError:
+                continue
+            for key, table in tables.items():
+                for row in table.rows:
+                    if not row.total:
+                        continue
+                    for column in table.columns:
+                        cell = row.cells[column.id]
+                        if column.figure and cell.origin != "blank":
+                            label = (f"{year}: {key}, {row.label}, "
+                                     f"{column.header.replace(chr(173), '')}")
+                            result[label] = cell.value
     return result
 
 

@@ -17,9 +17,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .model import KINDS, Arsredovisning, Mbl, Organisation, Tjansteskrivelse, Verksamhetsplan
+from .dispositions import default as default_disposition
+from .model import DISPOSITION_DIR, DOCUMENT_FILES, Disposition, Organisation
 from .model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
+from .model.files import block_values, file_model
 from .problems import HasProblems, Problem, display_path, field_path
+from .walk import leaves
 from .yamlsource import Located, SourceError, read_file, too_large
 
 YEAR_DIR = re.compile(r"^\d{4}$")
@@ -35,53 +38,147 @@ class Source:
     located: Located
 
     def line(self, *loc: str | int) -> int | None:
-        return self.located.line_of(tuple(loc))
+        return self.located.line_of(self.written(tuple(loc)))
+
+    def written(self, loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+        """A field path as the file writes it. A shorthand the models expand is folded back:
+        a table written as just its rows (`driftbudget: {intakter: 42.4}`) has no `rader`
+        key; a value written bare (`stab: -17.3` for `{budget: -17.3}`, a section as its
+        text) has no key of its own."""
+        if "rader" in loc:
+            index = loc.index("rader")
+            if loc[:index + 1] not in self.located.lines and loc[:index] in self.located.lines:
+                loc = loc[:index] + loc[index + 1:]
+        if len(loc) > 1 and loc not in self.located.lines and _is_scalar(
+                self.located.data, loc[:-1]):
+            loc = loc[:-1]
+        return loc
+
+    def field(self, loc: tuple[str | int, ...]) -> str:
+        return field_path(self.written(loc))
+
+
+def _is_scalar(data: Any, loc: tuple[str | int, ...]) -> bool:
+    """Whether the value at `loc` of loaded YAML data is a single value (not a mapping or a
+    list); False when there is no such value."""
+    for part in loc:
+        in_mapping = isinstance(data, dict) and part in data
+        in_list = isinstance(data, list) and isinstance(part, int) and 0 <= part < len(data)
+        if in_mapping or in_list:
+            data = data[part]
+        else:
+            return False
+    return not isinstance(data, dict | list)
+
+
+@dataclass
+class Document:
+    """One document's data file, loaded: the document's own fields and its blocks by key."""
+
+    kind: str
+    year: int
+    slug: str
+    model: BaseModel
+    source: Source
+
+    @property
+    def blocks(self) -> dict[str, Any]:
+        return block_values(self.model, DOCUMENT_FILES[self.kind].meta)
+
+    def block(self, key: str) -> Any:
+        return getattr(self.model, key, None)
+
+    def __getattr__(self, name: str) -> Any:  # the document's own fields: ar, titel, datum …
+        if name.startswith("_") or name in {"kind", "year", "slug", "model", "source"}:
+            raise AttributeError(name)
+        return getattr(self.model, name)
 
 
 @dataclass
 class Year:
-    """Everything the data holds for one year."""
+    """Everything the data holds for one year: its documents by kind and slug (a single-file
+    document has the slug "")."""
 
     year: int
     directory: Path
-    plan: Verksamhetsplan | None = None
-    outcome: Arsredovisning | None = None
-    matters: dict[str, Tjansteskrivelse] = field(default_factory=dict)
-    mbl: dict[str, Mbl] = field(default_factory=dict)
+    documents: dict[str, dict[str, Document]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+
+    def document(self, kind: str, slug: str = "") -> Document | None:
+        return self.documents.get(kind, {}).get(slug)
+
+    def all(self, kind: str) -> dict[str, Document]:
+        return self.documents.get(kind, {})
+
+    @property
+    def plan(self) -> Document | None:
+        return self.document("verksamhetsplan")
+
+    @property
+    def outcome(self) -> Document | None:
+        return self.document("arsredovisning")
+
+    @property
+    def matters(self) -> dict[str, Document]:
+        return self.all("tjansteskrivelse")
+
+    @property
+    def mbl(self) -> dict[str, Document]:
+        return self.all("mbl-protokoll")
 
 
 @dataclass
 class Dataset(HasProblems):
-    """The loaded data directory: the organisation, the years, and every problem found."""
+    """The loaded data directory: the organisation, the outlines in force, the years, and
+    every problem found."""
 
     root: Path
     organisation: Organisation | None = None
     organisation_source: Source | None = None
+    dispositions: dict[str, Disposition] = field(default_factory=dict)
+    disposition_sources: dict[str, Source] = field(default_factory=dict)
     years: dict[int, Year] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # what is computed from the loaded data once and shared (the figure store, tables)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def disposition(self, kind: str) -> Disposition:
+        """The outline of a document kind: the organisation's own, else snplan's default."""
+        return self.dispositions.get(kind) or default_disposition(kind)
+
+    def documents(self) -> list[Document]:
+        """Every loaded document, year by year."""
+        return [doc for number in sorted(self.years)
+                for by_slug in self.years[number].documents.values()
+                for doc in by_slug.values()]
 
 
 class DataDirectoryError(Exception):
     """The data directory itself is missing or unusable: nothing can be loaded."""
 
 
+# Did-you-mean suggestions for unknown keys: one fuzzy search costs time in proportion to the
+# candidates, so a file full of unknown keys gets suggestions for its first ones only.
+MAX_SUGGESTIONS = 50
+_suggested = 0
+
+
 @cache
-def _all_field_names() -> frozenset[str]:
+def _field_names(model: type[BaseModel]) -> tuple[str, ...]:
+    """Every field name of a model and of the models inside it (for "did you mean")."""
     names: set[str] = set()
 
-    def walk(model: type[BaseModel], seen: set[type]) -> None:
-        if model in seen:
+    def walk(current: type[BaseModel], seen: set[type]) -> None:
+        if current in seen:
             return
-        seen.add(model)
-        for name, info in model.model_fields.items():
+        seen.add(current)
+        for name, info in current.model_fields.items():
             names.add(name)
             for sub in _models_in(info.annotation):
                 walk(sub, seen)
 
-    for kind in KINDS.values():
-        walk(kind.model, set())
-    return frozenset(names)
+    walk(model, set())
+    return tuple(sorted(names))
 
 
 def _models_in(annotation: Any) -> list[type[BaseModel]]:
@@ -90,8 +187,6 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
         found.append(annotation)
     for arg in getattr(annotation, "__args__", ()) or ():
         found.extend(_models_in(arg))
-    for meta in getattr(annotation, "__metadata__", ()) or ():
-        del meta
     origin = getattr(annotation, "__origin__", None)
     if origin is not None and isinstance(origin, type) and issubclass(origin, BaseModel):
         found.append(origin)
@@ -113,8 +208,10 @@ def _describe(value: Any) -> str:
     return str(value)
 
 
-def _message(error: dict[str, Any]) -> str:
-    """A plain sentence for one pydantic error."""
+def _message(error: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
+    """A plain sentence for one pydantic error; `candidates` are the names an unknown key
+    may have been meant as."""
+    global _suggested
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -123,7 +220,10 @@ def _message(error: dict[str, Any]) -> str:
         return PLACEHOLDER_MESSAGE
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
-        close = difflib.get_close_matches(key, _all_field_names(), n=1, cutoff=0.75)
+        close: list[str] = []
+        if _suggested < MAX_SUGGESTIONS and len(key) <= 64:
+            _suggested += 1
+            close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown key '{key}'{hint}"
     if kind == "missing":
@@ -181,15 +281,24 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Pr
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
+        global _suggested
+        _suggested = 0
+        candidates = _field_names(model)
         problems = []
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
-            message = _message(error)
-            problems.append(Problem(source.path, source.located.line_of(loc),
-                                    field_path(loc), message,
+            message = _message(error, candidates)
+            if message == PLACEHOLDER_MESSAGE:
+                # named where the file writes it (a bare FYLL I standing for {budget: …}),
+                # so the placeholder check's report of the same value is the same problem
+                loc = source.written(loc)
+                while loc and loc not in source.located.lines:
+                    loc = loc[:-1]
+            problems.append(Problem(source.path, source.line(*loc),
+                                    source.field(loc), message,
                                     "todo" if message == PLACEHOLDER_MESSAGE else "error"))
         return None, problems
-    problems = [Problem(source.path, source.located.line_of(loc), field_path(loc),
+    problems = [Problem(source.path, source.line(*loc), source.field(loc),
                         f"the number {_describe(value)} is too large: a figure has at most "
                         "15 digits before the decimal mark"
                         if not isinstance(value, Decimal) or value.is_finite()
@@ -203,18 +312,9 @@ def _oversized(obj: Any, loc: tuple[str | int, ...]
     """Numbers too large for a figure (`yamlsource.too_large`) in a validated model. The
     reader refuses them written as numbers; this catches those written as text ("1e999999"),
     which pydantic turns into numbers that Decimal arithmetic and rounding cannot handle."""
-    if isinstance(obj, Decimal | int):
-        if too_large(obj):
-            yield loc, obj
-    elif isinstance(obj, BaseModel):
-        for name in type(obj).model_fields:
-            yield from _oversized(getattr(obj, name), loc + (name,))
-    elif isinstance(obj, list):
-        for index, item in enumerate(obj):
-            yield from _oversized(item, loc + (index,))
-    elif isinstance(obj, dict):
-        for key, item in obj.items():
-            yield from _oversized(item, loc + (key,))
+    for where, value in leaves(obj, loc):
+        if isinstance(value, Decimal | int) and too_large(value):
+            yield where, value
 
 
 def _outside(path: Path, root: Path) -> str | None:
@@ -254,18 +354,14 @@ def _entries(directory: Path, problems: list[Problem]) -> list[Path]:
         return []
 
 
-def _load_one(kind: str, path: Path, root: Path, problems: list[Problem]
-              ) -> tuple[Any, Source | None]:
+def _load_one(model: type[BaseModel], kind: str, path: Path, root: Path,
+              problems: list[Problem]) -> tuple[Any, Source | None]:
     source = _read(kind, path, root, problems)
     if source is None:
         return None, None
-    obj, found = validate_model(KINDS[kind].model, source)
+    obj, found = validate_model(model, source)
     problems.extend(found)
     return obj, source
-
-
-YEAR_FILES = {"verksamhetsplan.yaml": "verksamhetsplan", "arsredovisning.yaml": "arsredovisning"}
-MATTER_DIRS = {"arenden": "tjansteskrivelse", "mbl": "mbl"}
 
 
 def data_files(root: Path) -> list[Path]:
@@ -273,14 +369,50 @@ def data_files(root: Path) -> list[Path]:
     without reading them: what the build manifest hashes (and nothing else that happens to lie
     there, however large)."""
     found = [root / "organisation.yaml", root / "reference.docx"]
+    found += [p for p in _entries(root / DISPOSITION_DIR, []) if p.suffix == ".yaml"]
     for entry in _entries(root, []):
         if not (YEAR_DIR.match(entry.name) and entry.is_dir()):
             continue
-        for name in YEAR_FILES:
-            found.append(entry / name)
-        for folder in MATTER_DIRS:
-            found.extend(p for p in _entries(entry / folder, []) if p.suffix == ".yaml")
+        for files in DOCUMENT_FILES.values():
+            if files.file:
+                found.append(entry / files.file)
+            else:
+                assert files.folder is not None
+                found.extend(p for p in _entries(entry / files.folder, [])
+                             if p.suffix == ".yaml")
     return [p for p in found if p.is_file()]
+
+
+def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
+    """The organisation's own outlines (data/disposition/KIND.yaml); returns the kinds whose
+    outline has errors (their files cannot be checked against it)."""
+    broken: set[str] = set()
+    folder = dataset.root / DISPOSITION_DIR
+    if not folder.exists():
+        return broken
+    if not folder.is_dir():
+        problems.append(Problem(display_path(folder), None, "",
+                                f"{DISPOSITION_DIR} must be a directory of outlines "
+                                "(KIND.yaml)"))
+        return broken
+    for entry in _entries(folder, problems):
+        if entry.name.startswith("."):
+            continue
+        kind = entry.stem
+        if entry.suffix != ".yaml" or kind not in DOCUMENT_FILES or not entry.is_file():
+            problems.append(Problem(display_path(entry), None, "",
+                                    f"unexpected entry: {DISPOSITION_DIR}/ holds one outline "
+                                    f"per document kind ({', '.join(DOCUMENT_FILES)}), "
+                                    "named KIND.yaml"))
+            continue
+        obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
+        if source is not None:
+            dataset.disposition_sources[kind] = source
+        if obj is None:
+            broken.add(kind)
+        else:
+            dataset.dispositions[kind] = obj
+    return broken
 
 
 def load(root: Path) -> Dataset:
@@ -294,13 +426,14 @@ def load(root: Path) -> Dataset:
     org_path = root / "organisation.yaml"
     if org_path.is_file():
         dataset.organisation, dataset.organisation_source = _load_one(
-            "organisation", org_path, root, problems)
+            Organisation, "organisation", org_path, root, problems)
     else:
         problems.append(Problem(display_path(org_path), None, "",
-                                "organisation.yaml is missing: it declares the units, goals "
-                                "and people that every year refers to"))
+                                "organisation.yaml is missing: it declares the breakdowns, "
+                                "goals and people that every year refers to"))
+    broken = _load_dispositions(dataset, problems)
     for entry in _entries(root, problems):
-        if entry.name.startswith(".") or entry == org_path:
+        if entry.name.startswith(".") or entry == org_path or entry.name == DISPOSITION_DIR:
             continue
         if entry.is_dir() and YEAR_DIR.match(entry.name):
             elsewhere = _outside(entry, root)
@@ -309,32 +442,45 @@ def load(root: Path) -> Dataset:
                                         f"the directory leads outside the data directory "
                                         f"(to {elsewhere}); data must lie inside it"))
                 continue
-            dataset.years[int(entry.name)] = _load_year(int(entry.name), entry, root, problems)
+            dataset.years[int(entry.name)] = _load_year(dataset, int(entry.name), entry,
+                                                        broken, problems)
         elif entry.is_file() and entry.suffix in {".yaml", ".yml"}:
             problems.append(Problem(display_path(entry), None, "",
-                                    "unexpected file: data/ holds organisation.yaml and one "
-                                    "directory per year"))
+                                    "unexpected file: data/ holds organisation.yaml, "
+                                    f"{DISPOSITION_DIR}/ and one directory per year"))
     return dataset
 
 
-def _load_year(year: int, directory: Path, root: Path, problems: list[Problem]) -> Year:
+def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
+               problems: list[Problem]) -> Year:
     result = Year(year, directory)
-    known = YEAR_FILES
+    root = dataset.root
+    singles = {f.file: f for f in DOCUMENT_FILES.values() if f.file}
+    folders = {f.folder: f for f in DOCUMENT_FILES.values() if f.folder}
+    expected = ", ".join([*singles, *(f"{name}/" for name in folders)])
+
+    def load_document(files: Any, path: Path, slug: str) -> None:
+        if files.kind in broken:
+            problems.append(Problem(display_path(path), None, "",
+                                    f"not checked: the outline {DISPOSITION_DIR}/"
+                                    f"{files.kind}.yaml has errors"))
+            return
+        model = file_model(files.meta, dataset.disposition(files.kind), files.kind)
+        obj, source = _load_one(model, files.kind, path, root, problems)
+        key = files.kind if not slug else f"{files.folder}/{slug}"
+        if source is not None:
+            result.sources[key] = source
+        if obj is not None and source is not None:
+            result.documents.setdefault(files.kind, {})[slug] = Document(
+                files.kind, year, slug, obj, source)
+
     for entry in _entries(directory, problems):
         if entry.name.startswith("."):
             continue
-        if entry.is_file() and entry.name in known:
-            kind = known[entry.name]
-            obj, source = _load_one(kind, entry, root, problems)
-            if source is not None:
-                result.sources[kind] = source
-            if obj is not None:
-                if kind == "verksamhetsplan":
-                    result.plan = obj
-                else:
-                    result.outcome = obj
-        elif entry.is_dir() and entry.name in MATTER_DIRS:
-            kind = MATTER_DIRS[entry.name]
+        if entry.is_file() and entry.name in singles:
+            load_document(singles[entry.name], entry, "")
+        elif entry.is_dir() and entry.name in folders:
+            files = folders[entry.name]
             for item in _entries(entry, problems):
                 if item.name.startswith("."):
                     continue
@@ -343,20 +489,13 @@ def _load_year(year: int, directory: Path, root: Path, problems: list[Problem]) 
                                             f"unexpected entry in {entry.name}/: "
                                             "expected .yaml files"))
                     continue
-                slug = item.stem
-                if not SLUG.match(slug):
+                if not SLUG.match(item.stem):
                     problems.append(Problem(display_path(item), None, "",
                                             "file names of matters are their slug: lower-case "
                                             "letters, digits, '-' and '_'"))
                     continue
-                obj, source = _load_one(kind, item, root, problems)
-                if source is not None:
-                    result.sources[f"{entry.name}/{slug}"] = source
-                if obj is not None:
-                    target = result.matters if kind == "tjansteskrivelse" else result.mbl
-                    target[slug] = obj
+                load_document(files, item, item.stem)
         else:
             problems.append(Problem(display_path(entry), None, "",
-                                    "unexpected entry: a year holds verksamhetsplan.yaml, "
-                                    "arsredovisning.yaml, arenden/ and mbl/"))
+                                    f"unexpected entry: a year holds {expected}"))
     return result

@@ -11,11 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
-from pydantic import BaseModel
 
 from .load import Source
 from .problems import Problem, field_path
 from .templating import ExpressionError, render_string
+from .walk import transform
 
 MARKERS = ("{{", "{%")
 
@@ -28,30 +28,17 @@ def evaluate(obj: Any, source: Source | None, env: SandboxedEnvironment,
              namespace: dict[str, Any], problems: list[Problem],
              loc: tuple[str | int, ...] = ()) -> Any:
     """A copy of `obj` with every expression in its strings evaluated."""
-    if isinstance(obj, str):
-        if not has_expression(obj):
-            return obj
+
+    def change(where: tuple[str | int, ...], value: Any) -> Any:
+        if not isinstance(value, str) or not has_expression(value):
+            return value
         try:
-            return render_string(env, obj, namespace)
+            return render_string(env, value, namespace)
         except ExpressionError as exc:
             path = source.path if source else "data"
-            line = source.line(*loc) if source else None
-            problems.append(Problem(path, line, field_path(loc), str(exc)))
-            return obj
-    if isinstance(obj, BaseModel):
-        updates = {}
-        for name in type(obj).model_fields:
-            value = getattr(obj, name)
-            new = evaluate(value, source, env, namespace, problems, loc + (name,))
-            if new is not value:
-                updates[name] = new
-        return obj.model_copy(update=updates) if updates else obj
-    if isinstance(obj, list):
-        items = [evaluate(v, source, env, namespace, problems, loc + (i,))
-                 for i, v in enumerate(obj)]
-        return items if any(a is not b for a, b in zip(items, obj, strict=True)) else obj
-    if isinstance(obj, dict):
-        result = {k: evaluate(v, source, env, namespace, problems, loc + (k,))
-                  for k, v in obj.items()}
-        return result if any(result[k] is not obj[k] for k in obj) else obj
-    return obj
+            line = source.line(*where) if source else None
+            shown = source.field(where) if source else field_path(where)
+            problems.append(Problem(path, line, shown, str(exc)))
+            return value
+
+    return transform(obj, change, loc)

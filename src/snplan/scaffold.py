@@ -1,139 +1,167 @@
-"""`snplan new YEAR`: start next year's plan from the last one.
+"""`snplan new YEAR`: start next year's plan from the last one, block by block as the outline
+says (`nytt_ar` of each block):
 
-The structure is carried forward (goals with their activities and measures, assignments'
-wording is not: they are new each year; the internal control plan's processes, risks and control
-steps; quality declarations; fees; organisation lists; the texts about responsibilities,
-governance and the city's vision, which change rarely). Every figure and every year-specific
-text becomes the placeholder FYLL I, which `snplan validate` lists as missing until it is
-replaced. Existing files are never overwritten.
+- `fyll` (the default): the structure is carried forward — headings, goals with their
+  activities and measures, rows of tables with their names and other text fields — and every
+  prose text and every figure becomes the placeholder FYLL I, which `snplan validate` lists
+  as "to be filled in";
+- `behall`: carried forward as it is (texts on responsibilities, governance, the vision);
+- `tom`: left out (assignments, which are new each year).
+
+Existing files are never overwritten.
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel
 
-from .load import Dataset
+from .load import Dataset, Document
 from .model.common import PLACEHOLDER
-from .model.plan import Verksamhetsplan
+from .model.disposition import Kapitel
+from .walk import fields
 
-HEADER = """# yaml-language-server: $schema=../../schemas/verksamhetsplan.schema.json
-# Verksamhetsplan och budget {year}, started by `snplan new {year}` from {source}.
+HEADER = """# yaml-language-server: $schema=../../schemas/{kind}.schema.json
+# {label} {year}, started by `snplan new {year}` from {source}.
 # Every value FYLL I is still to be filled in; `snplan validate` lists them.
 """
+
+# Fields that name or identify things: carried forward as they are.
+KEPT = frozenset({"rubrik", "namn", "mal", "id", "niva", "enhet", "kategori", "process",
+                  "risker", "kontrollmoment", "beslutad", "status", "diarienummer",
+                  "omrade", "organ", "matt_saknas", "aktiviteter_text"})
+# Fields that belong to a report's follow-up, not to a plan: dropped.
+DROPPED = frozenset({"bedomning", "matning", "utfall", "kommentar"})
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes prose of several lines as a literal block (`|`), as people write it."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
 
 
 class ScaffoldError(Exception):
     """The new year cannot be started (no plan to start from, or files already there)."""
 
 
-def source_plan(ds: Dataset, year: int) -> tuple[int, Verksamhetsplan]:
-    """The most recent complete plan before `year`."""
+def _plain(value: Any) -> Any:
+    """A loaded value as plain YAML data (dates as dates, figures as numbers)."""
+    if isinstance(value, BaseModel):
+        return {k: _plain(v) for k, v in fields(value)
+                if v is not None and v != "" and v != [] and v != {}}
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def _to_fill(value: Any, key: str | None = None) -> Any:
+    """The structure of a value with its texts and figures to be filled in."""
+    if isinstance(value, dict):
+        return {k: _to_fill(v, k) for k, v in value.items() if k not in DROPPED}
+    if isinstance(value, list):
+        return [_to_fill(v, key) for v in value]
+    if key in KEPT:
+        return value
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return PLACEHOLDER
+    return value
+
+
+def _table_rows(value: dict[str, Any], standard: str | None) -> dict[str, Any]:
+    """A breakdown table's rows with every figure to fill in (a row of the table's standard
+    figure alone written as just the value, as people write it); printed totals the source
+    entered beside its rows are left out (the new year's rows add up to their totals)."""
+    rows: dict[str, Any] = {}
+    for row_id, figures in value.items():
+        if row_id == "summa":
+            continue
+        if isinstance(figures, dict) and set(figures) == {standard}:
+            rows[row_id] = PLACEHOLDER
+        elif isinstance(figures, dict):
+            rows[row_id] = {k: (v if k == "namn" else PLACEHOLDER) for k, v in figures.items()}
+        else:
+            rows[row_id] = PLACEHOLDER
+    return rows
+
+
+def next_block(node: Kapitel, content: Any) -> Any:
+    """A block of next year's plan from this year's."""
+    plain = _plain(content)
+    if node.nytt_ar == "behall":
+        return plain
+    if node.typ == "tabell" and node.tabell is not None and node.tabell.indelning:
+        result = _to_fill({k: v for k, v in plain.items() if k not in {"rader", "fotnoter"}})
+        result["rader"] = _table_rows(plain.get("rader", {}), node.tabell.standard)
+        return result
+    if node.typ == "tabell" and node.tabell is not None:
+        kinds = {c.varde for c in node.tabell.kolumner if c.varde} | {
+            c.inmatad for c in node.tabell.kolumner if c.inmatad}
+        result = _to_fill({k: v for k, v in plain.items() if k not in {"rader", "fotnoter"}})
+        result["rader"] = [{k: (PLACEHOLDER if k in kinds else v) for k, v in row.items()}
+                           for row in plain.get("rader", [])]
+        return result
+    if node.typ in {"lista", "underskrifter", "narvarande", "justering"}:
+        return plain
+    if isinstance(plain, str):
+        return PLACEHOLDER
+    return _to_fill(plain)
+
+
+def source_plan(ds: Dataset, year: int, kind: str) -> Document:
+    """The most recent plan before `year` that its outline's required blocks are all in."""
+    from .documents import KINDS
+
+    spec = KINDS[kind]
     for candidate in sorted((y for y in ds.years if y < year), reverse=True):
-        plan = ds.years[candidate].plan
-        if plan is not None and plan.sammanfattning is not None:
-            return candidate, plan
-    raise ScaffoldError(f"there is no complete plan before {year} to start from")
+        document = ds.years[candidate].document(kind)
+        if document is not None and not spec.missing(ds, candidate):
+            return document
+    raise ScaffoldError(f"there is no complete {spec.label.lower()} before {year} to start "
+                        "from")
 
 
-def _section(section: Any) -> Any:
-    """A narrative section kept with its headings but with every text to fill in."""
-    if section is None:
-        return None
-    result: dict[str, Any] = {}
-    if section.rubrik:
-        result["rubrik"] = section.rubrik
-    result["text"] = PLACEHOLDER
-    if section.underavsnitt:
-        result["underavsnitt"] = [_section(s) for s in section.underavsnitt]
-    return result
-
-
-def _kept(section: Any) -> Any:
-    """A section carried forward as it is."""
-    return None if section is None else section.model_dump(exclude_defaults=True)
-
-
-def next_plan(plan: Verksamhetsplan, year: int, units: list[str]) -> dict[str, Any]:
-    """The new year's plan as plain data."""
-    data: dict[str, Any] = {"ar": year, "sammanfattning": PLACEHOLDER}
-    if plan.ansvarsomraden is not None:
-        data["ansvarsomraden"] = _kept(plan.ansvarsomraden)
-    if plan.styrning is not None:
-        data["styrning"] = _kept(plan.styrning)
-    if plan.vision is not None:
-        data["vision"] = plan.vision.model_dump(exclude_defaults=True)
-    data["namndmal_text"] = PLACEHOLDER
-    data["namndmal"] = []
-    for goal in plan.namndmal:
-        entry: dict[str, Any] = {"mal": goal.mal}
-        if goal.aktiviteter:
-            entry["aktiviteter"] = [{"namn": a.namn, "beskrivning": PLACEHOLDER}
-                                    for a in goal.aktiviteter]
-        if goal.matt:
-            entry["matt"] = list(goal.matt)
-        if goal.matt_saknas:
-            entry["matt_saknas"] = goal.matt_saknas
-        data["namndmal"].append(entry)
-    if plan.lopande_verksamhet is not None:
-        data["lopande_verksamhet"] = _kept(plan.lopande_verksamhet)
-    if plan.kvalitetsdeklarationer is not None:
-        data["kvalitetsdeklarationer"] = {
-            "text": PLACEHOLDER,
-            "rader": [r.model_dump() for r in plan.kvalitetsdeklarationer.rader]}
-    if plan.organisation:
-        data["organisation"] = [o.model_dump() for o in plan.organisation]
-    data["budget"] = {
-        "text": PLACEHOLDER,
-        "drift": {"intakter": PLACEHOLDER, "kostnader": PLACEHOLDER,
-                  "per_enhet": dict.fromkeys(units, PLACEHOLDER)},
-        "per_enhet_text": PLACEHOLDER,
-        "investeringar": [{"namn": i.namn, "belopp": PLACEHOLDER}
-                          for i in (plan.budget.investeringar if plan.budget else [])],
-        "investeringar_text": PLACEHOLDER,
-    }
-    if plan.taxor is not None:
-        data["taxor"] = {"text": PLACEHOLDER,
-                         "rader": [r.model_dump(exclude_none=True) for r in plan.taxor.rader]}
-    for name in ("medarbetare", "kvalitetsarbete", "forvantad_utveckling"):
-        value = getattr(plan, name)
-        if value is not None:
-            data[name] = _section(value)
-    if plan.tvarsektoriellt is not None:
-        cross = plan.tvarsektoriellt
-        data["tvarsektoriellt"] = {
-            "text": PLACEHOLDER,
-            **{k: _section(getattr(cross, k)) for k in ("internationellt", "likabehandling",
-                                                       "miljo") if getattr(cross, k)}}
-    if plan.konkurrensutsattning is not None:
-        data["konkurrensutsattning"] = {"text": PLACEHOLDER, "avtal": [],
-                                        "nya_behov": list(plan.konkurrensutsattning.nya_behov)}
-    if plan.intern_kontroll is not None:
-        data["intern_kontroll"] = {
-            "text": plan.intern_kontroll.text or PLACEHOLDER,
-            "plan": [{"kategori": r.kategori, "process": r.process,
-                      "riskindex": PLACEHOLDER, "risker": r.risker,
-                      "kontrollmoment": list(r.kontrollmoment)}
-                     for r in plan.intern_kontroll.plan]}
+def next_plan(ds: Dataset, source: Document, year: int) -> dict[str, Any]:
+    """Next year's plan as plain data, block by block in the outline's order."""
+    data: dict[str, Any] = {"ar": year}
+    for node in ds.disposition(source.kind).blocks():
+        content = source.block(node.block or "")
+        if content is None or node.nytt_ar == "tom":
+            continue
+        data[node.block or ""] = next_block(node, content)
     return data
 
 
-def create(ds: Dataset, year: int) -> Path:
+def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
     """Write data/YEAR/verksamhetsplan.yaml; refuses to overwrite anything."""
+    from .documents import KINDS
+
+    spec = KINDS[kind]
     if ds.organisation is None:
         raise ScaffoldError("organisation.yaml could not be read")
-    target_dir = ds.root / str(year)
-    target = target_dir / "verksamhetsplan.yaml"
-    if target.exists():
+    target = spec.path(ds, year)
+    if target.exists() or target.is_symlink():
         raise ScaffoldError(f"{target} already exists; snplan new never overwrites a file")
-    source_year, plan = source_plan(ds, year)
-    data = next_plan(plan, year, [u.id for u in ds.organisation.enheter])
-    text = HEADER.format(year=year, source=f"data/{source_year}/verksamhetsplan.yaml")
-    text += yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100,
-                           default_flow_style=False)
-    target_dir.mkdir(parents=True, exist_ok=True)
+    source = source_plan(ds, year, kind)
+    data = next_plan(ds, source, year)
+    text = HEADER.format(kind=kind, label=spec.label, year=year,
+                         source=f"data/{source.year}/{spec.files.file}")
+    text += yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
+                      default_flow_style=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
     with target.open("x", encoding="utf-8") as stream:  # "x": never overwrite
         stream.write(text)
     return target

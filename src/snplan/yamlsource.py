@@ -342,7 +342,11 @@ class _DepthScanner:
         if not self.flow and not self.quote and _BLOCK_SCALAR.search(content) and (
                 content.endswith(("|", ">")) or content[-2:-1] in "|>" or
                 _BLOCK_SCALAR.fullmatch(content.split()[-1])):
-            self.scalar_indent = indent
+            # its text lies deeper than the key that owns it ("- text: |" owns it at the
+            # column after the indicator)
+            owned_by_key = bool(indicators) and _KEY.match(rest) is not None
+            self.scalar_indent = indent + (indicators.end() if owned_by_key and indicators
+                                           else 0)
 
 
 def _escaped(text: str, position: int) -> bool:

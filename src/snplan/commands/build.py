@@ -78,10 +78,12 @@ def _check_request(request: Request) -> None:
     if request.year is None:
         raise UsageError("give the year, e.g. snplan build årsredovisning 2023")
     if request.requested == "xlsx" and spec.name not in WORKBOOK_KINDS:
+        with_workbooks = " and ".join(k.name for k in documents.KINDS.values() if k.workbook)
         raise UsageError(f"{spec.label} has no workbook; --format xlsx goes with "
-                         "verksamhetsplan and årsredovisning")
-    if request.matter is not None and spec.name != "tjansteskrivelse":
-        raise UsageError("--matter goes with tjänsteskrivelse")
+                         f"{with_workbooks}")
+    if request.matter is not None and spec.single:
+        raise UsageError(f"--matter goes with a kind of which a year holds several "
+                         f"documents; {spec.label} is one per year")
 
 
 def select(ds: Dataset, request: Request, pending: list[Problem]) -> list[Target]:
@@ -105,9 +107,9 @@ def select(ds: Dataset, request: Request, pending: list[Problem]) -> list[Target
                         + "\n  ".join(missing))
     targets = documents.targets_for(ds, spec.name, request.year)
     if request.matter is not None:
-        slug = documents.find_matter(ds, request.year, request.matter)
+        slug = documents.find_matter(ds, request.year, request.matter, spec.name)
         if slug is None:
-            known = ", ".join(sorted(ds.years[request.year].matters))
+            known = ", ".join(sorted(spec.documents(ds, request.year)))
             raise UsageError(f"no matter '{request.matter}' in {request.year} (known: {known})")
         targets = [t for t in targets if t.slug == slug]
     return targets

@@ -24,7 +24,7 @@ def run(data: Path) -> list[str]:
             if targets:
                 for target in targets:
                     lines.append(f"  ok       {target.label} -> {year}/{target.filename}.docx")
-            elif spec.name in {"tjansteskrivelse", "mbl-protokoll"}:
+            elif not spec.single:
                 continue
             else:
                 missing = documents.missing_for(dataset, spec.name, year)

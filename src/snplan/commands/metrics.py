@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import DataError, UsageError
+from ..errors import UsageError
 from .validate import load_clean, require_year
 
 
 def run(data: Path, year: int | None, fmt: str) -> str:
     """The metrics of `year` (default: the newest year) as text in `fmt`."""
     from .. import metrics
-    from ..views import MissingData
 
     if fmt not in metrics.FORMATS:
         raise UsageError(f"--format must be one of {', '.join(metrics.FORMATS)}")
@@ -21,8 +20,4 @@ def run(data: Path, year: int | None, fmt: str) -> str:
             raise UsageError("the data holds no year yet")
         year = max(dataset.years)
     require_year(dataset, year)
-    try:
-        found = metrics.collect(dataset, year)
-    except MissingData as exc:
-        raise DataError(str(exc)) from None
-    return metrics.render(found, year, fmt)
+    return metrics.render(metrics.collect(dataset, year), year, fmt)

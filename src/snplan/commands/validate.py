@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from .. import checks
+from .. import rules
 from ..errors import DataError, UsageError
 from ..load import DataDirectoryError, Dataset, load
 from ..problems import HasProblems, Problem, display_path
@@ -55,8 +55,8 @@ class Report(HasProblems):
         if ds.organisation:
             org = ds.organisation
             lines.append(
-                f"  {org.kommun}, {org.namnd}: {len(org.enheter)} units, "
-                f"{len(org.namndmal)} goals, amounts in {org.belopp_enhet}"
+                f"  {org.kommun}, {org.namnd}: {len(org.indelningar)} breakdowns, "
+                f"{len(org.goals())} goals, amounts in {org.belopp_enhet}"
             )
         for number in years:
             lines.append(f"  {number}: {describe_year(ds, number, self.todo)}")
@@ -64,34 +64,29 @@ class Report(HasProblems):
 
 
 def describe_year(dataset: Dataset, number: int, todo: list[Problem]) -> str:
-    """One line on what a year's data holds, for the summary."""
+    """One line on what a year's data holds, for the summary: each document with its number
+    of blocks (a document that cannot be built from them holds figures only), and what is
+    still to be filled in."""
+    from ..documents import KINDS
+
     year = dataset.years[number]
     held: list[str] = []
-    plan = year.plan
-    if plan is not None:
-        if plan.sammanfattning is not None:
-            held.append(f"plan ({len(plan.namndmal)} goals, "
-                        f"{len(plan.intern_kontroll.plan) if plan.intern_kontroll else 0} "
-                        "internal-control rows)")
-        elif plan.budget is not None:
-            held.append("budget only")
-    outcome = year.outcome
-    if outcome is not None:
-        if outcome.sammanfattning is not None:
-            held.append(f"annual report ({len(outcome.malbedomningar)} goal assessments)")
+    for kind in KINDS.values():
+        documents = year.all(kind.name)
+        if not documents:
+            continue
+        if kind.single:
+            document = documents[""]
+            blocks = len(document.blocks)
+            complete = not kind.missing(dataset, number)
+            held.append(f"{kind.label.lower()} ({blocks} blocks)" if complete
+                        else f"{kind.label.lower()}: figures only ({blocks} blocks)")
         else:
-            held.append("outcome figures")
-        if outcome.verksamhetsmatt and outcome.verksamhetsmatt.varden:
-            held.append(f"{len(outcome.verksamhetsmatt.varden)} monthly series")
-    if year.matters:
-        held.append(f"{len(year.matters)} matter(s)")
-    if year.mbl:
-        held.append(f"{len(year.mbl)} MBL protocol(s)")
+            held.append(f"{len(documents)} {kind.label.lower()}")
     for source in year.sources.values():
         pending = sum(1 for p in todo if p.path == source.path)
         if pending:
-            held.append(f"{display_path(Path(source.path)).rsplit('/', 1)[-1]}: "
-                        f"{pending} value(s) to be filled in")
+            held.append(f"{Path(source.path).name}: {pending} value(s) to be filled in")
     return ", ".join(held) if held else "nothing yet"
 
 
@@ -104,7 +99,7 @@ def run(data: Path, year: int | None = None) -> Report:
     if year is not None:
         require_year(dataset, year)
     problems = list(dataset.problems)
-    problems.extend(checks.run_all(dataset))
+    problems.extend(rules.run_all(dataset))
     if year is not None:
         year_dir = display_path(dataset.years[year].directory)
         problems = [p for p in problems

@@ -1,4 +1,9 @@
-"""Pydantic models for every kind of data file, and the registry that maps a file to its kind."""
+"""Pydantic models of every kind of data file, and where each kind of file lives.
+
+A document's data file holds the document's own fields (`meta`) and its blocks, whose keys
+and types come from the document kind's outline (`disposition`); `files.file_model` builds
+the model of such a file for one outline.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +11,42 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from .matter import Mbl, Tjansteskrivelse
+from .disposition import Disposition
+from .meta import MblMeta, MemoMeta, PlanMeta, ReportMeta
 from .organisation import Organisation
-from .outcome import Arsredovisning
-from .plan import Verksamhetsplan
 
 
 @dataclass(frozen=True)
-class Kind:
-    """A kind of data file: its model, where it lives, and its JSON Schema file name."""
+class DocumentFiles:
+    """Where a document kind's data files lie in a year's directory: one file (`file`) or
+    one file per matter in a folder (`folder`), and the model of the document's own fields."""
 
-    name: str
-    model: type[BaseModel]
-    description: str
+    kind: str
+    meta: type[BaseModel]
+    file: str | None = None
+    folder: str | None = None
 
     @property
     def schema_file(self) -> str:
-        return f"{self.name}.schema.json"
+        return f"{self.kind}.schema.json"
+
+    @property
+    def description(self) -> str:
+        return f"data/YEAR/{self.file}" if self.file else f"data/YEAR/{self.folder}/*.yaml"
 
 
-KINDS: dict[str, Kind] = {
-    k.name: k
-    for k in (
-        Kind("organisation", Organisation, "data/organisation.yaml"),
-        Kind("verksamhetsplan", Verksamhetsplan, "data/YEAR/verksamhetsplan.yaml"),
-        Kind("arsredovisning", Arsredovisning, "data/YEAR/arsredovisning.yaml"),
-        Kind("tjansteskrivelse", Tjansteskrivelse, "data/YEAR/arenden/*.yaml"),
-        Kind("mbl", Mbl, "data/YEAR/mbl/*.yaml"),
+DOCUMENT_FILES: dict[str, DocumentFiles] = {
+    f.kind: f
+    for f in (
+        DocumentFiles("verksamhetsplan", PlanMeta, file="verksamhetsplan.yaml"),
+        DocumentFiles("arsredovisning", ReportMeta, file="arsredovisning.yaml"),
+        DocumentFiles("tjansteskrivelse", MemoMeta, folder="arenden"),
+        DocumentFiles("mbl-protokoll", MblMeta, folder="mbl"),
     )
 }
 
-__all__ = [
-    "KINDS",
-    "Arsredovisning",
-    "Kind",
-    "Mbl",
-    "Organisation",
-    "Tjansteskrivelse",
-    "Verksamhetsplan",
-]
+# The directory of a data directory that holds an organisation's own outlines.
+DISPOSITION_DIR = "disposition"
+
+__all__ = ["DISPOSITION_DIR", "DOCUMENT_FILES", "Disposition", "DocumentFiles",
+           "Organisation"]

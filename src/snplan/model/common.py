@@ -6,8 +6,9 @@ secretaries; the names match the words in the documents they already know.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -50,12 +51,46 @@ def _text_or_mapping(value: Any) -> Any:
     return value
 
 
+class FreeColumn(Strict):
+    """A column of a free table: its heading and what its cells are (amounts and numbers are
+    right-aligned and printed in Swedish format, dates as written)."""
+
+    rubrik: str
+    typ: Literal["text", "belopp", "tal", "procent", "datum"] = "text"
+
+
+# A cell of a free table, as written: text, a number or a date.
+FreeCell = Annotated[str | Decimal | int | dt.date | None, Field(union_mode="left_to_right")]
+
+
+def named(field: str, model: Any) -> Any:
+    """A validator that lets an item be written as a bare string: `"Handlingar"` stands for
+    `{field: "Handlingar"}` (a column by its heading, an activity by its name). The JSON
+    Schema says so too, so an editor accepts what the model does."""
+
+    def wrap(value: Any) -> Any:
+        return {field: value} if isinstance(value, str) else value
+
+    return BeforeValidator(wrap, json_schema_input_type=str | model)
+
+
+def _listed(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
+# A list of lines written as one string stands for a list of that string.
+Lines = Annotated[list[str], BeforeValidator(_listed, json_schema_input_type=str | list[str])]
+
+FreeColumnItem = Annotated[FreeColumn, named("rubrik", FreeColumn)]
+
+
 class Tabell(Strict):
-    """A free table, for attachments whose tables carry no figures snplan computes."""
+    """A free table, for sections and attachments whose tables carry no figures snplan
+    computes: the data gives the columns (a heading, or a heading and a type) and the rows."""
 
     rubrik: str | None = None
-    kolumner: list[str]
-    rader: list[list[str]] = []
+    kolumner: list[FreeColumnItem] = Field(min_length=1)
+    rader: list[list[FreeCell]] = []
     fotnoter: list[str] = []
 
 
@@ -76,13 +111,3 @@ class Avsnitt(Strict):
 Section = Annotated[Avsnitt, BeforeValidator(_text_or_mapping,
                                              json_schema_input_type=str | Avsnitt)]
 Avsnitt.model_rebuild()
-
-
-class Tvarsektoriellt(Strict):
-    """Cross-sector sections: international work, equal treatment, environment (the same in
-    plans and reports)."""
-
-    text: Text = ""
-    internationellt: Section | None = None
-    likabehandling: Section | None = None
-    miljo: Section | None = None

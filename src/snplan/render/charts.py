@@ -14,7 +14,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..views import MeasureGroupView
+from ..blocks.monthly import MeasureGroupView
 
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 # Distinguishable without colour too: each year has its own marker and line style.

@@ -1,0 +1,56 @@
+"""The parts of an MBL § 11 protocol: who attended, the numbered paragraphs with the unions'
+notes and stances, and who signs ("Justeras")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .base import BlockInput
+
+
+def _attendee(block: BlockInput, person_id: str) -> dict[str, str]:
+    people = {p.id: p for p in block.org.personer}
+    unions = {f.id: f.namn for f in block.org.fack}
+    person = people.get(person_id)
+    if person is None:
+        return {"namn": person_id, "titel": "", "fack": ""}
+    union = unions.get(person.fack, "") if person.fack else ""
+    return {"namn": person.namn, "titel": (person.titel or "").lower(), "fack": union}
+
+
+def attendance_context(block: BlockInput) -> dict[str, Any] | None:
+    return {"arbetsgivare": [_attendee(block, p) for p in block.content.arbetsgivare],
+            "arbetstagare": [_attendee(block, p) for p in block.content.arbetstagare]}
+
+
+def signing_context(block: BlockInput) -> dict[str, Any] | None:
+    """Who signs for each side, paired line by line."""
+    employer = [_attendee(block, p) for p in block.content.arbetsgivare]
+    employees = [_attendee(block, p) for p in block.content.arbetstagare]
+    rows = []
+    for index in range(max(len(employer), len(employees))):
+        left = employer[index] if index < len(employer) else None
+        right = employees[index] if index < len(employees) else None
+        rows.append([
+            (f"{left['namn']}, {left['titel']}" if left["titel"] else left["namn"])
+            if left else "",
+            (f"{right['namn']}, {right['fack']}" if right["fack"] else right["namn"])
+            if right else "",
+        ])
+    return {"arbetsgivare": employer, "arbetstagare": employees, "rader": rows}
+
+
+def paragraphs_context(block: BlockInput) -> dict[str, Any] | None:
+    unions = {f.id: f.namn for f in block.org.fack}
+    paragraphs = []
+    for number, paragraph in enumerate(block.content, start=1):
+        paragraphs.append({
+            "nummer": number,
+            "rubrik": paragraph.rubrik,
+            "text": paragraph.text,
+            "anteckning_av": [unions.get(u, u) for u in paragraph.protokollsanteckning],
+            "stallningstaganden": [{"fack": unions.get(s.fack, s.fack),
+                                    "stallning": s.stallning}
+                                   for s in paragraph.stallningstaganden],
+        })
+    return {"paragrafer": paragraphs, "niva": block.level}

@@ -1,0 +1,204 @@
+"""What every document kind shares: where its data lies, what it needs, what it reads, which
+documents a year holds. A kind module (`plan`, `report`, `memo`, `protocol`) is an instance of
+`DocumentKind` with its own names; nothing outside the kind modules compares kind names."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..load import Dataset, Document
+from ..model import DISPOSITION_DIR, DOCUMENT_FILES, DocumentFiles
+from ..model.disposition import Disposition, Kapitel
+from ..problems import Problem, display_path
+
+
+@dataclass(frozen=True, order=True)
+class Target:
+    """One document to build: a kind, a year and, for matters and protocols, a slug."""
+
+    year: int
+    kind: str
+    slug: str = ""
+
+    @property
+    def spec(self) -> DocumentKind:
+        from . import KINDS
+
+        return KINDS[self.kind]
+
+    @property
+    def filename(self) -> str:
+        return self.spec.filename(self)
+
+    @property
+    def label(self) -> str:
+        return f"{self.spec.label} {self.year}" + (f" ({self.slug})" if self.slug else "")
+
+
+@dataclass(frozen=True)
+class DocumentKind:
+    """A kind of document: its names, its data files, its output and what else it reads.
+
+    `quotes`: the kind whose figures the document's prose may quote when the data does not
+    say (a memo names its document in `dokument`; a protocol quotes the plan). `prefix` names
+    the output file of a matter (`tjansteskrivelse-SLUG`); a single document is `KIND-YEAR`.
+    """
+
+    name: str
+    label: str
+    aliases: tuple[str, ...]
+    workbook: bool = False
+    prefix: str = ""
+    quotes: str | None = None
+    memo: bool = False
+    extra_names: tuple[str, ...] = field(default=())
+
+    @property
+    def files(self) -> DocumentFiles:
+        return DOCUMENT_FILES[self.name]
+
+    @property
+    def single(self) -> bool:
+        return self.files.file is not None
+
+    def filename(self, target: Target) -> str:
+        if target.slug:
+            return f"{self.prefix or self.name}-{target.slug}"
+        return f"{self.name}-{target.year}"
+
+    def disposition(self, ds: Dataset) -> Disposition:
+        return ds.disposition(self.name)
+
+    def path(self, ds: Dataset, year: int, slug: str = "") -> Path:
+        folder = ds.root / str(year)
+        if self.files.file:
+            return folder / self.files.file
+        assert self.files.folder is not None
+        return folder / self.files.folder / f"{slug}.yaml"
+
+    def documents(self, ds: Dataset, year: int) -> dict[str, Document]:
+        entry = ds.years.get(year)
+        return entry.all(self.name) if entry else {}
+
+    def quoted(self, ds: Dataset, document: Document) -> Document | None:
+        """The document whose figures this one's prose may quote (itself for plans and
+        reports)."""
+        wanted = getattr(document.model, "dokument", None) or self.quotes
+        if wanted is None:
+            return document
+        from . import KINDS
+
+        kind = KINDS.get(wanted)
+        if kind is None:
+            return None
+        entry = ds.years.get(document.year)
+        return entry.document(kind.name) if entry else None
+
+    # ---------------------------------------------------------------- what a document needs
+
+    def years_read(self, ds: Dataset) -> set[int]:
+        """The year offsets the outline's tables and monthly series read (0 is its own)."""
+        offsets = {0}
+        for node in self.disposition(ds).blocks():
+            if node.tabell is not None:
+                offsets |= {c.ar for c in node.tabell.kolumner if c.varde is not None}
+            if node.typ == "manadsmatt":
+                span = node.manadsmatt.ar if node.manadsmatt else 3
+                offsets |= {-i for i in range(span)}
+        return offsets
+
+    def missing(self, ds: Dataset, year: int, slug: str = "") -> list[str]:
+        """What a document lacks, as sentences naming file and field: its file, the blocks
+        the outline requires, and the required figures of its tables (a comparison column
+        needs the earlier year's block)."""
+        entry = ds.years.get(year)
+        where = display_path(ds.root / str(year))
+        if entry is None:
+            return [f"{where}/ does not exist"]
+        if not self.single and not slug:  # the kind as a whole: is there any matter?
+            if entry.all(self.name):
+                return []
+            return [f"{where}/{self.files.folder}/: no {self.label.lower()}"]
+        document = entry.document(self.name, slug)
+        path = display_path(self.path(ds, year, slug))
+        if document is None:
+            return [f"{path} does not exist (or has errors)"]
+        missing = []
+        for node in self.disposition(ds).blocks():
+            assert node.block is not None
+            content = document.block(node.block)
+            if node.kravs and content is None:
+                missing.append(f"{path}: {node.block}")
+                continue
+            if content is None or node.tabell is None:
+                continue
+            missing += self._missing_columns(ds, year, node, path)
+        return missing
+
+    def _missing_columns(self, ds: Dataset, year: int, node: Kapitel, path: str
+                         ) -> list[str]:
+        from ..tables.engine import heading as fill
+        from ..tables.figures import TOTAL, FigureStore
+
+        assert node.tabell is not None and node.block is not None
+        store = FigureStore.of(ds)
+        own = store.block(year, node.block)
+        breakdown = (ds.organisation.indelningar.get(node.tabell.indelning or "")
+                     if ds.organisation else None)
+        totals = {TOTAL} | ({r.id for r in breakdown.walk() if r.is_group}
+                            if breakdown else set())
+        missing = []
+        for column in node.tabell.kolumner:
+            if not column.kravs or column.varde is None:
+                continue
+            other = store.block(year + column.ar, node.block)
+            heading = fill(column.rubrik or column.id, year, None).replace("\u00ad", "")
+            if column.ar != 0:
+                if other is None:
+                    other_path = display_path(self.path(ds, year + column.ar))
+                    missing.append(f"{other_path}: {node.block} (the comparison column "
+                                   f"\"{heading}\")")
+                continue
+            if own is not None and any(column.varde not in kinds
+                                       for row, kinds in own.figures.items()
+                                       if row not in totals):
+                missing.append(f"{path}: {node.block} {column.varde} column")
+        return missing
+
+    def pending(self, ds: Dataset, year: int, todo: list[Problem]) -> list[Problem]:
+        """Values still to be filled in (placeholders) in the files of this kind of a year."""
+        entry = ds.root / str(year)
+        if self.files.file:
+            names = {display_path(entry / self.files.file)}
+        else:
+            assert self.files.folder is not None
+            folder = entry / self.files.folder
+            names = {display_path(p) for p in folder.glob("*.yaml")} if folder.is_dir() \
+                else set()
+        return [p for p in todo if p.path in names]
+
+    def targets(self, ds: Dataset, year: int) -> list[Target]:
+        """The documents of this kind that `year` allows (several for matters)."""
+        if self.single:
+            return [] if self.missing(ds, year) else [Target(year, self.name)]
+        return [Target(year, self.name, slug) for slug in sorted(self.documents(ds, year))
+                if not self.missing(ds, year, slug)]
+
+    def inputs(self, ds: Dataset, target: Target) -> list[Path]:
+        """The data files a document reads (a superset is fine: it only costs a rebuild)."""
+        files = [ds.root / "organisation.yaml", ds.root / "reference.docx",
+                 ds.root / DISPOSITION_DIR / f"{self.name}.yaml"]
+        files.append(self.path(ds, target.year, target.slug))
+        if self.single:
+            files += [self.path(ds, target.year + offset) for offset in self.years_read(ds)]
+        document = ds.years[target.year].document(self.name, target.slug) \
+            if target.year in ds.years else None
+        quoted = self.quoted(ds, document) if document is not None else None
+        if quoted is not None and quoted is not document:
+            from . import KINDS
+
+            kind = KINDS[quoted.kind]
+            files.append(ds.root / DISPOSITION_DIR / f"{kind.name}.yaml")
+            files += [kind.path(ds, target.year + offset) for offset in kind.years_read(ds)]
+        return files

@@ -1,0 +1,252 @@
+"""Figures that must agree: entered once; a printed total within the rounding tolerance of
+its rows (exactly, for counts); breakdowns of one total with one total; fields within the
+values the outline allows; monthly values that look like slips.
+
+Every message names both sides of a disagreement, because the person fixing it has to decide
+which of the two is wrong.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from statistics import median
+
+from .. import compute
+from ..fmt import number
+from ..load import Dataset, Document
+from ..model import DOCUMENT_FILES
+from ..model.disposition import Kapitel
+from ..model.organisation import Indelning, Rad
+from ..problems import Problem
+from ..tables.figures import TOTAL, FigureStore, StoredBlock
+from .common import at, problem
+
+
+def check_figures_entered_once(ds: Dataset) -> list[Problem]:
+    """A figure of a year lives in one file: the same row and kind of a block entered in two
+    files of one year is a fact entered twice."""
+    problems = []
+    for first, second in FigureStore.of(ds).conflicts():
+        problems.append(problem(second.document.source, second.loc,
+                                "this figure is entered twice in the year's data; enter it "
+                                "once", also=at(first.document.source, *first.loc)))
+    return problems
+
+
+def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning]]:
+    """Every stored block of a breakdown table with its outline entry and breakdown."""
+    org = ds.organisation
+    if org is None:
+        return
+    nodes: dict[str, Kapitel] = {}
+    for kind in DOCUMENT_FILES:
+        for node in ds.disposition(kind).blocks():
+            if node.tabell is not None and node.tabell.indelning and node.block:
+                nodes.setdefault(node.block, node)
+    for (_, key), stored in sorted(FigureStore.of(ds).blocks.items()):
+        node = nodes.get(key)
+        if node is None or node.tabell is None:
+            continue
+        breakdown = org.indelningar.get(node.tabell.indelning or "")
+        if breakdown is not None:
+            yield node, stored, breakdown
+
+
+def _value(stored: StoredBlock, row: Rad, kind: str) -> Decimal | None:
+    """A row's figure: entered; for a group not entered, the sum of its rows; zero for a row
+    the block does not have; unknown (None) for a row that lacks this kind of figure."""
+    entered = stored.figures.get(row.id, {}).get(kind)
+    if entered is not None:
+        return entered
+    if not row.is_group:
+        return None if row.id in stored.figures else Decimal(0)
+    return _sum([_value(stored, child, kind) for child in row.rader])
+
+
+def _sum(parts: list[Decimal | None]) -> Decimal | None:
+    """The sum of figures, unknown when one of them is (a part missing is not zero)."""
+    if not parts or any(p is None for p in parts):
+        return None
+    return sum((p for p in parts if p is not None), Decimal(0))
+
+
+def _grand(stored: StoredBlock, breakdown: Indelning, kind: str) -> Decimal | None:
+    entered = stored.figures.get(TOTAL, {}).get(kind)
+    if entered is not None:
+        return entered
+    return _sum([_value(stored, row, kind) for row in breakdown.rader])
+
+
+def _source_of(stored: StoredBlock, row_id: str, kind: str) -> tuple[Document, tuple]:
+    entry = stored.where.get((row_id, kind))
+    if entry is not None:
+        return entry.document, entry.loc
+    return stored.documents[0], (stored.key, "rader")
+
+
+def check_entered_totals(ds: Dataset) -> list[Problem]:
+    """A total entered beside its rows lies within the rounding tolerance of their sum (half a
+    unit of the last digit per row, DESIGN.md §2); for counts (`exakt`) it equals it."""
+    problems: list[Problem] = []
+    for _, stored, breakdown in _table_blocks(ds):
+        groups: list[tuple[str, str, list[Rad]]] = [
+            (row.id, row.total_label, row.rader) for row in breakdown.walk() if row.is_group]
+        groups.append((TOTAL, breakdown.summa or "summa", breakdown.rader))
+        for row_id, label, children in groups:
+            for kind, entered in stored.figures.get(row_id, {}).items():
+                # the rows the block has (a row it lacks adds nothing, not a rounding)
+                held = [c for c in children if c.is_group or c.id in stored.figures]
+                parts = [_value(stored, child, kind) for child in held]
+                known = [p for p in parts if p is not None]
+                if not held or len(known) != len(parts):
+                    continue
+                result = compute.resolve_total(known, entered)
+                tolerance = Decimal(0) if breakdown.exakt else result.tolerance
+                if abs(result.value - result.row_sum) <= tolerance:
+                    continue
+                document, loc = _source_of(stored, row_id, kind)
+                rule = ("; counts must add up exactly" if breakdown.exakt
+                        else f", by more than rounding allows (±{number(tolerance)})")
+                problems.append(problem(
+                    document.source, loc,
+                    f"the entered total '{label}' ({kind}) {number(entered)} differs from "
+                    f"the sum of its {len(known)} rows, {number(result.row_sum)}{rule}",
+                    also=at(document.source, stored.key, "rader")))
+    return problems
+
+
+def check_same_totals(ds: Dataset) -> list[Problem]:
+    """Breakdowns of one total (`samma_summa_som`) have one total in every year and kind of
+    figure both hold: a plan's units add up to its frame, a report's activities to its income
+    statement, a report's budget column to the adopted frame."""
+    org = ds.organisation
+    if org is None:
+        return []
+    by_year: dict[tuple[int, str], list[tuple[StoredBlock, Indelning]]] = {}
+    for node, stored, breakdown in _table_blocks(ds):
+        assert node.tabell is not None
+        known = {row.id for row in breakdown.walk()} | {TOTAL}
+        if set(stored.figures) - known:
+            continue  # a row the breakdown lacks is reported as such; no sum to compare
+        by_year.setdefault((stored.year, node.tabell.indelning or ""), []).append(
+            (stored, breakdown))
+    problems: list[Problem] = []
+    for (year, _), blocks in sorted(by_year.items()):
+        for stored, breakdown in blocks:
+            for other_name in breakdown.samma_summa_som:
+                for other, other_breakdown in by_year.get((year, other_name), []):
+                    for kind in sorted(stored.kinds() & other.kinds()):
+                        mine = _grand(stored, breakdown, kind)
+                        theirs = _grand(other, other_breakdown, kind)
+                        if mine is None or theirs is None or mine == theirs:
+                            continue
+                        document, loc = _source_of(stored, TOTAL, kind)
+                        other_doc, other_loc = _source_of(other, TOTAL, kind)
+                        problems.append(problem(
+                            document.source, loc,
+                            f"'{stored.key}' ({kind}) adds up to {number(mine)} but "
+                            f"'{other.key}' of {year} adds up to {number(theirs)}: they break "
+                            "down one total (a different split is fine, a different total "
+                            "is not)", also=at(other_doc.source, *other_loc)))
+    return problems
+
+
+def check_figure_bounds(ds: Dataset) -> list[Problem]:
+    """Figures of a breakdown's row lie within its bounds (`minst`, `hogst`): no negative
+    count of people, no sick leave above 100 %."""
+    problems: list[Problem] = []
+    for _, stored, breakdown in _table_blocks(ds):
+        for row in breakdown.walk():
+            for kind, value in stored.figures.get(row.id, {}).items():
+                document, loc = _source_of(stored, row.id, kind)
+                if row.minst is not None and value < row.minst:
+                    problems.append(problem(document.source, loc, f"must be at least "
+                                            f"{row.minst}, got {value}"))
+                elif row.hogst is not None and value > row.hogst:
+                    problems.append(problem(document.source, loc, f"must be at most "
+                                            f"{row.hogst}, got {value}"))
+    return problems
+
+
+def check_field_values(ds: Dataset) -> list[Problem]:
+    """Fields and figures of rows entered in the data take the values the outline allows
+    (`tillatna`), and a computed column a row may enter instead (a risk index) is given one
+    way only."""
+    problems: list[Problem] = []
+    for document in ds.documents():
+        for node in ds.disposition(document.kind).blocks():
+            content = document.block(node.block or "")
+            if content is None or node.tabell is None or node.tabell.indelning:
+                continue
+            if not node.tabell.kolumner:
+                continue
+            for index, row in enumerate(content.rader):
+                loc = (node.block, "rader", index)
+                problems += _row_values(document, node, row, loc)
+    return problems
+
+
+def _row_values(document: Document, node: Kapitel, row: object, loc: tuple) -> list[Problem]:
+    assert node.tabell is not None
+    problems: list[Problem] = []
+    src = document.source
+    for column in node.tabell.kolumner:
+        name = column.falt or column.varde or column.inmatad
+        value = getattr(row, name, None) if name else None
+        if column.tillatna and value is not None:
+            allowed = [str(v) for v in column.tillatna]
+            shown = str(int(value)) if isinstance(value, Decimal) and value == int(value) \
+                else str(value)
+            if shown not in allowed:
+                problems.append(problem(src, loc + (name or "",),
+                                        f"'{shown}' is not one of the values allowed here "
+                                        f"({', '.join(allowed)})"))
+        if column.berakning is not None and column.inmatad is not None:
+            given = [getattr(row, ref, None) is not None for ref in column.av]
+            own = getattr(row, column.inmatad, None) is not None
+            operands = " and ".join(column.av)
+            if own and any(given):
+                problems.append(problem(src, loc + (column.inmatad,),
+                                        f"give {column.inmatad} or {operands}, not both: "
+                                        f"{column.inmatad} is computed from them"))
+            elif not own and not all(given):
+                message = (f"{operands} go together" if any(given)
+                           else f"give {column.inmatad}, or {operands}")
+                problems.append(problem(src, loc, message))
+    return problems
+
+
+# A month is "far outside" when it is more than this many times the median of the others and
+# the difference is large in absolute terms too (small counts jump by nature).
+OUTLIER_RATIO = Decimal(3)
+OUTLIER_MIN_DIFFERENCE = Decimal(100)
+
+
+def check_monthly_values(ds: Dataset) -> list[Problem]:
+    """Warn about a month that looks wrong: one equal to its year is almost always the year
+    typed into the cell (ÅR 2023 prints January care days as "2 022" and "2 023"); one far
+    above all the others of its series is a typo or a pasted figure."""
+    problems = []
+    for document in ds.documents():
+        for node in ds.disposition(document.kind).blocks():
+            content = document.block(node.block or "")
+            if node.typ != "manadsmatt" or content is None:
+                continue
+            for key, series in content.varden.items():
+                for month, value in enumerate(series):
+                    loc = (node.block or "", "varden", key, month)
+                    if value == document.year:
+                        problems.append(problem(
+                            document.source, loc, f"month {month + 1} holds {value}, the "
+                            "year itself: is the year typed into the cell?", "warning"))
+                        continue
+                    others = [v for i, v in enumerate(series) if i != month]
+                    middle = Decimal(median(others))
+                    if (middle > 0 and value > OUTLIER_RATIO * middle
+                            and value - middle >= OUTLIER_MIN_DIFFERENCE):
+                        problems.append(problem(
+                            document.source, loc, f"month {month + 1} holds {number(value)}, "
+                            f"more than {OUTLIER_RATIO} times the median of the other months "
+                            f"({number(middle)})", "warning"))
+    return problems

@@ -1,0 +1,145 @@
+"""Rules on texts: values still to be filled in, characters Word and Excel cannot hold, the
+names prose expressions use, and memos that lack their date or registration number."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from ..load import Dataset, Document, Source
+from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
+from ..problems import Problem
+from ..walk import leaves
+from .common import problem
+
+_EXPRESSION = re.compile(r"{{-?\s*([^\W\d]\w*)")
+_BOUND = re.compile(r"{%-?\s*(?:for\s+([^\W\d][\w, ]*)\s+in|set\s+([^\W\d]\w*))")
+_KEYWORDS = frozenset({"true", "false", "none", "True", "False", "None", "range", "loop"})
+_BLOCK = re.compile(r"{{.*?(?:}}|$)|{%.*?(?:%}|$)", re.DOTALL)
+_PRIVATE = re.compile(r"(?<!\w)_\w+")
+
+# Characters that XML 1.0, and so a Word or Excel file, cannot hold: C0 controls other than
+# tab, line feed and carriage return; lone surrogates; U+FFFE and U+FFFF. YAML refuses them
+# written raw, but a double-quoted string can spell them as escapes ("\x07", "\uFFFE").
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _texts(value: Any, loc: tuple[str | int, ...]
+           ) -> Iterable[tuple[tuple[str | int, ...], str]]:
+    """Every string of loaded YAML data, keys of mappings included, with its field path."""
+    if isinstance(value, str):
+        yield loc, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if isinstance(key, str):
+                yield loc + (key,), key
+            yield from _texts(item, loc + (key,))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _texts(item, loc + (index,))
+
+
+def _all_sources(ds: Dataset) -> list[Source]:
+    """Every file that was read: organisation.yaml, the outlines and each year's files."""
+    sources = [ds.organisation_source] if ds.organisation_source else []
+    sources.extend(ds.disposition_sources.values())
+    for year in ds.years.values():
+        sources.extend(year.sources.values())
+    return sources
+
+
+def check_xml_characters(ds: Dataset) -> list[Problem]:
+    """No text holds a character that Word's and Excel's XML cannot carry: the document
+    would not open (or the character would silently vanish), so the file, line and field
+    are named before anything is built. Every string of the data as read is checked, so the
+    line is the string's own."""
+    problems: list[Problem] = []
+    for source in _all_sources(ds):
+        for loc, text in _texts(source.located.data, ()):
+            found = _XML_ILLEGAL.search(text)
+            if found is None:
+                continue
+            problems.append(problem(
+                source, loc, f"the text holds the control character U+{ord(found.group()):04X}"
+                f" (character {found.start() + 1}), which Word and Excel files cannot hold; "
+                "remove it"))
+    return problems
+
+
+def check_placeholders(ds: Dataset) -> list[Problem]:
+    """Every value `snplan new` left as FYLL I, named with file, line and field, so a new
+    year's missing figures and texts are a list to work through (not errors: a half-filled
+    year must not block the others)."""
+    problems: list[Problem] = []
+    for source in _all_sources(ds):
+        for loc, text in _texts(source.located.data, ()):
+            if text.strip() == PLACEHOLDER and loc:
+                problems.append(problem(source, loc, PLACEHOLDER_MESSAGE, "todo"))
+    return problems
+
+
+def prose_names(ds: Dataset, document: Document) -> frozenset[str]:
+    """The names prose in a document may use: `ar` and the tables of the document it quotes."""
+    from ..documents import KINDS
+
+    quoted = KINDS[document.kind].quoted(ds, document)
+    if quoted is None:
+        return frozenset({"ar"})
+    tables = {node.block for node in ds.disposition(quoted.kind).blocks()
+              if node.tabell is not None and node.block
+              and any(c.is_figure for c in node.tabell.kolumner)}
+    return frozenset({"ar", *tables})
+
+
+def check_prose_names(ds: Dataset) -> list[Problem]:
+    """Names used in figure expressions in prose exist, and no expression reaches for a name
+    beginning with an underscore (`''.__class__.__mro__`, `attr('__globals__')`): that is
+    Python's internals, which the sandbox refuses when a document is built; this says so at
+    once. Done without importing Jinja: the full evaluation happens when a document is
+    built."""
+    problems: list[Problem] = []
+    for document in ds.documents():
+        names = prose_names(ds, document)
+        for loc, text in leaves(document.model):
+            if not isinstance(text, str) or ("{{" not in text and "{%" not in text):
+                continue
+            problems += _expression_problems(document.source, loc, text, names)
+    return problems
+
+
+def _expression_problems(source: Source, loc: tuple[str | int, ...], text: str,
+                         names: frozenset[str]) -> list[Problem]:
+    problems = []
+    for block in _BLOCK.finditer(text):
+        found = _PRIVATE.search(block.group())
+        if found is not None:
+            return [problem(source, loc, f"the expression reaches for '{found.group()[:40]}'; "
+                                         "names beginning with '_' are Python's internals and "
+                                         "not allowed in prose")]
+    bound = set()
+    for match in _BOUND.finditer(text):
+        bound.update(n.strip() for n in (match.group(1) or match.group(2)).split(","))
+    for match in _EXPRESSION.finditer(text):
+        name = match.group(1)
+        if name in names or name in bound or name in _KEYWORDS:
+            continue
+        problems.append(problem(source, loc, f"the expression uses the name '{name}', which "
+                                             f"does not exist here (known: "
+                                             f"{', '.join(sorted(names))})"))
+    return problems
+
+
+def check_memos_complete(ds: Dataset) -> list[Problem]:
+    """A memo without a date or a registration number is incomplete: a warning (an error with
+    --strict) naming the file and field; the built memo says "datum saknas" /
+    "diarienummer saknas" where they belong."""
+    problems: list[Problem] = []
+    for year in ds.years.values():
+        for document in year.matters.values():
+            for name, missing in (("datum", "date"), ("diarienummer", "registration number")):
+                if getattr(document.model, name, None) is None:
+                    problems.append(problem(document.source, (name,),
+                                            f"the memo has no {missing}; the built memo says "
+                                            f"'{name} saknas' until it is entered", "warning"))
+    return problems

@@ -1,0 +1,131 @@
+"""The computations a table column can make, each defined once: its value on Decimal, the same
+as an Excel formula, and the sentence that defines it in the table's footnote.
+
+Conventions (DESIGN.md §3, chosen per organisation in `konventioner`): a change is
+|this| − |last| ("absolut": positive when a line grows, revenue or cost) or this − last
+("signerad"); a percentage change is on last year's base (this / last − 1) or on this
+year's ((this − last) / this); a deviation is outcome − reference on signed values (positive
+is better), or reference − outcome where expenditure is written as positive amounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from ..compute import HUNDRED, ZERO
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a computation depends on beyond its operands."""
+
+    change: str = "absolut"  # forandring: "absolut" or "signerad"
+    percent_base: str = "fjol"  # procent: "fjol" or "i_ar"
+    expenditure_positive: bool = False  # avvikelse on positive expenditure
+
+
+@dataclass(frozen=True)
+class Op:
+    """A computation: its value (None when an operand is missing or a divisor is zero), its
+    Excel formula over cell references, the footnote sentence defining it, whether a column of
+    it adds up over rows (linear), and whether it is a percentage."""
+
+    value: Callable[[Sequence[Decimal], Context], Decimal | None]
+    excel: Callable[[Sequence[str], Context], str]
+    define: Callable[[str, Sequence[str], Context], str]
+    linear: Callable[[Context], bool]
+    percent: bool = False
+
+
+def _divide(a: Decimal, b: Decimal) -> Decimal | None:
+    return None if b == ZERO else a / b
+
+
+def _change(values: Sequence[Decimal], ctx: Context) -> Decimal:
+    a, b = values
+    return abs(a) - abs(b) if ctx.change == "absolut" else a - b
+
+
+def _percent(values: Sequence[Decimal], ctx: Context) -> Decimal | None:
+    a, b = values
+    if ctx.percent_base == "fjol":
+        ratio = _divide(a, b)
+        return None if ratio is None else (ratio - 1) * HUNDRED
+    ratio = _divide(a - b, a)
+    return None if ratio is None else ratio * HUNDRED
+
+
+def _deviation(values: Sequence[Decimal], ctx: Context) -> Decimal:
+    outcome, reference = values
+    return reference - outcome if ctx.expenditure_positive else outcome - reference
+
+
+def _product(values: Sequence[Decimal], _: Context) -> Decimal:
+    result = Decimal(1)
+    for value in values:
+        result *= value
+    return result
+
+
+OPS: dict[str, Op] = {
+    "forandring": Op(
+        _change,
+        lambda r, c: f"ABS({r[0]})-ABS({r[1]})" if c.change == "absolut" else f"{r[0]}-{r[1]}",
+        lambda name, n, c: (f"{name} = |{n[0]}| − |{n[1]}|: positiv när posten växer (mer "
+                            "intäkter eller mer kostnader)" if c.change == "absolut"
+                            else f"{name} = {n[0]} − {n[1]}"),
+        lambda c: c.change == "signerad"),
+    "differens": Op(
+        lambda v, _: v[0] - v[1],
+        lambda r, _: f"{r[0]}-{r[1]}",
+        lambda name, n, _: f"{name} = {n[0]} − {n[1]}",
+        lambda _: True),
+    "avvikelse": Op(
+        _deviation,
+        lambda r, c: f"{r[1]}-{r[0]}" if c.expenditure_positive else f"{r[0]}-{r[1]}",
+        lambda name, n, c: (f"{name} = {n[1]} − {n[0]}" if c.expenditure_positive
+                            else f"{name} = {n[0]} − {n[1]}"),
+        lambda _: True),
+    "procent": Op(
+        _percent,
+        lambda r, c: (f'IF({r[1]}=0,"",{r[0]}/{r[1]}-1)' if c.percent_base == "fjol"
+                      else f'IF({r[0]}=0,"",({r[0]}-{r[1]})/{r[0]})'),
+        lambda name, n, c: (f"{name} = {n[0]} / {n[1]} − 1" if c.percent_base == "fjol"
+                            else f"{name} = ({n[0]} − {n[1]}) / {n[0]}"),
+        lambda _: False, percent=True),
+    "andel": Op(
+        lambda v, _: (lambda q: None if q is None else q * HUNDRED)(_divide(v[0], v[1])),
+        lambda r, _: f'IF({r[1]}=0,"",{r[0]}/{r[1]})',
+        lambda name, n, _: f"{name} = {n[0]} / {n[1]}",
+        lambda _: False, percent=True),
+    "kvot": Op(
+        lambda v, _: _divide(v[0], v[1]),
+        lambda r, _: f'IF({r[1]}=0,"",{r[0]}/{r[1]})',
+        lambda name, n, _: f"{name} = {n[0]} / {n[1]}",
+        lambda _: False),
+    "summa": Op(
+        lambda v, _: sum(v, ZERO),
+        lambda r, _: "+".join(r),
+        lambda name, n, _: f"{name} = {' + '.join(n)}",
+        lambda _: True),
+    "produkt": Op(
+        _product,
+        lambda r, _: "*".join(r),
+        lambda name, n, _: f"{name} = {' × '.join(n)}",
+        lambda _: False),
+}
+
+
+def compute(op: str, values: Sequence[Decimal | None], ctx: Context) -> Decimal | None:
+    """The value of a computation; None when an operand is missing."""
+    if any(v is None for v in values):
+        return None
+    return OPS[op].value([v for v in values if v is not None], ctx)
+
+
+def excel_formula(op: str, refs: Sequence[str], ctx: Context) -> str:
+    """The Excel formula of a computation over cell references: empty when an operand is."""
+    guard = ",".join(f'{r}=""' for r in refs)
+    return f'=IF(OR({guard}),"",{OPS[op].excel(refs, ctx)})'
