@@ -35,6 +35,7 @@ the organisation's fonts, page, header and footer. The Markdown dialect:
 
 from __future__ import annotations
 
+import gc
 import re
 import struct
 from collections.abc import Iterator, Sequence
@@ -629,6 +630,18 @@ class _Writer:
                      '<w:tblLook w:val="04A0"/></w:tblPr><w:tblGrid>')
         parts.extend(f'<w:gridCol w:w="{width}"/>' for width in layout.widths)
         parts.append("</w:tblGrid>")
+        # what repeats in every row, made once: cell properties per column, paragraph
+        # properties per kind of cell, run properties of plain and bold text
+        tc_head = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:shd w:val="clear" '
+                   f'w:color="auto" w:fill="{HEADER_FILL}"/></w:tcPr>'
+                   for width in layout.widths]
+        tc_text = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>'
+                   for width in layout.widths]
+        tc_figure = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:noWrap/></w:tcPr>'
+                     for width in layout.widths]
+        properties: dict[tuple[bool, bool, bool], str] = {}
+        plain_rpr = {False: rpr(size=setting.direct_size),
+                     True: rpr(bold=True, size=setting.direct_size)}
         for r_index, row in enumerate(cells):
             header = r_index < header_rows
             last = r_index == count - 1
@@ -636,27 +649,26 @@ class _Writer:
                 keep = not last or footnote
             else:  # a long table: its header with two rows, and its last three rows, together
                 keep = r_index <= header_rows or r_index >= count - 3 and (not last or footnote)
-            parts.append("<w:tr><w:trPr><w:cantSplit/>")
-            if header:
-                parts.append("<w:tblHeader/>")
-            parts.append("</w:trPr>")
+            parts.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header
+                         else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
             bold_row = header or _is_total(row[0].children if row else [])
             for c_index in range(columns):
                 cell = row[c_index] if c_index < len(row) else None
-                width = layout.widths[c_index]
-                parts.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>')
-                if header:
-                    parts.append(f'<w:shd w:val="clear" w:color="auto" w:fill="{HEADER_FILL}"/>')
-                if cell is not None and cell.right and not header:
-                    parts.append("<w:noWrap/>")
-                parts.append("</w:tcPr>")
-                style_id = setting.head_style if header else setting.body_style
-                jc = "right" if cell is not None and cell.right else None
-                content = "" if cell is None else self.inline(
-                    cell.children, bold=bold_row, size=setting.direct_size,
-                    allow_pictures=False).xml
-                parts.append(paragraph(content, ppr(style_id, keep_next=keep, jc=jc)))
-                parts.append("</w:tc>")
+                right = cell is not None and cell.right
+                parts.append(tc_head[c_index] if header else
+                             tc_figure[c_index] if right else tc_text[c_index])
+                key = (header, keep, right)
+                if key not in properties:
+                    properties[key] = ppr(setting.head_style if header else setting.body_style,
+                                          keep_next=keep, jc="right" if right else None)
+                if cell is None or not cell.children:
+                    content = ""
+                elif len(cell.children) == 1 and cell.children[0].type == "text":
+                    content = text_run(cell.children[0].content, plain_rpr[bold_row])
+                else:
+                    content = self.inline(cell.children, bold=bold_row,
+                                          size=setting.direct_size, allow_pictures=False).xml
+                parts.append(f"<w:p>{properties[key]}{content}</w:p></w:tc>")
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         return "".join(parts)
@@ -831,8 +843,9 @@ def _upcoming(tokens: list[Token], ranges: list[tuple[int, int]], position: int
     """What the next block after `position` is (table, list, picture, paragraph, heading),
     skipping directives other than page breaks; and the style a directive gives it."""
     style = None
-    for start, _ in ranges[position + 1:]:
-        token = tokens[start]
+    for index in range(position + 1, len(ranges)):
+        token = tokens[ranges[index][0]]
+        start = ranges[index][0]
         if token.type == "html_block":
             text = token.content.strip()
             if "pagebreak" in text:
@@ -862,6 +875,18 @@ class DocxRenderer:
         self.images = images or {}
 
     def render(self, markdown: str, meta: DocumentMeta) -> bytes:
+        # Python's cyclic collector would scan every live token and block each time it runs,
+        # which makes a long document's time grow faster than its length; nothing built here
+        # holds a reference cycle, so reference counting frees it all.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return self._render(markdown, meta)
+        finally:
+            if collecting:
+                gc.enable()
+
+    def _render(self, markdown: str, meta: DocumentMeta) -> bytes:
         try:
             reference = pkg.load_reference(self.reference)
         except pkg.ReferenceError as exc:
