@@ -65,6 +65,7 @@ _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]
 _DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
 
 EMU_PER_TWIP = 635
+SECTION_BREAK_SPACING = '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
 HEADER_FILL = "E7E6E6"
 
 
@@ -229,10 +230,12 @@ def _special(token: Token) -> str:
 
 @dataclass
 class _Section:
-    """One run of pages of the same orientation."""
+    """One run of pages of the same orientation: its blocks' XML, and for each whether it is
+    only the space after a table (that XML, else "")."""
 
     landscape: bool
     blocks: list[str] = field(default_factory=list)
+    spacers: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -610,7 +613,7 @@ class _Writer:
         self.blocks.append(_Block(xml, landscape=layout.landscape, kind="table"))
         after = self.style_id("snplan Efter tabell")
         if not footnote:
-            self.add(paragraph("", ppr(after)))
+            self.add(paragraph("", ppr(after)), kind="spacer")
 
     def _table_xml(self, cells: list[list[_TableCell]], header_rows: int, columns: int,
                    layout: Layout, forced_keep: bool, footnote: bool) -> str:
@@ -727,7 +730,7 @@ class _Writer:
             parts.append("</w:tr>")
         parts.append("</w:tbl>")
         self.add("".join(parts))
-        self.add(paragraph("", ppr(self.style_id("snplan Efter tabell"))))
+        self.add(paragraph("", ppr(self.style_id("snplan Efter tabell"))), kind="spacer")
 
     # ----- table of contents
 
@@ -954,7 +957,7 @@ def _landscape_groups(blocks: list[_Block]) -> None:
             reach = []
             probe = edge + direction
             while 0 <= probe < len(blocks) and len(reach) < NEAR_BLOCKS and \
-                    blocks[probe].kind in {"paragraph", "heading"} and \
+                    blocks[probe].kind in {"paragraph", "heading", "spacer"} and \
                     not blocks[probe].landscape:
                 reach.append(probe)
                 probe += direction
@@ -977,18 +980,28 @@ def _document(writer: _Writer, refs: HeaderFooter) -> bytes:
             continue
         if not sections or sections[-1].landscape != block.landscape:
             sections.append(_Section(block.landscape))
-        sections[-1].blocks.append(writer.toc() if block.kind == "toc" else block.xml)
+        sections[-1].blocks.append(writer.toc() if block.kind == "toc" else
+                                   "" if block.kind == "spacer" else block.xml)
+        sections[-1].spacers.append(block.xml if block.kind == "spacer" else "")
     if not sections:
         sections.append(_Section(False))
     titlepage = writer.state.titlepage
     out: list[str] = []
     final = ""
     for number, section in enumerate(sections):
-        out.extend(section.blocks)
+        last = number == len(sections) - 1
+        # the space after a table is left out where a section ends with it: on a full page
+        # it would push the section's end onto a page of its own
+        trailing = len(section.blocks)
+        while not last and trailing and section.spacers[trailing - 1]:
+            trailing -= 1
+        for index, xml in enumerate(section.blocks):
+            out.append(section.spacers[index] if section.spacers[index] and index < trailing
+                       else xml)
         properties = section_properties(writer.ref, refs, landscape=section.landscape,
                                         first=number == 0, titlepage=titlepage)
-        if number < len(sections) - 1:
-            out.append(paragraph("", ppr(sect=properties)))
+        if not last:  # a paragraph as small as can be, holding the section's properties
+            out.append(paragraph("", ppr(spacing=SECTION_BREAK_SPACING, sect=properties)))
         else:
             final = properties
     return document_xml("".join(out), final)

@@ -7,7 +7,9 @@ and at soft hyphens. When the minimum widths of all columns do not fit the page,
 in order: narrower cell margins, the reference's smaller table text, a landscape page, and only
 then squeezes its columns (the one case where a word can break). A table that fits a portrait
 page only with its texts wrapped into tall rows goes on a landscape page when that makes it at
-least a third shorter.
+least a third shorter, and by twenty lines or more (a third of a page: each change of
+orientation starts a new page, so a landscape page for a small gain costs more paper than it
+saves).
 
 The height estimate (lines per row from the same measure) decides whether a table is kept on one
 page and where a long one may break.
@@ -26,8 +28,10 @@ from .textwidth import SOFT_HYPHEN, FontMetrics
 SLACK = 1.04
 SLACK_TWIPS = 24
 NARROW_MARGIN = 57  # cell margin (twips, 0,1 cm) tried before a smaller text size
-# A table goes on a landscape page when it would be this much taller on a portrait page.
+# A table goes on a landscape page when it would be this much taller on a portrait page, and
+# by at least this many lines (a page of its own is not worth a few lines).
 LANDSCAPE_GAIN = 1.5
+LANDSCAPE_SAVING = 20
 
 _WORD_BREAK = re.compile(r"(?<=[^\W\d_])-(?=[^\W\d_])")  # a hyphen between letters
 
@@ -284,8 +288,9 @@ def plan_table(rows: list[list[CellText]], header_rows: int, columns: int,
     if upright is not None and not upright.crowded:
         return upright
     turned = attempt(landscape, True)
-    if upright is not None and (turned is None or upright.height <= LANDSCAPE_GAIN *
-                                turned.height):
+    if upright is not None and (
+            turned is None or upright.height <= LANDSCAPE_GAIN * turned.height
+            or upright.height - turned.height < LANDSCAPE_SAVING * upright.setting.line_twips):
         return upright
     if turned is not None:
         return turned
