@@ -193,7 +193,6 @@ class _Inline:
 
     runs: list[str] = field(default_factory=list)
     lines: list[str] = field(default_factory=lambda: [""])
-    has_bold: bool = False
     pictures: int = 0
 
     @property
@@ -256,7 +255,6 @@ class _State:
     figures: int = 0
     bookmarks: int = 0
     toc_entries: list[tuple[int, str, str]] = field(default_factory=list)
-    pending_toc: bool = False
 
 
 class _Writer:
@@ -370,8 +368,6 @@ class _Writer:
             (link_runs if link is not None else result.runs).append(run)
             if text:
                 result.lines[-1] += text
-                if strong > 0:
-                    result.has_bold = True
 
         for child in children:
             kind = child.type
@@ -514,7 +510,6 @@ class _Writer:
                 raise RenderError("raw HTML is not allowed in documents")
             word = match.group(1)
             if word == "toc":
-                self.state.pending_toc = True
                 self.blocks.append(_Block("", kind="toc"))
             elif word == "pagebreak":
                 self.add(paragraph('<w:r><w:br w:type="page"/></w:r>'), kind="pagebreak")

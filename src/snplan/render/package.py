@@ -504,9 +504,6 @@ class PackageWriter:
         self.main_rels.append(Rel(rel_id, rel_type, target, external))
         return rel_id
 
-    def drop_main_rels(self, rel_type: str) -> None:
-        self.main_rels = [r for r in self.main_rels if r.type != rel_type]
-
     def _content_types(self) -> bytes:
         items = [f'<Default Extension="{attr(ext)}" ContentType="{attr(kind)}"/>'
                  for ext, kind in sorted(self.defaults.items())]
