@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SNPLAN = [sys.executable, "-m", "snplan.cli"]
+SNPLAN = [sys.executable, "-m", "snplan"]
 RUNS = int(os.environ.get("BENCH_RUNS", "7"))
 
 
