@@ -186,6 +186,9 @@ def share_out(needs: Needs, low: list[float], high: list[float], available: floa
     with a little more room gets it. Room that saves no more height goes to the columns in
     proportion to how much wider they would like to be, and past every preferred width in
     proportion to the widths."""
+    if sum(high) <= available:  # everything fits: the room left is shared by width
+        scale = available / sum(high) if sum(high) else 1
+        return [x * scale for x in high]
     widths = list(low)
     spare = available - sum(widths)
     columns = len(widths)
