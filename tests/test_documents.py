@@ -221,8 +221,16 @@ def test_memo_and_protocol(out: Path) -> None:
                    "§ 1", "§ 5", "Ställningstagande: Kommunal – oenig",
                    "Protokollsanteckning reviderad verksamhetsplan och budget Socialnämnden 2022"):
         assert phrase in text, phrase
-    sign = rows_of(table_starting_with(protocol, "För arbetsgivaren"))
-    assert sign[1] == ["Ann-Charlotte Fager, socialchef", "Annika Lordin, Vision"]
+    # "Justeras": a signature block, each signer with a line to sign on above the name and
+    # the title under it
+    signatures = table_starting_with(protocol, "För arbetsgivaren")
+    sign = rows_of(signatures)
+    assert sign[1] == ["Ann-Charlotte Fager\nSocialchef", "Annika Lordin\nVision"]
+    assert sign[2:] == [["", "John Tallvid\nAkademikerförbundet SSR"],
+                        ["", "Jeanette Hjalmarsson\nKommunal"]]
+    name = signatures.rows[1].cells[0].paragraphs[0]
+    assert name.style.name == "snplan Underskrift"
+    assert name.style.element.find(qn("w:pPr")).find(qn("w:pBdr")) is not None
     title_only = all_text(open_docx(out / "2023/tjansteskrivelse-arsredovisning-2023.docx"))
     assert "Tf. förvaltningschef" in title_only
 

@@ -6,7 +6,6 @@ The CLI calls these functions; tests call them directly.
 from __future__ import annotations
 
 import concurrent.futures
-import io
 import multiprocessing
 import os
 import re
@@ -27,7 +26,7 @@ from .load import Dataset
 from .problems import Problem
 from .render.docx import DocxRenderer, RenderError
 from .render.meta import DocumentMeta
-from .render.output import reproducible_zip, write_all
+from .render.output import write_all
 from .templating import environment
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -112,13 +111,10 @@ def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
     )
     renderer = DocxRenderer(settings.reference_for(ds), images=charts_for(ds, target))
     try:
-        document = renderer.render(text, meta)
+        return renderer.render(text, meta)
     except RenderError as exc:
         raise BuildError([Problem(str(settings.templates / TEMPLATE), None,
                                   "", f"cannot lay out the document: {exc}")]) from None
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return reproducible_zip(buffer.getvalue())
 
 
 def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:

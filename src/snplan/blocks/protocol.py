@@ -27,17 +27,10 @@ def signing_context(block: BlockInput) -> dict[str, Any] | None:
     """Who signs for each side, paired line by line."""
     employer = [_attendee(block, p) for p in block.content.arbetsgivare]
     employees = [_attendee(block, p) for p in block.content.arbetstagare]
-    rows = []
-    for index in range(max(len(employer), len(employees))):
-        left = employer[index] if index < len(employer) else None
-        right = employees[index] if index < len(employees) else None
-        rows.append([
-            (f"{left['namn']}, {left['titel']}" if left["titel"] else left["namn"])
-            if left else "",
-            (f"{right['namn']}, {right['fack']}" if right["fack"] else right["namn"])
-            if right else "",
-        ])
-    return {"arbetsgivare": employer, "arbetstagare": employees, "rader": rows}
+    pairs = [(employer[index] if index < len(employer) else None,
+              employees[index] if index < len(employees) else None)
+             for index in range(max(len(employer), len(employees)))]
+    return {"arbetsgivare": employer, "arbetstagare": employees, "par": pairs}
 
 
 def paragraphs_context(block: BlockInput) -> dict[str, Any] | None:

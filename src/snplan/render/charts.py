@@ -1,5 +1,7 @@
 """Pictures of the monthly measures for the Word report: one figure per measure group, with a
-small line chart per measure (one line per year over the twelve months).
+small line chart per measure (one line per year over the twelve months), in Swedish: axis
+numbers formatted as the tables format them ("12 000", "0,05"), no decimals on counts, the
+months as the tables name them, and the document's font where matplotlib has it.
 
 matplotlib draws them (a maintained library beats hand-drawn charts); it is imported only when
 a report with monthly measures is built.
@@ -12,11 +14,14 @@ import io
 import os
 import tempfile
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
-from ..blocks.monthly import MeasureGroupView
+from .. import fmt
+from ..blocks.monthly import MONTHS, MeasureGroupView
 
-MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
+# Sharp enough for print at the width of the text (16 cm), still small.
+DPI = 150
 # Distinguishable without colour too: each year has its own marker and line style.
 STYLES = [("o", "-"), ("s", "--"), ("^", ":")]
 
@@ -37,6 +42,29 @@ def alt_text(group: MeasureGroupView) -> str:
             f"Samma värden finns i tabellerna ovan.")
 
 
+def tick_label(value: float, step: float) -> str:
+    """An axis number as the tables print it: space between thousands, comma for decimals,
+    as many decimals as the distance between ticks needs (none on counts)."""
+    decimals = 0
+    while step and decimals < 4 and abs(step * 10**decimals - round(step * 10**decimals)) > 1e-6:
+        decimals += 1
+    return fmt.number(Decimal(format(float(value), f".{decimals}f")), decimals)
+
+
+def _font_family() -> str:
+    """The document's font for the charts: Arial or its metric twin Liberation Sans where
+    matplotlib finds one, else matplotlib's own DejaVu Sans."""
+    from matplotlib import font_manager
+
+    for family in ("Arial", "Liberation Sans"):
+        try:
+            font_manager.findfont(family, fallback_to_default=False)
+        except ValueError:
+            continue
+        return family
+    return "DejaVu Sans"
+
+
 def group_chart(group: MeasureGroupView) -> Chart:
     import matplotlib
 
@@ -44,41 +72,59 @@ def group_chart(group: MeasureGroupView) -> Chart:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
+    from ._swedish_ticks import SwedishFormatter as _SwedishFormatter
+
     measures = [m for m in group.measures if any(s.values is not None for s in m.series)]
     columns = 2 if len(measures) > 1 else 1
     rows = (len(measures) + columns - 1) // columns
-    figure = Figure(figsize=(7.0, 1.9 * rows + 0.7), dpi=100)
-    figure.suptitle(group.name, fontsize=10, fontweight="bold", y=0.995)
-    handles = []
-    for index, measure in enumerate(measures, start=1):
-        axes = figure.add_subplot(rows, columns, index)
+    height = 1.9 * rows + 0.7
+    with matplotlib.rc_context({"font.family": _font_family(), "axes.unicode_minus": False}):
+        # no title in the picture: the caption under it in the document names the group
+        figure = Figure(figsize=(7.0, height), dpi=DPI)
         handles = []
-        for number, series in enumerate(s for s in measure.series if s.values is not None):
-            marker, line = STYLES[number % len(STYLES)]
-            (handle,) = axes.plot(range(12), [float(v) for v in series.values or []],
-                                  marker=marker, linestyle=line, markersize=3, linewidth=1.2,
-                                  label=str(series.year))
-            handles.append(handle)
-        axes.set_title(measure.name, fontsize=7.5)
-        axes.set_xticks(range(12))
-        axes.set_xticklabels(MONTHS, fontsize=6)
-        axes.tick_params(axis="y", labelsize=6)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))
-        axes.grid(True, linewidth=0.3)
-    # one legend for the whole figure: fixed places are much faster than matplotlib's
-    # search for the best one, and tight_layout is replaced by fixed margins for the same reason
-    figure.legend(handles=handles, loc="upper right", fontsize=7, ncol=len(handles),
-                  frameon=False)
-    top = 1 - 0.55 / (1.9 * rows + 0.7)
-    figure.subplots_adjust(left=0.07, right=0.98, bottom=0.35 / (1.9 * rows + 0.7) + 0.03,
-                           top=top - 0.04, hspace=0.55, wspace=0.18)
+        for index, measure in enumerate(measures, start=1):
+            axes = figure.add_subplot(rows, columns, index)
+            handles = []
+            values = [v for s in measure.series for v in (s.values or [])]
+            counts = all(v == v.to_integral_value() for v in values)
+            for number, series in enumerate(s for s in measure.series if s.values is not None):
+                marker, line = STYLES[number % len(STYLES)]
+                (handle,) = axes.plot(range(12), [float(v) for v in series.values or []],
+                                      marker=marker, linestyle=line, markersize=3,
+                                      linewidth=1.2, label=str(series.year))
+                handles.append(handle)
+            axes.set_title(measure.name, fontsize=7.5)
+            axes.set_xticks(range(12))
+            axes.set_xticklabels(MONTHS, fontsize=6)
+            axes.tick_params(axis="y", labelsize=6)
+            axes.yaxis.set_major_locator(MaxNLocator(integer=counts, nbins=5))
+            axes.yaxis.set_major_formatter(_SwedishFormatter())
+            axes.grid(True, linewidth=0.3)
+        # one legend for the whole figure: fixed places are much faster than matplotlib's
+        # search for the best one, and tight_layout is replaced by fixed margins for the
+        # same reason
+        figure.legend(handles=handles, loc="upper center", fontsize=7, ncol=len(handles),
+                      frameon=False, bbox_to_anchor=(0.5, 1.0))
+        figure.subplots_adjust(left=0.08, right=0.98, bottom=0.35 / height + 0.03,
+                               top=1 - 0.5 / height, hspace=0.55, wspace=0.2)
+        buffer = io.BytesIO()
+        figure.savefig(buffer, format="png", metadata={"Software": None})
+    return Chart(f"{group.id}.png", alt_text(group), _small_png(buffer.getvalue()))
+
+
+def _small_png(data: bytes) -> bytes:
+    """The picture with a palette of 64 colours: a line chart needs no more, and the file
+    (inside every report) is a third of the size."""
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(data)).convert("RGB")
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", metadata={"Software": None})
-    return Chart(f"{group.id}.png", alt_text(group), buffer.getvalue())
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
+    return buffer.getvalue()
 
 
 # Bump when the drawing changes, so cached pictures are redrawn.
-CHART_VERSION = "1"
+CHART_VERSION = "3"
 
 
 def cache_dir() -> Path:

@@ -30,7 +30,6 @@ HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 BOLD = Font(bold=True)
 THIN = Side(style="thin", color="BFBFBF")
 TOTAL_BORDER = Border(top=THIN)
-MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
