@@ -7,9 +7,9 @@ import io
 
 import pytest
 
+from snplan.blocks.monthly import monthly_view
 from snplan.load import load
 from snplan.render.charts import MONTHS, group_chart, tick_label
-from snplan.blocks.monthly import monthly_view
 
 from .conftest import DATA
 
