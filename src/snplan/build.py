@@ -10,9 +10,6 @@ import io
 import multiprocessing
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,9 +22,11 @@ from .contexts.common import Built, ContextError
 from .documents import KINDS, Target
 from .load import Dataset
 from .problems import Problem
+from .render import pdf
 from .render.docx import DocxRenderer, RenderError
 from .render.meta import DocumentMeta
 from .render.output import reproducible_zip, write_all
+from .render.pdf import PDF_FORMATS, PdfUnavailable
 from .templating import environment
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -146,19 +145,15 @@ def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
             for chart in (cached_group_chart(g) for g in monthly_view(ds, target.year))}
 
 
-FORMATS = ("docx", "xlsx", "pdf", "md", "all")
+FORMATS = ("docx", "xlsx", "pdf", "pdfa", "md", "all")
 WORKBOOK_KINDS = frozenset({"verksamhetsplan", "arsredovisning"})
 _DIRECTIVE_LINE = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
 _PICTURE = re.compile(r"!\[([^\]]*)\]\(chart:[^)]*\)")
 
 
-class PdfUnavailable(Exception):
-    """PDF output was asked for but LibreOffice is not installed."""
-
-
 def formats_for(target: Target, requested: str) -> list[str]:
-    """The output formats a target gets (`all` is Word, Excel and PDF); workbooks exist for
-    plans and reports only."""
+    """The output formats a target gets (`all` is Word, Excel and PDF; `pdfa` is PDF that
+    is PDF/A as well); workbooks exist for plans and reports only."""
     wanted = ["docx", "xlsx", "pdf"] if requested == "all" else [requested]
     return [f for f in wanted if f != "xlsx" or target.kind in WORKBOOK_KINDS]
 
@@ -184,10 +179,10 @@ def render_md(ds: Dataset, target: Target, settings: Settings) -> bytes:
 def render_target(ds: Dataset, target: Target, settings: Settings, requested: str
                   ) -> list[tuple[Path, bytes]]:
     """Every file of one target, rendered in memory. PDF is made afterwards from the Word
-    file (one LibreOffice run for all documents), so a Word file is rendered for it too."""
+    file (one LibreOffice for all documents), so a Word file is rendered for it too."""
     files = []
     wanted = formats_for(target, requested)
-    if "pdf" in wanted and "docx" not in wanted:
+    if PDF_FORMATS & set(wanted) and "docx" not in wanted:
         wanted = ["docx", *wanted]
     for fmt in wanted:
         if fmt == "docx":
@@ -200,40 +195,6 @@ def render_target(ds: Dataset, target: Target, settings: Settings, requested: st
             continue
         files.append((output_path(settings, target, f".{fmt}"), data))
     return files
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(documents: list[tuple[Path, bytes]]) -> list[tuple[Path, bytes]]:
-    """PDF files of Word documents, through LibreOffice in headless mode, in one run."""
-    program = soffice()
-    if program is None:
-        raise PdfUnavailable("PDF needs LibreOffice (soffice), which is not installed; "
-                             "install it (Debian: apt-get install libreoffice-writer-nogui) "
-                             "or build --format docx")
-    with tempfile.TemporaryDirectory(prefix="snplan-pdf-") as work:
-        folder = Path(work)
-        sources = []
-        for index, (path, data) in enumerate(documents):
-            source = folder / "in" / str(index) / path.name
-            source.parent.mkdir(parents=True)
-            source.write_bytes(data)
-            sources.append(source)
-        result = subprocess.run(
-            [program, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
-             "--convert-to", "pdf", "--outdir", str(folder / "out"), *map(str, sources)],
-            capture_output=True, text=True, timeout=900, check=False)
-        converted = []
-        for (path, _), source in zip(documents, sources, strict=True):
-            pdf = folder / "out" / (source.stem + ".pdf")
-            if result.returncode != 0 or not pdf.is_file():
-                raise BuildError([Problem(str(path.with_suffix(".pdf")), None, "",
-                                          "LibreOffice could not convert the document to PDF: "
-                                          + (result.stderr.strip() or "no output"))])
-            converted.append((path.with_suffix(".pdf"), pdf.read_bytes()))
-    return converted
 
 
 def output_path(settings: Settings, target: Target, suffix: str = ".docx") -> Path:
@@ -263,9 +224,12 @@ def _workers(count: int) -> int:
 
 def build_many(ds: Dataset, targets: list[Target], settings: Settings,
                progress: Callable[[int, int, Target, Path | None], None] | None = None,
-               requested: str = "docx", skipped: list[str] | None = None) -> list[Path]:
+               requested: str = "docx", skipped: list[str] | None = None,
+               notes: list[str] | None = None) -> list[Path]:
     """Build several documents, on every core; every file is rendered before any is written,
-    so a failure leaves the output directory as it was."""
+    so a failure leaves the output directory as it was. `skipped` receives what could not be
+    made here (PDF without LibreOffice), `notes` what the user should know (a font
+    substituted in the PDFs)."""
     rendered: list[tuple[Path, bytes]] = []
     problems: list[Problem] = []
     results: list[tuple[Target, list[tuple[Path, bytes]] | None, list[Problem]]] = []
@@ -292,7 +256,7 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
         problems.extend(found)
         wanted = formats_for(target, requested)
         for path, data in files or []:
-            if path.suffix == ".docx" and "pdf" in wanted:
+            if path.suffix == ".docx" and PDF_FORMATS & set(wanted):
                 wants_pdf.append((path, data))
                 if "docx" not in wanted:
                     continue
@@ -300,12 +264,43 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
     if problems:
         raise BuildError(problems)
     if wants_pdf:
-        if requested == "all" and soffice() is None:
+        missing = pdf.unavailable() if requested == "all" else None
+        if missing is not None:
             if skipped is not None:
-                skipped.append("PDF (LibreOffice is not installed)")
+                skipped.append(f"PDF ({missing})")
         else:
-            rendered.extend(convert_to_pdf(wants_pdf))
+            rendered.extend(_pdf_files(wants_pdf, requested, progress, notes))
     return write_all(rendered)
 
 
-__all__ = ["BuildError", "Settings", "build_many", "common", "render_markdown"]
+def _pdf_files(documents: list[tuple[Path, bytes]], requested: str,
+               progress: Callable[[int, int, Target, Path | None], None] | None,
+               notes: list[str] | None) -> list[tuple[Path, bytes]]:
+    """The PDFs of Word documents (render/pdf.py does the work); its failures as BuildError."""
+
+    def step(index: int, total: int, path: Path) -> None:
+        if progress is not None:
+            progress(index, total, PdfStep(path), None)  # type: ignore[arg-type]
+
+    try:
+        converted = pdf.convert(documents, archive=requested == "pdfa", progress=step)
+    except pdf.PdfFailed as exc:
+        raise BuildError(exc.problems) from None
+    if notes is not None:
+        notes.extend(f"PDF: {note}" for note in converted.notes)
+    return converted.files
+
+
+@dataclass(frozen=True)
+class PdfStep:
+    """A document's PDF, as the progress of a build shows it."""
+
+    path: Path
+
+    @property
+    def label(self) -> str:
+        return f"PDF {self.path.name}"
+
+
+__all__ = ["BuildError", "PdfUnavailable", "Settings", "build_many", "common",
+           "render_markdown"]

@@ -151,8 +151,10 @@ def build(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="docx, xlsx, pdf, md, or all (Word, Excel and PDF); "
-                                      "default docx for one document, all with --all."),
+        typer.Option("--format", help="docx, xlsx, pdf (tagged PDF/UA), pdfa (PDF/UA and "
+                                      "PDF/A-2b, for the archive), md, or all (Word, Excel "
+                                      "and PDF); default docx for one document, all with "
+                                      "--all."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
@@ -207,6 +209,8 @@ def build(
         typer.echo(f"wrote {path}")
     for note in result.skipped:
         _echo_err(f"skipped {note}")
+    for note in result.notes:
+        _echo_err(f"note: {note}")
     if result.up_to_date:
         typer.echo(f"{len(result.up_to_date)} document(s) up to date, not rebuilt")
     if not result.written and not result.skipped:

@@ -59,6 +59,7 @@ class Result:
     written: list[Path] = field(default_factory=list)
     up_to_date: list[Target] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
     unchanged: bool = False
 
 
@@ -128,7 +129,7 @@ def run(request: Request,
             todo.append(target)
     if todo:
         result.written = build_many(ds, todo, settings, progress, request.requested,
-                                    result.skipped)
+                                    result.skipped, result.notes)
     for target in todo:
         stem = target.filename
         files = {str(p.relative_to(out)): file_hash(p) for p in result.written

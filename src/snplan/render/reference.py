@@ -10,14 +10,27 @@ from __future__ import annotations
 import io
 
 from docx import Document
+from docx.document import Document as DocumentObject
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from .output import reproducible_zip
 
 FONT = "Arial"
 BLACK = RGBColor(0, 0, 0)
+
+
+def _font_over_theme(doc: DocumentObject) -> None:
+    """Make FONT win where a style names it. python-docx's template gives the headings, title
+    and subtitle theme fonts (`asciiTheme`), which Word and LibreOffice prefer to a font
+    name: those styles came out in the theme's Calibri (Carlito in the PDF), not in FONT.
+    Dropping the theme references where FONT is set leaves one font, one set of metrics."""
+    for fonts in doc.styles.element.iter(qn("w:rFonts")):
+        if fonts.get(qn("w:ascii")) == FONT:
+            for attribute in ("w:asciiTheme", "w:hAnsiTheme"):
+                fonts.attrib.pop(qn(attribute), None)
 
 
 def build_reference() -> bytes:
@@ -96,6 +109,7 @@ def build_reference() -> bytes:
     table.font.name = FONT
     table.font.size = Pt(9)
 
+    _font_over_theme(doc)
     props = doc.core_properties
     props.title = "snplan style reference"
     props.author = "snplan"
