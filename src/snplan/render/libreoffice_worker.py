@@ -21,10 +21,13 @@ import contextlib
 import json
 import sys
 import time
+import zipfile
 from typing import Any
+from xml.etree import ElementTree
 
 import uno  # type: ignore[import-not-found]  # provided by python3-uno / LibreOffice
 from com.sun.star.beans import PropertyValue  # type: ignore[import-not-found]
+from com.sun.star.style.BreakType import PAGE_BEFORE  # type: ignore[import-not-found]
 
 # How often the table of contents is regenerated at most: updating it can move headings to
 # other pages (a contents list that grows by a line), so it is updated until it is stable.
@@ -104,6 +107,82 @@ def single_alt_text(doc: Any) -> None:
             graphic.Title = ""
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_OFF = {"false", "0", "off"}
+
+
+def heading_rows(path: str) -> list[tuple[int, str]]:
+    """For each table of a Word file, in document order: how many rows on top are marked as
+    heading rows (`w:tblHeader`), and the text of its first cell (to match LibreOffice's
+    tables to these)."""
+    with zipfile.ZipFile(path) as archive:
+        body = ElementTree.fromstring(archive.read("word/document.xml"))
+    found = []
+    for table in body.iter(f"{_W}tbl"):
+        count = 0
+        for row in table.findall(f"{_W}tr"):
+            mark = row.find(f"{_W}trPr/{_W}tblHeader")
+            if mark is None or mark.get(f"{_W}val", "true") in _OFF:
+                break
+            count += 1
+        cell = table.find(f"{_W}tr/{_W}tc")
+        text = "".join(t.text or "" for t in cell.iter(f"{_W}t")) if cell is not None else ""
+        found.append((count, " ".join(text.split())))
+    return found
+
+
+def _page_of(view: Any, cell: Any) -> int:
+    view.gotoRange(cell.getText().getStart(), False)
+    return int(view.getPage())
+
+
+def _keep_chain_start(doc: Any, table: Any) -> Any:
+    """What a page break before `table` goes on: the table, or the first of the paragraphs
+    just before it that are kept with the next (a heading above the table goes along)."""
+    items = []
+    elements = doc.getText().createEnumeration()
+    while elements.hasMoreElements():
+        items.append(elements.nextElement())
+    position = next((i for i, item in enumerate(items)
+                     if item.supportsService("com.sun.star.text.TextTable")
+                     and item.getName() == table.getName()), None)
+    start = table
+    if position is None:
+        return start
+    for item in reversed(items[:position]):
+        if not (item.supportsService("com.sun.star.text.Paragraph") and item.ParaKeepTogether):
+            break
+        start = item
+    return start
+
+
+def restore_heading_rows(doc: Any, expected: list[tuple[int, str]]) -> None:
+    """Give back the heading rows that LibreOffice dropped. When a table's heading rows land
+    alone at the foot of a page, LibreOffice stops repeating them, and then neither repeats
+    them on the next page nor tags them as header cells (TH) in the PDF. Such a table (with
+    the headings kept with it) starts on the next page instead, and its heading rows are
+    heading rows again, as the Word file says."""
+    tables = doc.getTextTables()
+    names = tables.getElementNames()
+    if len(names) != len(expected):
+        return  # cannot tell which table is which; leave LibreOffice's layout alone
+    controller = doc.getCurrentController()
+    view = controller.getViewCursor() if controller is not None else None
+    for name, (count, first_text) in zip(names, expected, strict=True):
+        table = tables.getByName(name)
+        if count == 0 or table.getRows().getCount() <= count:
+            continue
+        if table.RepeatHeadline and table.HeaderRowCount == count:
+            continue
+        heading, first_row = table.getCellByPosition(0, 0), table.getCellByPosition(0, count)
+        if " ".join(heading.getString().split()) != first_text:
+            continue
+        if view is not None and _page_of(view, heading) < _page_of(view, first_row):
+            _keep_chain_start(doc, table).BreakType = PAGE_BEFORE
+        table.HeaderRowCount = count
+        table.RepeatHeadline = True
+
+
 def filter_data(archive: bool) -> tuple[PropertyValue, ...]:
     """Export settings: tagged PDF/UA with the title shown, bookmarks from headings, every
     font embedded, pictures lossless; PDF/A-2b too for the archive."""
@@ -126,15 +205,19 @@ def filter_data(archive: bool) -> tuple[PropertyValue, ...]:
 def convert(desktop: Any, source: str, target: str, archive: bool) -> dict[str, Any]:
     """One Word file to one PDF file; raises with LibreOffice's message, naming the stage."""
     stage = "open the Word file"
-    load = (_property("Hidden", True), _property("UpdateDocMode", 0),
-            _property("MacroExecutionMode", 0))
+    # The filter is named so that a file that is not a Word document fails here instead of
+    # being opened as plain text and exported as pages of garbage.
+    load = (_property("Hidden", True), _property("FilterName", "MS Word 2007 XML"),
+            _property("UpdateDocMode", 0), _property("MacroExecutionMode", 0))
     doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, load)
     if doc is None:
-        raise RuntimeError("LibreOffice could not open the Word file")
+        raise RuntimeError("could not open the Word file")
     try:
+        stage = "prepare the document"
+        single_alt_text(doc)
+        restore_heading_rows(doc, heading_rows(source))
         stage = "update the table of contents"
         passes = update_indexes(doc)
-        single_alt_text(doc)
         stage = "export the PDF"
         data = uno.Any("[]com.sun.star.beans.PropertyValue", filter_data(archive))
         store = (_property("FilterName", "writer_pdf_Export"), _property("FilterData", data))

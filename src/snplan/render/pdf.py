@@ -264,20 +264,25 @@ class _LibreOffice:
         self.work = Path(line)
         pipe = f"snplan-{os.getpid()}-{self.work.name}"
         profile = (self.work / "profile").as_uri()
+        # LibreOffice's own temporary files (lu*.tmp) go inside the work directory too, so
+        # that removing it removes them even when LibreOffice was killed.
+        (self.work / "tmp").mkdir()
+        env = {**os.environ, "TMPDIR": str(self.work / "tmp")}
         with open(self.work / "libreoffice.log", "wb") as log:
             self.office = subprocess.Popen(
                 [self.program, "--headless", "--invisible", "--nologo", "--norestore",
                  "--nodefault", "--nolockcheck", "--nofirststartwizard",
                  f"-env:UserInstallation={profile}",
                  f"--accept=pipe,name={pipe};urp;StarOffice.ComponentContext"],
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, process_group=0)
+                stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env, process_group=0)
         self._tell_watchdog(f"group {self.office.pid}")
         with open(self.work / "worker.log", "wb") as log:
             self.worker = subprocess.Popen(
                 [self.python, str(WORKER), pipe, str(self.startup_timeout), str(self.work)],
-                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, process_group=0)
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log, env=env,
+                process_group=0)
         self._tell_watchdog(f"group {self.worker.pid}")
-        answer = self._answer(self.startup_timeout + 10, "start")
+        answer = self._answer(self.startup_timeout + 10, "starting")
         if not answer.get("ready"):
             raise _OfficeError(f"LibreOffice did not start: {answer.get('error', '')} "
                                f"{self._said()}".strip(), fatal=True)
@@ -306,7 +311,7 @@ class _LibreOffice:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise _OfficeError(f"LibreOffice did not finish ({what}) within {timeout:g} s",
+                raise _OfficeError(f"LibreOffice did not finish {what} within {timeout:g} s",
                                    fatal=True)
             ready, _, _ = select.select([fd], [], [], min(left, 0.5))
             if not ready:
@@ -345,7 +350,8 @@ class _LibreOffice:
                                fatal=True) from None
         answer = self._answer(timeout, "converting it")
         if not answer.get("ok"):
-            raise _OfficeError(str(answer.get("error") or "no reason given"))
+            reason = answer.get("error") or "failed, giving no reason"
+            raise _OfficeError(f"LibreOffice {reason}")
         try:
             return target.read_bytes()
         except OSError:
@@ -399,22 +405,27 @@ def convert(documents: list[tuple[Path, bytes]], *, archive: bool = False,
     beside it). Raises PdfUnavailable, or PdfFailed naming every document that failed."""
     program, python = require()
     result = Converted()
+    if not documents:
+        return result
     problems: list[Problem] = []
-    with _signals_raise(), _LibreOffice(program, python, startup_timeout) as office:
-        for index, (path, data) in enumerate(documents, start=1):
-            target = path.with_suffix(".pdf")
-            try:
-                raw = office.convert(data, f"{index}{path.suffix}", archive, timeout)
-            except _OfficeError as exc:
-                problems.append(Problem(str(target), None, "",
-                                        f"LibreOffice could not convert the document to PDF: "
-                                        f"{exc}"))
-                if exc.fatal:
-                    break
-                continue
-            result.files.append((target, reproducible(raw, docx_timestamp(data))))
-            if progress is not None:
-                progress(index, len(documents), target)
+    try:
+        with _signals_raise(), _LibreOffice(program, python, startup_timeout) as office:
+            for index, (path, data) in enumerate(documents, start=1):
+                target = path.with_suffix(".pdf")
+                try:
+                    raw = office.convert(data, f"{index}{path.suffix}", archive, timeout)
+                except _OfficeError as exc:
+                    problems.append(Problem(str(target), None, "",
+                                            f"cannot make the PDF: {exc}"))
+                    if exc.fatal:
+                        break
+                    continue
+                result.files.append((target, reproducible(raw, docx_timestamp(data))))
+                if progress is not None:
+                    progress(index, len(documents), target)
+    except _OfficeError as exc:  # LibreOffice did not start: no document could be made
+        first = documents[0][0].with_suffix(".pdf")
+        problems.append(Problem(str(first), None, "", f"cannot make the PDF: {exc}"))
     if problems:
         raise PdfFailed(problems)
     result.notes = font_notes([data for _, data in documents],
@@ -460,8 +471,11 @@ def reproducible(data: bytes, moment: dt.datetime) -> bytes:
             meta["xmp:CreateDate"] = xmp_date
             meta["xmp:ModifyDate"] = xmp_date
             meta["xmp:MetadataDate"] = xmp_date
-        if "/ID" in pdf.trailer:
-            del pdf.trailer["/ID"]
+        # LibreOffice's /DocChecksum (a private trailer key) digests the export time; the
+        # /ID is recomputed from the content when saving.
+        for key in ("/ID", "/DocChecksum"):
+            if key in pdf.trailer:
+                del pdf.trailer[key]
         out = io.BytesIO()
         pdf.save(out, deterministic_id=True)
     return out.getvalue()
