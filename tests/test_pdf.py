@@ -356,7 +356,7 @@ def test_a_document_over_its_time_limit_is_named(tmp_path: Path,
     [problem] = caught.value.problems
     assert problem.format() == (f"{tmp_path / 'out' / 'mbl.pdf'}: cannot make the PDF: "
                                 "LibreOffice did not finish converting it within 0.001 s")
-    _assert_nothing_left(tmp_path / "tmp", [])
+    _assert_nothing_left(tmp_path / "tmp", [], [])
 
 
 # --- interrupted builds leave nothing behind -------------------------------------------------
@@ -398,16 +398,35 @@ def _descendants(pid: int) -> dict[int, bytes]:
     return found
 
 
-def _assert_nothing_left(tmp: Path, processes: list[tuple[int, bytes]]) -> None:
+def _sockets(pids: list[int]) -> list[str]:
+    """Paths of the Unix sockets these processes hold (LibreOffice's pipes live in /tmp,
+    whatever TMPDIR says)."""
+    inodes = set()
+    for pid in pids:
+        for fd in Path(f"/proc/{pid}/fd").glob("*"):
+            try:
+                target = os.readlink(fd)
+            except OSError:
+                continue
+            if target.startswith("socket:["):
+                inodes.add(target[8:-1])
+    table = Path("/proc/net/unix").read_text().splitlines()[1:]
+    return [fields[7] for line in table if len(fields := line.split()) >= 8
+            and fields[6] in inodes]
+
+
+def _assert_nothing_left(tmp: Path, processes: list[tuple[int, bytes]],
+                         sockets: list[str]) -> None:
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         alive = [p for p, line in processes if _running(p) and _cmdline(p) == line]
         naming = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()
                   and str(tmp).encode() in _cmdline(int(e.name)) and _running(int(e.name))]
-        if not alive and not naming and not any(tmp.iterdir()):
+        kept = [s for s in sockets if os.path.lexists(s)]
+        if not alive and not naming and not kept and not any(tmp.iterdir()):
             return
         time.sleep(0.2)
-    raise AssertionError(f"left behind: processes {alive} {naming}, files "
+    raise AssertionError(f"left behind: processes {alive} {naming}, sockets {kept}, files "
                          f"{sorted(str(p) for p in tmp.rglob('*'))}")
 
 
@@ -433,6 +452,8 @@ def test_stopping_a_build_during_conversion_leaves_nothing_behind(
         time.sleep(1.0)  # conversion under way
         processes = list(_descendants(snplan.pid).items())
         assert len(processes) >= 4  # watchdog, LibreOffice (oosplash, soffice.bin), worker
+        sockets = [s for s in _sockets([p for p, _ in processes]) if "OSL_PIPE" in s]
+        assert sockets  # LibreOffice's pipes, which a killed LibreOffice leaves in /tmp
         if stop == signal.SIGTERM:
             # snplan must clean up itself on SIGTERM: without the watchdog's help.
             [watchdog] = [p for p, line in processes if b"pdf_watchdog" in line]
@@ -444,5 +465,5 @@ def test_stopping_a_build_during_conversion_leaves_nothing_behind(
             snplan.kill()
     assert snplan.returncode == -stop
     assert b"Traceback" not in stderr
-    _assert_nothing_left(tmp, processes)
+    _assert_nothing_left(tmp, processes, sockets)
     assert not (tmp_path / "out").exists() or not list((tmp_path / "out").rglob("*.pdf"))

@@ -43,6 +43,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..problems import Problem
+from . import pdf_watchdog
 
 PDF_FORMATS = frozenset({"pdf", "pdfa"})
 # Seconds. The largest shipped document converts in about a second; a document that takes
@@ -234,6 +235,7 @@ class _LibreOffice:
         self.office: subprocess.Popen[bytes] | None = None
         self.worker: subprocess.Popen[bytes] | None = None
         self.work: Path | None = None
+        self.broken = False  # LibreOffice stopped answering: it is killed, not asked to quit
         self._buffer = b""
 
     # starting
@@ -243,13 +245,14 @@ class _LibreOffice:
             self._start()
         except BaseException:
             with _signals_blocked():
-                self._stop()
+                self._stop(gracefully=False)
             raise
         return self
 
-    def __exit__(self, *_: object) -> None:
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        # After a failure or a stop signal LibreOffice is not waited for.
         with _signals_blocked():
-            self._stop()
+            self._stop(gracefully=kind is None and not self.broken)
 
     def _start(self) -> None:
         self.watchdog = subprocess.Popen(
@@ -334,6 +337,13 @@ class _LibreOffice:
 
     def convert(self, data: bytes, name: str, archive: bool, timeout: float) -> bytes:
         """One Word file's PDF, as LibreOffice exported it."""
+        try:
+            return self._convert(data, name, archive, timeout)
+        except _OfficeError as exc:
+            self.broken = self.broken or exc.fatal
+            raise
+
+    def _convert(self, data: bytes, name: str, archive: bool, timeout: float) -> bytes:
         assert self.work is not None and self.worker is not None
         folder = self.work / "documents"
         folder.mkdir(exist_ok=True)
@@ -362,24 +372,22 @@ class _LibreOffice:
 
     # stopping
 
-    def _stop(self) -> None:
-        """Ask LibreOffice to quit, then make sure: kill its process group and the worker's,
-        reap them, remove the temporary directory, and release the watchdog."""
+    def _stop(self, gracefully: bool = True) -> None:
+        """Ask LibreOffice to quit (when it is still answering), then make sure: kill its
+        process group and the worker's, remove the pipes it leaves in /tmp, reap them, remove
+        the temporary directory, and release the watchdog."""
         if self.worker is not None:
             with contextlib.suppress(OSError):
                 if self.worker.stdin is not None:
                     self.worker.stdin.write(b'{"quit": true}\n')
                     self.worker.stdin.close()
-        deadline = time.monotonic() + 5
+        deadline = time.monotonic() + (5 if gracefully else 0)
         while (self.office is not None and _exited(self.office.pid) is None
-               and time.monotonic() < deadline and self.worker is not None
-               and _exited(self.worker.pid) is None):
+               and time.monotonic() < deadline):
             time.sleep(0.05)
-        for process in (self.office, self.worker):
-            if process is not None:
-                # Not yet reaped, so the id still names this process's group.
-                with contextlib.suppress(OSError):
-                    os.killpg(process.pid, signal.SIGKILL)
+        # Not yet reaped, so each id still names its process's group.
+        groups = [p.pid for p in (self.office, self.worker) if p is not None]
+        pdf_watchdog.end_processes(groups, str(self.work) if self.work is not None else "")
         for process in (self.office, self.worker):
             if process is not None:
                 with contextlib.suppress(OSError, subprocess.TimeoutExpired):

@@ -25,37 +25,99 @@ import tempfile
 import time
 from pathlib import Path
 
+_PROC = Path("/proc")
+# LibreOffice's pipes (the one snplan connects through, and the single-instance pipe of its
+# profile) are sockets in /tmp whatever TMPDIR says; a killed LibreOffice leaves them there.
+_PIPE_DIRECTORIES = ("/tmp", "/var/tmp")
 
-def processes_naming(directory: str) -> list[int]:
-    """Processes whose command line contains `directory` (Linux /proc; none elsewhere)."""
-    needle = directory.encode()
-    found = []
-    proc = Path("/proc")
-    if not proc.is_dir():
+
+def _stat(pid: int) -> list[str]:
+    """The fields of /proc/PID/stat after the command name: state, parent, group, ..."""
+    try:
+        return (_PROC / str(pid) / "stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return []
+
+
+def running(pid: int) -> bool:
+    """Alive and not a zombie (a zombie has ended; only its exit status is left)."""
+    fields = _stat(pid)
+    return bool(fields) and fields[0] != "Z"
+
+
+def members(groups: list[int], directory: str) -> set[int]:
+    """Running processes in `groups`, or whose command line names `directory` (Linux /proc;
+    none elsewhere)."""
+    found: set[int] = set()
+    if not _PROC.is_dir():
         return found
-    for entry in proc.iterdir():
+    needle = directory.encode()
+    for entry in _PROC.iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
             continue
+        pid = int(entry.name)
+        fields = _stat(pid)
+        if not fields or fields[0] == "Z":
+            continue
+        if int(fields[2]) in groups:
+            found.add(pid)
+            continue
         with contextlib.suppress(OSError):
-            if needle in (entry / "cmdline").read_bytes():
-                found.append(int(entry.name))
+            if needle and needle in (entry / "cmdline").read_bytes():
+                found.add(pid)
     return found
 
 
-def clean_up(directory: str, groups: list[int]) -> None:
-    """Kill the groups and stragglers, then remove the directory (retrying while a dying
-    process may still write into it)."""
+def pipes_held(pids: set[int]) -> set[str]:
+    """The LibreOffice pipe sockets (`/tmp/OSL_PIPE_*`) that these processes listen on."""
+    inodes: set[str] = set()
+    for pid in pids:
+        with contextlib.suppress(OSError):
+            for fd in (_PROC / str(pid) / "fd").iterdir():
+                with contextlib.suppress(OSError):
+                    target = os.readlink(fd)
+                    if target.startswith("socket:["):
+                        inodes.add(target[8:-1])
+    found: set[str] = set()
+    with contextlib.suppress(OSError):
+        for line in (_PROC / "net" / "unix").read_text().splitlines()[1:]:
+            fields = line.split()
+            if len(fields) >= 8 and fields[6] in inodes:
+                path = Path(fields[7])
+                if str(path.parent) in _PIPE_DIRECTORIES and path.name.startswith("OSL_PIPE_"):
+                    found.add(str(path))
+    return found
+
+
+def end_processes(groups: list[int], directory: str) -> None:
+    """Kill the process groups and every process naming `directory`, wait until they are
+    gone, and remove the pipe sockets they listened on."""
+    pids = members(groups, directory)
+    pipes = pipes_held(pids)
     for group in groups:
         with contextlib.suppress(OSError):
             os.killpg(group, signal.SIGKILL)
-    for _ in range(50):
-        stragglers = processes_naming(directory)
-        for pid in stragglers:
+    deadline = time.monotonic() + 10
+    while pids and time.monotonic() < deadline:
+        for pid in pids:
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
+        time.sleep(0.05)
+        pids = {pid for pid in pids if running(pid)} | members(groups, directory)
+    for pipe in pipes:
+        with contextlib.suppress(OSError):
+            os.unlink(pipe)
+
+
+def clean_up(directory: str, groups: list[int]) -> None:
+    """End the processes, then remove the directory (retrying while a dying process may
+    still write into it)."""
+    end_processes(groups, directory)
+    for _ in range(50):
         shutil.rmtree(directory, ignore_errors=True)
-        if not stragglers and not os.path.exists(directory):
+        if not os.path.exists(directory):
             return
+        end_processes(groups, directory)
         time.sleep(0.1)
 
 
