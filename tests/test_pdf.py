@@ -359,6 +359,22 @@ def test_a_document_over_its_time_limit_is_named(tmp_path: Path,
     _assert_nothing_left(tmp_path / "tmp", [], [])
 
 
+def test_without_the_python_bridge_the_message_says_what_to_install(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdf, "uno_python", lambda program: None)
+    result = runner.invoke(app, ["build", "vp", "2022", "--format", "pdf", "--out",
+                                 str(tmp_path), "--data", str(DATA), "--templates", TEMPLATES])
+    assert result.exit_code == 1
+    assert "PDF needs LibreOffice's Python bridge" in result.output
+    assert "apt-get install python3-uno" in result.output
+    assert "Traceback" not in result.output and not (tmp_path / "2022").exists()
+    result = runner.invoke(app, ["build", "--all", "--format", "all", "--out", str(tmp_path),
+                                 "--data", str(DATA), "--templates", TEMPLATES])
+    assert result.exit_code == 0
+    assert "skipped PDF (LibreOffice's Python bridge (python3-uno) is not installed)" in \
+        result.output
+
+
 # --- interrupted builds leave nothing behind -------------------------------------------------
 
 

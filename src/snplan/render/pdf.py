@@ -214,13 +214,14 @@ def _exited(pid: int) -> int | None:
 
 
 def _tail(path: Path, limit: int = 600) -> str:
-    """The end of a log, on one line."""
+    """The end of a log, on one line, without the warning every headless start prints
+    (LibreOffice looks for Java, which converting does not need)."""
     try:
         text = path.read_bytes()[-4000:].decode("utf-8", "replace")
     except OSError:
         return ""
-    text = " ".join(text.split())
-    return text[-limit:]
+    lines = [line for line in text.splitlines() if "javaldx" not in line]
+    return " ".join(" ".join(lines).split())[-limit:]
 
 
 class _LibreOffice:
