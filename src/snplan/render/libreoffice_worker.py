@@ -115,8 +115,11 @@ def heading_rows(path: str) -> list[tuple[int, str]]:
     """For each table of a Word file, in document order: how many rows on top are marked as
     heading rows (`w:tblHeader`), and the text of its first cell (to match LibreOffice's
     tables to these)."""
-    with zipfile.ZipFile(path) as archive:
-        body = ElementTree.fromstring(archive.read("word/document.xml"))
+    try:
+        with zipfile.ZipFile(path) as archive:
+            body = ElementTree.fromstring(archive.read("word/document.xml"))
+    except (OSError, KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+        return []
     found = []
     for table in body.iter(f"{_W}tbl"):
         count = 0
@@ -174,7 +177,11 @@ def restore_heading_rows(doc: Any, expected: list[tuple[int, str]]) -> None:
             continue
         if table.RepeatHeadline and table.HeaderRowCount == count:
             continue
-        heading, first_row = table.getCellByPosition(0, 0), table.getCellByPosition(0, count)
+        try:
+            heading = table.getCellByPosition(0, 0)
+            first_row = table.getCellByPosition(0, count)
+        except Exception:  # an irregular table (merged cells): left as LibreOffice laid it out
+            continue
         if " ".join(heading.getString().split()) != first_text:
             continue
         if view is not None and _page_of(view, heading) < _page_of(view, first_row):
@@ -209,7 +216,10 @@ def convert(desktop: Any, source: str, target: str, archive: bool) -> dict[str, 
     # being opened as plain text and exported as pages of garbage.
     load = (_property("Hidden", True), _property("FilterName", "MS Word 2007 XML"),
             _property("UpdateDocMode", 0), _property("MacroExecutionMode", 0))
-    doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, load)
+    try:
+        doc = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, load)
+    except Exception as exc:
+        raise RuntimeError(f"could not open the Word file: {_message(exc)}") from exc
     if doc is None:
         raise RuntimeError("could not open the Word file")
     try:
