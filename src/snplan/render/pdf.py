@@ -165,7 +165,9 @@ def _signals_raise() -> Iterator[None]:
     def handler(signum: int, _frame: object) -> None:
         raise _Terminated(signum)
 
-    previous = {signum: signal.signal(signum, handler) for signum in _STOP_SIGNALS}
+    # A signal the caller ignores (nohup ignores SIGHUP) stays ignored.
+    previous = {signum: signal.signal(signum, handler) for signum in _STOP_SIGNALS
+                if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
         yield
     except _Terminated as exc:
