@@ -1,20 +1,39 @@
 # Two commands do everything on a fresh machine:
-#   make build   installs snplan into .venv, validates the shipped data and builds every document into build/
-#   make test    installs snplan with its test tools into .venv and runs the tests and the linter
+#   make build   installs snplan (runtime packages only) into .venv from requirements.lock,
+#                validates the shipped data and builds every document into build/
+#   make test    installs snplan with its test tools from requirements-dev.lock and runs the
+#                linter and the tests
+# Both install exactly the versions (and hashes) in the lock files; `make lock` refreshes them
+# on purpose from the ranges in pyproject.toml.
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip --disable-pip-version-check
+RUNTIME_STAMP := $(VENV)/.runtime-installed
+DEV_STAMP     := $(VENV)/.dev-installed
+COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps \
+           --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: install build validate test lint schema bench clean
+.PHONY: install install-dev build validate test lint schema bench lock lock-upgrade clean
 
-$(STAMP): pyproject.toml
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
 
-install: $(STAMP)
+# The lock holds setuptools and wheel too, so snplan itself is installed without fetching an
+# unpinned build backend (--no-build-isolation).
+$(RUNTIME_STAMP): requirements.lock pyproject.toml | $(BIN)/python
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e .
+	rm -f $(DEV_STAMP)
+	touch $@
+
+$(DEV_STAMP): requirements-dev.lock $(RUNTIME_STAMP)
+	$(PIP) install --quiet --require-hashes --no-deps -r requirements-dev.lock
+	touch $@
+
+install: $(RUNTIME_STAMP)
+
+install-dev: $(DEV_STAMP)
 
 validate: install
 	$(BIN)/snplan validate
@@ -22,18 +41,33 @@ validate: install
 build: validate
 	$(BIN)/snplan build --all
 
-test: install
+test: install-dev
 	$(BIN)/ruff check src tests
 	$(BIN)/pytest
 
-lint: install
+lint: install-dev
 	$(BIN)/ruff check src tests
 
 schema: install
 	$(BIN)/snplan schema
 
-bench: install
+bench: install-dev
 	$(BIN)/python bench/speed.py
+
+# Refresh the lock files after pyproject.toml changed (pins that still satisfy the ranges are
+# kept); `make lock-upgrade` moves every package to the newest version the ranges allow.
+# Either way the environment is reinstalled from the new locks; commit them with the change.
+lock: install-dev
+	$(COMPILE) -o requirements.lock pyproject.toml
+	$(COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
+	rm -f $(RUNTIME_STAMP) $(DEV_STAMP)
+	$(MAKE) install-dev
+
+lock-upgrade: install-dev
+	$(COMPILE) --upgrade -o requirements.lock pyproject.toml
+	$(COMPILE) --upgrade --extra dev -o requirements-dev.lock pyproject.toml
+	rm -f $(RUNTIME_STAMP) $(DEV_STAMP)
+	$(MAKE) install-dev
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SNPLAN = [sys.executable, "-m", "snplan.cli"]
+SNPLAN = [sys.executable, "-m", "snplan"]
 
 
 def timed(command: list[str], runs: int = 5) -> float:

@@ -20,8 +20,8 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from snplan import validate
 from snplan.cli import app
+from snplan.commands import validate
 
 from .conftest import OTHER_ORG, ROOT
 

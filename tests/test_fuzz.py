@@ -30,8 +30,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from snplan import documents, validate
+from snplan import documents
 from snplan.build import BuildError, Settings, render_markdown, render_target
+from snplan.commands import validate
 from snplan.problems import Problem
 
 from .conftest import DATA, ROOT
@@ -210,8 +211,7 @@ def check_build(report: validate.Report, root: Path, year: int, text: str,
     settings_ = Settings(out=root.parent / "out", templates=TEMPLATES)
     try:
         if render_files:
-            for fmt in formats:
-                render_target(ds, target, settings_, fmt)
+            render_target(ds, target, settings_, formats)
         else:
             render_markdown(ds, target, settings_)
     except BuildError as exc:

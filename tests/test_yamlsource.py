@@ -7,8 +7,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from snplan.yamlsource import SourceError, parse_text, read_file
+from snplan.yamlsource import SourceError, nesting_depth, parse_text, read_file
+
+from .conftest import DATA
 
 P = Path("x.yaml")
 
@@ -101,3 +106,39 @@ def test_python_tags_are_refused_with_a_line() -> None:
     with pytest.raises(SourceError) as info:
         parse_text("a: 1\nb: !!python/object/apply:os.system ['echo hi']\n", P)
     assert info.value.line == 2
+
+
+def _depth(value: object) -> int:
+    if isinstance(value, dict):
+        return 1 + max([_depth(v) for v in value.values()] + [0])
+    if isinstance(value, list):
+        return 1 + max([_depth(v) for v in value] + [0])
+    return 0
+
+
+_leaves = st.one_of(st.integers(-10**6, 10**6), st.text(max_size=30),
+                    st.sampled_from(["- x", "a: b", "[1, 2]", "{a: 1}", "# not a comment",
+                                     "'quoted'", '"dq"', "|", ">"]))
+_trees = st.recursive(_leaves, lambda children: st.one_of(
+    st.lists(children, max_size=4),
+    st.dictionaries(st.text(min_size=1, max_size=12), children, max_size=4)), max_leaves=40)
+
+
+@settings(max_examples=300, deadline=None)
+@given(tree=st.dictionaries(st.text(min_size=1, max_size=12), _trees, min_size=1, max_size=4),
+       flow=st.sampled_from([False, True, None]), indent=st.sampled_from([2, 4]))
+def test_the_measured_depth_is_the_depth_yaml_reads(tree: dict, flow: bool | None,
+                                                     indent: int) -> None:
+    """The depth is measured on the text, before any parser: it must never be below what a
+    parser reads (or a deep file would slip through) and, for what YAML writers produce, not
+    above it by more than the one level a wrapped plain scalar may add."""
+    text = yaml.safe_dump(tree, default_flow_style=flow, indent=indent, allow_unicode=True,
+                          width=40)
+    measured = nesting_depth(text)
+    assert _depth(yaml.safe_load(text)) <= measured <= _depth(tree) + 1, text
+
+
+def test_the_depth_of_the_shipped_data_is_exact() -> None:
+    for path in sorted(DATA.rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        assert nesting_depth(text) == _depth(yaml.safe_load(text)), path

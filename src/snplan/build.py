@@ -20,6 +20,7 @@ from jinja2.sandbox import SecurityError
 from .contexts import common, matter, plan, report
 from .contexts.common import Built, ContextError
 from .documents import KINDS, Target
+from .errors import BuildError
 from .load import Dataset
 from .problems import Problem
 from .render import pdf
@@ -30,18 +31,9 @@ from .render.pdf import PDF_FORMATS, PdfUnavailable
 from .templating import environment
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_TEMPLATES = PACKAGE_ROOT.parent.parent / "templates"
-
-
-class BuildError(Exception):
-    """A document could not be built; `problems` name the places in the data or templates."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.format() for p in problems))
-        self.problems = problems
-
-    def __reduce__(self):  # noqa: ANN204 - keep the problems across process boundaries
-        return (BuildError, (self.problems,))
+# The templates and the default style reference are package data, so a non-editable install
+# builds documents (the repository's top-level `templates` is a link to this directory).
+DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
 
 
 @dataclass(frozen=True)
@@ -150,6 +142,9 @@ WORKBOOK_KINDS = frozenset({"verksamhetsplan", "arsredovisning"})
 _DIRECTIVE_LINE = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
 _PICTURE = re.compile(r"!\[([^\]]*)\]\(chart:[^)]*\)")
 
+# Called after each step of a build (a document rendered, a PDF converted) with its label.
+Step = Callable[[str], None]
+
 
 def formats_for(target: Target, requested: str) -> list[str]:
     """The output formats a target gets (`all` is Word, Excel and PDF; `pdfa` is PDF that
@@ -176,24 +171,22 @@ def render_md(ds: Dataset, target: Target, settings: Settings) -> bytes:
     return text.encode("utf-8")
 
 
-def render_target(ds: Dataset, target: Target, settings: Settings, requested: str
-                  ) -> list[tuple[Path, bytes]]:
-    """Every file of one target, rendered in memory. PDF is made afterwards from the Word
-    file (one LibreOffice for all documents), so a Word file is rendered for it too."""
-    files = []
-    wanted = formats_for(target, requested)
-    if PDF_FORMATS & set(wanted) and "docx" not in wanted:
-        wanted = ["docx", *wanted]
+def render_target(ds: Dataset, target: Target, settings: Settings, formats: list[str]
+                  ) -> dict[str, bytes]:
+    """The files of one target in the given formats, rendered in memory. PDF is made
+    afterwards from the Word file (one LibreOffice for all documents, render/pdf.py), so
+    asking for PDF renders the Word file too."""
+    files: dict[str, bytes] = {}
+    wanted = [f for f in formats if f not in PDF_FORMATS]
+    if PDF_FORMATS & set(formats) and "docx" not in wanted:
+        wanted.insert(0, "docx")
     for fmt in wanted:
         if fmt == "docx":
-            data = render_docx(ds, target, settings)
+            files[fmt] = render_docx(ds, target, settings)
         elif fmt == "xlsx":
-            data = render_xlsx(ds, target)
+            files[fmt] = render_xlsx(ds, target)
         elif fmt == "md":
-            data = render_md(ds, target, settings)
-        else:
-            continue
-        files.append((output_path(settings, target, f".{fmt}"), data))
+            files[fmt] = render_md(ds, target, settings)
     return files
 
 
@@ -201,17 +194,35 @@ def output_path(settings: Settings, target: Target, suffix: str = ".docx") -> Pa
     return settings.out / str(target.year) / f"{target.filename}{suffix}"
 
 
+def suffix_of(fmt: str) -> str:
+    """The file name ending of a format: PDF/A is a PDF."""
+    return ".pdf" if fmt in PDF_FORMATS else f".{fmt}"
+
+
+def convert_to_pdf(documents: list[tuple[Path, bytes]], archive: bool = False,
+                   step: Step | None = None, notes: list[str] | None = None
+                   ) -> list[tuple[Path, bytes]]:
+    """The PDFs of Word documents (render/pdf.py does the work: tagged PDF/UA, PDF/A-2b as
+    well with `archive`); `notes` receives what the user should know, such as a font that
+    stood in for one that is not installed."""
+    converted = pdf.convert(documents, archive=archive, step=step)
+    if notes is not None:
+        notes.extend(f"PDF: {note}" for note in converted.notes)
+    return converted.files
+
+
+Job = tuple[Target, tuple[str, ...]]
 # The worker processes of a parallel build inherit these when they are forked.
 _WORKER: dict[str, object] = {}
 
 
-def _render_in_worker(target: Target) -> tuple[Target, list[tuple[Path, bytes]] | None,
-                                                list[Problem]]:
-    ds, settings, requested = _WORKER["ds"], _WORKER["settings"], _WORKER["requested"]
+def _render_in_worker(job: Job) -> tuple[Job, dict[str, bytes] | None, list[Problem]]:
+    ds, settings = _WORKER["ds"], _WORKER["settings"]
+    target, formats = job
     try:
-        return target, render_target(ds, target, settings, requested), []  # type: ignore[arg-type]
+        return job, render_target(ds, target, settings, list(formats)), []  # type: ignore[arg-type]
     except BuildError as exc:
-        return target, None, exc.problems
+        return job, None, exc.problems
 
 
 def _workers(count: int) -> int:
@@ -222,84 +233,51 @@ def _workers(count: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4, count))
 
 
-def build_many(ds: Dataset, targets: list[Target], settings: Settings,
-               progress: Callable[[int, int, Target, Path | None], None] | None = None,
-               requested: str = "docx", skipped: list[str] | None = None,
-               notes: list[str] | None = None) -> list[Path]:
-    """Build several documents, on every core; every file is rendered before any is written,
-    so a failure leaves the output directory as it was. `skipped` receives what could not be
-    made here (PDF without LibreOffice), `notes` what the user should know (a font
-    substituted in the PDFs)."""
-    rendered: list[tuple[Path, bytes]] = []
-    problems: list[Problem] = []
-    results: list[tuple[Target, list[tuple[Path, bytes]] | None, list[Problem]]] = []
-    workers = _workers(len(targets))
+def render_many(ds: Dataset, jobs: list[Job], settings: Settings, step: Step | None = None
+                ) -> dict[Target, dict[str, bytes]]:
+    """Render several documents in memory, on every core; raise BuildError with the problems
+    of every document that failed. PDF files are not made here (see `convert_to_pdf`)."""
+    results: list[tuple[Job, dict[str, bytes] | None, list[Problem]]] = []
+    _WORKER.update(ds=ds, settings=settings)
+    workers = _workers(len(jobs))
     if workers == 1:
-        for index, target in enumerate(targets, start=1):
-            _WORKER.update(ds=ds, settings=settings, requested=requested)
-            results.append(_render_in_worker(target))
-            if progress is not None:
-                progress(index, len(targets), target, None)
+        for job in jobs:
+            results.append(_render_in_worker(job))
+            if step is not None:
+                step(job[0].label)
     else:
-        _WORKER.update(ds=ds, settings=settings, requested=requested)
         context = multiprocessing.get_context("fork")
         with concurrent.futures.ProcessPoolExecutor(workers, mp_context=context) as pool:
-            futures = [pool.submit(_render_in_worker, t) for t in targets]
-            for index, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+            futures = [pool.submit(_render_in_worker, job) for job in jobs]
+            for future in concurrent.futures.as_completed(futures):
                 result = future.result()
                 results.append(result)
-                if progress is not None:
-                    progress(index, len(targets), result[0], None)
-        results.sort(key=lambda r: targets.index(r[0]))
-    wants_pdf: list[tuple[Path, bytes]] = []
-    for target, files, found in results:
-        problems.extend(found)
-        wanted = formats_for(target, requested)
-        for path, data in files or []:
-            if path.suffix == ".docx" and PDF_FORMATS & set(wanted):
-                wants_pdf.append((path, data))
-                if "docx" not in wanted:
-                    continue
-            rendered.append((path, data))
+                if step is not None:
+                    step(result[0][0].label)
+    problems = [p for _, _, found in results for p in found]
     if problems:
         raise BuildError(problems)
+    return {job[0]: files or {} for job, files, _ in results}
+
+
+def build_many(ds: Dataset, targets: list[Target], settings: Settings,
+               requested: str = "docx", step: Step | None = None) -> list[Path]:
+    """Build several documents and write them all or nothing (no manifest, no skipping: the
+    library call behind tests and `commands.build`)."""
+    jobs = [(t, tuple(formats_for(t, requested))) for t in targets]
+    rendered = render_many(ds, jobs, settings, step)
+    files: list[tuple[Path, bytes]] = []
+    wants_pdf: list[tuple[Path, bytes]] = []
+    for target, formats in jobs:
+        for fmt, data in rendered[target].items():
+            path = output_path(settings, target, f".{fmt}")
+            if fmt in formats:
+                files.append((path, data))
+            if fmt == "docx" and PDF_FORMATS & set(formats):
+                wants_pdf.append((path, data))
     if wants_pdf:
-        missing = pdf.unavailable() if requested == "all" else None
-        if missing is not None:
-            if skipped is not None:
-                skipped.append(f"PDF ({missing})")
-        else:
-            rendered.extend(_pdf_files(wants_pdf, requested, progress, notes))
-    return write_all(rendered)
-
-
-def _pdf_files(documents: list[tuple[Path, bytes]], requested: str,
-               progress: Callable[[int, int, Target, Path | None], None] | None,
-               notes: list[str] | None) -> list[tuple[Path, bytes]]:
-    """The PDFs of Word documents (render/pdf.py does the work); its failures as BuildError."""
-
-    def step(index: int, total: int, path: Path) -> None:
-        if progress is not None:
-            progress(index, total, PdfStep(path), None)  # type: ignore[arg-type]
-
-    try:
-        converted = pdf.convert(documents, archive=requested == "pdfa", progress=step)
-    except pdf.PdfFailed as exc:
-        raise BuildError(exc.problems) from None
-    if notes is not None:
-        notes.extend(f"PDF: {note}" for note in converted.notes)
-    return converted.files
-
-
-@dataclass(frozen=True)
-class PdfStep:
-    """A document's PDF, as the progress of a build shows it."""
-
-    path: Path
-
-    @property
-    def label(self) -> str:
-        return f"PDF {self.path.name}"
+        files.extend(convert_to_pdf(wants_pdf, requested == "pdfa", step))
+    return write_all(files)
 
 
 __all__ = ["BuildError", "PdfUnavailable", "Settings", "build_many", "common",

@@ -398,7 +398,7 @@ def check_placeholders(ds: Dataset) -> list[Problem]:
     for source in _all_sources(ds):
         for loc, text in _texts(source.located.data, ()):
             if text.strip() == PLACEHOLDER and loc:
-                problems.append(_problem(source, loc, PLACEHOLDER_MESSAGE))
+                problems.append(_problem(source, loc, PLACEHOLDER_MESSAGE, "todo"))
     return problems
 
 

@@ -1,59 +1,103 @@
-"""The `snplan` command line: a thin layer over library functions that tests call directly.
+"""The `snplan` command line: parse, call one command in `commands/`, print what it returns.
 
-Exit codes: 0 fine, 1 the data has problems, 2 the command was used wrongly.
+Every failure is an `errors.SnplanError`, printed as plain lines with its exit code: 0 fine,
+1 the data has problems, 2 the command was used wrongly.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 import typer
 
-from . import validate as validation
+from . import __version__
+from .errors import SnplanError
 
 app = typer.Typer(
-    add_completion=False,
     no_args_is_help=True,
     help="Plans, budgets and annual reports of a social welfare committee, from YAML data.",
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 
-DataOption = Annotated[
-    Path, typer.Option("--data", help="The data directory.", show_default=True)
-]
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def _echo_err(text: str) -> None:
     typer.echo(text, err=True)
 
 
+def reports_errors(function: F) -> F:
+    """Run a command, printing a SnplanError as plain lines and exiting with its code."""
+
+    @wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except SnplanError as exc:
+            for line in exc.lines():
+                _echo_err(line)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"snplan {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool, typer.Option("--version", help="Show the version and exit.",
+                           callback=_version, is_eager=True)
+    ] = False,
+) -> None:
+    """Plans, budgets and annual reports of a social welfare committee, from YAML data."""
+
+
+DataOption = Annotated[
+    Path, typer.Option("--data", help="The data directory.", show_default=True)
+]
+
+
 @app.command()
+@reports_errors
 def validate(
     data: DataOption = Path("data"),
     year: Annotated[
         int | None, typer.Option("--year", help="Report only the problems of this year.")
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Fail on warnings too.")
+        bool, typer.Option("--strict", help="Fail on warnings and on values still to be "
+                                            "filled in too.")
+    ] = False,
+    complete: Annotated[
+        bool, typer.Option("--complete", help="Fail when a value is still to be filled in "
+                                              "(FYLL I): the check before merging.")
     ] = False,
 ) -> None:
     """Check every data file against the models and the rules between them."""
-    try:
-        report = validation.run(data, year=year)
-    except validation.UsageError as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(2) from None
+    from .commands import validate as command
+
+    report = command.run(data, year=year)
     for problem in report.problems:
         _echo_err(problem.format())
-    if report.errors or (strict and report.warnings):
-        _echo_err(report.failure_line(strict))
+    if report.failed(strict, complete):
+        _echo_err(report.failure_line(strict, complete))
         raise typer.Exit(1)
     typer.echo(report.summary())
 
 
 @app.command()
+@reports_errors
 def metrics(
     year: Annotated[
         int | None, typer.Argument(help="The year to report (default: the newest year).")
@@ -64,77 +108,67 @@ def metrics(
     ] = "table",
 ) -> None:
     """The year's key figures with their year-on-year changes and deviations."""
-    from . import metrics as metrics_module
-    from .views import MissingData
+    from .commands import metrics as command
 
-    if fmt not in metrics_module.FORMATS:
-        _echo_err(f"error: --format must be one of {', '.join(metrics_module.FORMATS)}")
-        raise typer.Exit(2)
-    dataset = _load_clean(data, "no figures were computed")
-    if year is None and dataset.years:
-        year = max(dataset.years)
-    if year not in dataset.years:
-        known = ", ".join(str(y) for y in sorted(dataset.years))
-        _echo_err(f"error: there is no data for {year} (years: {known})")
-        raise typer.Exit(2)
-    try:
-        found = metrics_module.collect(dataset, year)
-    except MissingData as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(1) from None
-    typer.echo(metrics_module.render(found, year, fmt), nl=False)
+    typer.echo(command.run(data, year, fmt), nl=False)
 
 
-TemplatesOption = Annotated[
-    Path | None,
-    typer.Option("--templates", help="Directory of the Jinja templates and reference.docx."),
-]
+def _kind_help() -> str:
+    from .documents import KINDS, describe_kind
+
+    return ("The document kind: " + ", ".join(describe_kind(k) for k in KINDS.values())
+            + ". Swedish and ASCII spellings both work (årsredovisning, arsredovisning).")
 
 
-def _settings(out: Path, templates: Path | None, reference: Path | None,  # noqa: ANN202
-              data: Path | None = None):
-    from .build import DEFAULT_TEMPLATES, Settings
-    from .render.output import OutputPathError, check_output_dir
+class TerminalProgress:
+    """Progress of a build on a terminal: a rich progress bar on standard error."""
 
-    chosen = templates or (Path("templates") if Path("templates").is_dir() else DEFAULT_TEMPLATES)
-    if not chosen.is_dir():
-        _echo_err(f"error: the template directory {chosen} does not exist")
-        raise typer.Exit(2)
-    if reference is not None and not reference.is_file():
-        _echo_err(f"error: the style reference {reference} does not exist")
-        raise typer.Exit(2)
-    protected = {"template": chosen} if data is None else {"data": data, "template": chosen}
-    try:
-        check_output_dir(out, protected)
-    except OutputPathError as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    return Settings(out=out, templates=chosen, reference=reference)
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.display = Progress(TextColumn("{task.description}"), BarColumn(),
+                                MofNCompleteColumn(), console=console or Console(stderr=True),
+                                transient=True)
+        self.task: Any = None
+
+    def start(self, total: int) -> None:
+        if total:
+            self.display.start()
+            self.task = self.display.add_task("building", total=total)
+
+    def step(self, label: str) -> None:
+        if self.task is not None:
+            self.display.update(self.task, advance=1, description=label)
+
+    def finish(self) -> None:
+        self.display.stop()
 
 
-def _load_clean(data: Path, consequence: str = "nothing was built"):  # noqa: ANN202
-    """Load and validate; exit 1 with every problem when the data has errors."""
-    try:
-        report = validation.run(data)
-    except validation.UsageError as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    if report.errors:
-        for problem in report.errors:
-            _echo_err(problem.format())
-        _echo_err(f"the data has errors; {consequence} (see snplan validate)")
-        raise typer.Exit(1)
-    return report.dataset
+class LineProgress:
+    """Progress of a build when standard error is not a terminal: one plain line a step."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def step(self, label: str) -> None:
+        self.done += 1
+        if self.total > 1:
+            _echo_err(f"[{self.done}/{self.total}] {label}")
+
+    def finish(self) -> None:
+        pass
 
 
 @app.command()
+@reports_errors
 def build(
-    kind: Annotated[
-        str | None,
-        typer.Argument(help="verksamhetsplan (vp), årsredovisning, tjänsteskrivelse, "
-                            "mbl-protokoll (mbl); ASCII spellings work too."),
-    ] = None,
-    year: Annotated[int | None, typer.Argument(help="The year.")] = None,
+    kind: Annotated[str | None, typer.Argument(help=_kind_help(), show_default=False)] = None,
+    year: Annotated[int | None, typer.Argument(help="The year.", show_default=False)] = None,
     all_: Annotated[
         bool, typer.Option("--all", help="Build every document the data allows.")
     ] = False,
@@ -145,7 +179,11 @@ def build(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("build"),
     data: DataOption = Path("data"),
-    templates: TemplatesOption = None,
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Directory of the Jinja templates and reference.docx "
+                                         "(default: the templates snplan ships)."),
+    ] = None,
     reference: Annotated[
         Path | None, typer.Option("--reference", help="A Word style reference to use.")
     ] = None,
@@ -161,47 +199,19 @@ def build(
     ] = False,
 ) -> None:
     """Build documents from the data into OUT/YEAR/ (skipping those already up to date)."""
-    from . import pipeline
-    from .build import BuildError, PdfUnavailable
+    from .commands import build as command
+    from .commands.settings import settings_for
+    from .errors import UsageError
 
     if all_ == (kind is not None):
-        _echo_err("error: give a document kind and a year, or --all")
-        raise typer.Exit(2)
-    request = pipeline.Request(
-        data=data, settings=_settings(out, templates, reference, data),
+        raise UsageError("give a document kind and a year, or --all")
+    request = command.Request(
+        data=data, settings=settings_for(out, templates, reference, data),
         requested=fmt or ("all" if all_ else "docx"), kind=kind, year=year, matter=matter,
         force=force)
-
-    def progress(index: int, total: int, target: object, _: Path | None) -> None:
-        if all_ or total > 1:
-            _echo_err(f"[{index}/{total}] {getattr(target, 'label', target)}")
-
-    try:
-        result = pipeline.run(request, progress)
-    except validation.UsageError as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    except pipeline.DataProblems as exc:
-        for problem in exc.problems:
-            _echo_err(problem.format())
-        _echo_err("the data has errors; nothing was built (see snplan validate)")
-        raise typer.Exit(1) from None
-    except pipeline.MissingData as exc:
-        _echo_err(f"cannot build {exc.label}; missing:")
-        for item in exc.missing:
-            _echo_err(f"  {item}")
-        raise typer.Exit(1) from None
-    except (BuildError, PdfUnavailable) as exc:
-        for problem in getattr(exc, "problems", []):
-            _echo_err(problem.format())
-        if isinstance(exc, PdfUnavailable):
-            _echo_err(f"error: {exc}")
-        _echo_err("nothing was written")
-        raise typer.Exit(1) from None
-    except OSError as exc:
-        _echo_err(f"error: cannot write to {exc.filename or out}: {exc.strerror or exc}")
-        raise typer.Exit(1) from None
-    if result.unchanged:
+    progress = TerminalProgress() if sys.stderr.isatty() else LineProgress()
+    result = command.run(request, progress)
+    if result.nothing_changed:
         typer.echo(f"nothing to build: every document in {out} is up to date "
                    "(--force rebuilds)")
         return
@@ -211,13 +221,15 @@ def build(
         _echo_err(f"skipped {note}")
     for note in result.notes:
         _echo_err(f"note: {note}")
-    if result.up_to_date:
-        typer.echo(f"{len(result.up_to_date)} document(s) up to date, not rebuilt")
-    if not result.written and not result.skipped:
+    kept = len(result.up_to_date) + len(result.unchanged)
+    if kept:
+        typer.echo(f"{kept} file(s) up to date, not rewritten")
+    if not result.written and not result.skipped and not kept:
         typer.echo("nothing to build")
 
 
 @app.command()
+@reports_errors
 def diff(
     base: Annotated[
         str | None, typer.Argument(help="Base revision (default: branch point with main).")
@@ -231,79 +243,53 @@ def diff(
     ] = "text",
 ) -> None:
     """What changed in the data between two git revisions, for a reviewer."""
-    from . import diff as diff_module
+    from .commands import diff as command
 
-    if fmt not in {"text", "markdown", "json"}:
-        _echo_err("error: --format must be text, markdown or json")
-        raise typer.Exit(2)
-    if not data.is_dir():
-        _echo_err(f"error: the data directory {data} does not exist")
-        raise typer.Exit(2)
-    try:
-        report = diff_module.run(data, base, head)
-    except diff_module.DiffError as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(2) from None
-    typer.echo(diff_module.render(report, fmt), nl=False)
+    typer.echo(command.run(data, base, head, fmt), nl=False)
 
 
 @app.command()
+@reports_errors
 def new(
     year: Annotated[int, typer.Argument(help="The year to start.")],
     data: DataOption = Path("data"),
 ) -> None:
     """Start YEAR's plan from the last one: structure carried, figures and texts to fill in."""
-    from . import scaffold
+    from .commands import new as command
+    from .model.common import PLACEHOLDER
 
-    existing = data / str(year) / "verksamhetsplan.yaml"
-    if existing.exists():
-        _echo_err(f"error: {existing} already exists; snplan new never overwrites a file")
-        raise typer.Exit(1)
-    dataset = _load_clean(data, "nothing was created")
-    try:
-        path = scaffold.create(dataset, year)
-    except scaffold.ScaffoldError as exc:
-        _echo_err(f"error: {exc}")
-        raise typer.Exit(1) from None
+    path = command.run(data, year)
     typer.echo(f"wrote {path}")
-    typer.echo(f"fill in every {scaffold.PLACEHOLDER}; snplan validate lists what is left")
+    typer.echo(f"fill in every {PLACEHOLDER}; snplan validate lists what is left")
 
 
 @app.command("list")
+@reports_errors
 def list_documents(data: DataOption = Path("data")) -> None:
     """Which documents each year's data allows, and what the others lack."""
-    from . import documents
+    from .commands import listing
 
-    dataset = _load_clean(data)
-    for year in sorted(dataset.years):
-        typer.echo(f"{year}")
-        for spec in documents.KINDS.values():
-            missing = documents.missing_for(dataset, spec.name, year)
-            targets = documents.targets_for(dataset, spec.name, year)
-            if targets:
-                for target in targets:
-                    typer.echo(f"  ok       {target.label} -> {year}/{target.filename}.docx")
-            elif spec.name in {"tjansteskrivelse", "mbl-protokoll"}:
-                continue
-            else:
-                typer.echo(f"  missing  {spec.label} {year}: " + "; ".join(missing))
+    for line in listing.run(data):
+        typer.echo(line)
 
 
 @app.command()
+@reports_errors
 def reference(
-    out: Annotated[Path, typer.Option("--out", help="Where to write the style reference.")] = Path(
-        "templates/reference.docx"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Where to write the style reference (default: "
+                                   "reference.docx here; never over an existing file)."),
+    ] = None,
 ) -> None:
     """Write the default Word style reference, to restyle and supply as your own."""
-    from .render.output import atomic_write
-    from .render.reference import build_reference
+    from .commands import reference as command
 
-    atomic_write(out, build_reference())
-    typer.echo(f"wrote {out}")
+    typer.echo(f"wrote {command.run(out)}")
 
 
 @app.command()
+@reports_errors
 def schema(
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path(
         "schemas"
@@ -313,21 +299,16 @@ def schema(
     ] = False,
 ) -> None:
     """Write the JSON Schema of every data file kind (for editors and reviewers)."""
-    from . import schemas
+    from .commands import schema as command
 
-    if check:
-        stale = schemas.stale(out)
-        for name in stale:
-            _echo_err(f"{out / name}: out of date; run `snplan schema`")
-        raise typer.Exit(1 if stale else 0)
-    for path in schemas.write(out):
+    for path in command.run(out, check):
         typer.echo(f"wrote {path}")
 
 
 def main() -> None:
-    """Console-script entry point: map usage errors to exit code 2 and never show a traceback."""
+    """Console-script entry point: never a traceback, whatever happens."""
     try:
-        app(standalone_mode=True)
+        app()
     except KeyboardInterrupt:
         _echo_err("interrupted")
         sys.exit(130)
@@ -335,7 +316,3 @@ def main() -> None:
         _echo_err(f"snplan stopped on an unexpected error ({type(exc).__name__}: {exc}). "
                   "This is a bug in snplan; please report it with the command you ran.")
         sys.exit(1)
-
-
-if __name__ == "__main__":
-    main()

@@ -18,10 +18,10 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from . import validate as validation
 from . import views
+from .commands import validate as validation
 from .fmt import number
-from .load import Dataset
+from .load import Dataset, data_files
 
 IDENTITY = ("id", "mal", "namn", "process", "omrade", "titel", "rubrik", "arende")
 WORKTREE = "WORKTREE"
@@ -31,20 +31,28 @@ class DiffError(Exception):
     """Git could not give the data at a revision (not a repository, unknown revision)."""
 
 
-def _git(repo: Path, *args: str) -> str:
+def _git(repo: Path, *args: str, binary: bool = False) -> Any:
+    """Run git with pathspecs taken literally; stdout as text (or bytes)."""
     try:
-        result = subprocess.run(["git", "-C", str(repo), *args], capture_output=True,
-                                text=True, check=False, timeout=60)
+        result = subprocess.run(["git", "-C", str(repo), "--literal-pathspecs", *args],
+                                capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
         raise DiffError("git is not installed") from None
+    except subprocess.TimeoutExpired:
+        raise DiffError(f"git {args[0]} took longer than a minute") from None
     if result.returncode != 0:
-        raise DiffError(result.stderr.strip() or f"git {' '.join(args)} failed")
-    return result.stdout
+        message = result.stderr.decode("utf-8", "replace").strip()
+        raise DiffError(message or f"git {' '.join(args)} failed")
+    return result.stdout if binary else result.stdout.decode("utf-8", "replace")
 
 
 def repository_root(path: Path) -> Path:
-    return Path(_git(path if path.is_dir() else path.parent, "rev-parse",
-                     "--show-toplevel").strip())
+    try:
+        return Path(_git(path if path.is_dir() else path.parent, "rev-parse",
+                         "--show-toplevel").strip())
+    except DiffError:
+        raise DiffError(f"{path} is not inside a git repository; snplan diff compares "
+                        "revisions of the data") from None
 
 
 def default_base(repo: Path) -> str:
@@ -57,19 +65,37 @@ def default_base(repo: Path) -> str:
     return "HEAD"
 
 
+def resolve(repo: Path, revision: str) -> str:
+    """The commit a revision names; a revision git does not know is named in the message."""
+    if revision.startswith("-"):
+        raise DiffError(f"'{revision}' is not a revision")
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options",
+                    f"{revision}^{{commit}}").strip()
+    except DiffError:
+        raise DiffError(f"git knows no revision '{revision}' in {repo}") from None
+
+
 def export(repo: Path, revision: str, data: Path, target: Path) -> Path:
-    """Write the data directory as it is at `revision` into `target`; returns its path."""
+    """Write the data directory as it is at `revision` into `target`; returns its path. File
+    names come NUL-separated (`-z`), so names with any characters arrive as they are."""
     relative = data.resolve().relative_to(repo.resolve())
-    _git(repo, "rev-parse", "--verify", f"{revision}^{{commit}}")
-    names = _git(repo, "ls-tree", "-r", "--name-only", revision, "--", str(relative))
+    commit = resolve(repo, revision)
+    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--",
+                   str(relative) if str(relative) != "." else ".", binary=True)
     root = target / "data"
     root.mkdir(parents=True, exist_ok=True)
-    for name in names.splitlines():
-        blob = subprocess.run(["git", "-C", str(repo), "show", f"{revision}:{name}"],
-                              capture_output=True, check=True).stdout
-        path = root / Path(name).relative_to(relative)
+    for entry in listing.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, raw_name = entry.partition(b"\t")
+        mode, kind, blob_id = meta.split()
+        if kind != b"blob" or mode == b"120000":  # links are not followed out of git
+            continue
+        name = Path(raw_name.decode("utf-8", "surrogateescape"))
+        path = root / name.relative_to(relative)
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(blob)
+        path.write_bytes(_git(repo, "cat-file", "blob", blob_id.decode("ascii"), binary=True))
     return root
 
 
@@ -115,8 +141,16 @@ def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
     return result
 
 
+BROKEN = "(has errors)"
+
+
 def _files(ds: Dataset) -> dict[str, Any]:
+    """Every data file of a revision by name, with its model, or BROKEN when the file is
+    there but could not be read (a file with errors has not been removed)."""
     files: dict[str, Any] = {}
+    for path in data_files(ds.root):
+        if path.suffix == ".yaml":
+            files[str(path.relative_to(ds.root).with_suffix(""))] = BROKEN
     if ds.organisation is not None:
         files["organisation"] = ds.organisation
     for number_, year in ds.years.items():
@@ -158,11 +192,13 @@ class Report:
     texts: list[Change] = field(default_factory=list)
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    broken: list[str] = field(default_factory=list)  # readable before, has errors now
     problems: list[str] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
-        return not (self.figures or self.totals or self.texts or self.added or self.removed)
+        return not (self.figures or self.totals or self.texts or self.added or self.removed
+                    or self.broken)
 
 
 def _item_prefixes(path: str) -> list[str]:
@@ -218,6 +254,10 @@ def compare(before: Dataset, after: Dataset, base: str, head: str,
             continue
         if name not in old_files:
             report.added.append(name)
+            continue
+        if new_files[name] is BROKEN or old_files[name] is BROKEN:
+            if new_files[name] is BROKEN and old_files[name] is not BROKEN:
+                report.broken.append(name)
             continue
         old = flatten(_plain(old_files[name]))
         new = flatten(_plain(new_files[name]))
@@ -320,6 +360,7 @@ def render(report: Report, fmt: str) -> str:
         ("Ändrade texter", [_line(c) for c in report.texts]),
         ("Tillagt", report.added),
         ("Borttaget", report.removed),
+        ("Har nu fel (se nedan)", report.broken),
         ("Problem i data", report.problems),
     ]
     lines: list[str] = []

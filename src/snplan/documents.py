@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 
 from .load import Dataset
+from .problems import Problem, display_path
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,11 @@ KINDS: dict[str, DocumentKind] = {
 def _ascii(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def describe_kind(kind: DocumentKind) -> str:
+    """`årsredovisning (arsredovisning, ar)`: the names a user may type for a kind."""
+    return f"{kind.name} ({', '.join(kind.aliases)})"
 
 
 def kind_named(word: str) -> DocumentKind | None:
@@ -71,7 +78,7 @@ class Target:
 def missing_for(ds: Dataset, kind: str, year: int) -> list[str]:
     """What a document of `kind` for `year` lacks, as sentences naming file and field."""
     entry = ds.years.get(year)
-    where = f"data/{year}"
+    where = display_path(ds.root / str(year))
     if entry is None:
         return [f"{where}/ does not exist"]
     missing: list[str] = []
@@ -86,7 +93,8 @@ def missing_for(ds: Dataset, kind: str, year: int) -> list[str]:
             missing.append(f"{where}/verksamhetsplan.yaml: namndmal")
         previous = ds.years.get(year - 1)
         if previous is None or previous.plan is None or previous.plan.budget is None:
-            missing.append(f"data/{year - 1}/verksamhetsplan.yaml: budget (the comparison "
+            missing.append(f"{display_path(ds.root / str(year - 1))}/verksamhetsplan.yaml: "
+                           f"budget (the comparison "
                            f"column \"Budget {year - 1}\")")
     elif kind == "arsredovisning":
         out = entry.outcome
@@ -108,10 +116,12 @@ def missing_for(ds: Dataset, kind: str, year: int) -> list[str]:
         previous = ds.years.get(year - 1)
         prev = previous.outcome if previous else None
         if prev is None or prev.ekonomi is None:
-            missing.append(f"data/{year - 1}/arsredovisning.yaml: ekonomi (the comparison "
+            missing.append(f"{display_path(ds.root / str(year - 1))}/arsredovisning.yaml: "
+                           f"ekonomi (the comparison "
                            f"column \"{year - 1}\")")
         if prev is None or prev.personal is None:
-            missing.append(f"data/{year - 1}/arsredovisning.yaml: personal (the comparison "
+            missing.append(f"{display_path(ds.root / str(year - 1))}/arsredovisning.yaml: "
+                           f"personal (the comparison "
                            f"column \"{year - 1}\")")
     elif kind == "tjansteskrivelse":
         if not entry.matters:
@@ -153,3 +163,52 @@ def find_matter(ds: Dataset, year: int, key: str) -> str | None:
         if matter.diarienummer and matter.diarienummer.replace(" ", "") == key.replace(" ", ""):
             return slug
     return None
+
+
+def inputs_of(ds: Dataset, target: Target) -> list[Path]:
+    """The data files a document reads (a superset is fine: it only costs a rebuild)."""
+    data = ds.root
+    year = data / str(target.year)
+    prev = data / str(target.year - 1)
+    files = [data / "organisation.yaml", data / "reference.docx"]
+    if target.kind == "verksamhetsplan":
+        files += [year / "verksamhetsplan.yaml", prev / "verksamhetsplan.yaml"]
+    elif target.kind == "arsredovisning":
+        files += [year / "arsredovisning.yaml", prev / "arsredovisning.yaml",
+                  data / str(target.year - 2) / "arsredovisning.yaml"]
+    elif target.kind == "tjansteskrivelse":
+        files += [year / "arenden" / f"{target.slug}.yaml", year / "arsredovisning.yaml",
+                  prev / "arsredovisning.yaml", year / "verksamhetsplan.yaml",
+                  prev / "verksamhetsplan.yaml"]
+    else:
+        files += [year / "mbl" / f"{target.slug}.yaml", year / "verksamhetsplan.yaml",
+                  prev / "verksamhetsplan.yaml"]
+    return files
+
+
+def own_files(ds: Dataset, kind: str, year: int) -> list[Path]:
+    """The files that hold a document's own content (not its comparison columns)."""
+    entry = ds.root / str(year)
+    if kind == "verksamhetsplan":
+        return [entry / "verksamhetsplan.yaml"]
+    if kind == "arsredovisning":
+        return [entry / "arsredovisning.yaml"]
+    folder = "arenden" if kind == "tjansteskrivelse" else "mbl"
+    return sorted((entry / folder).glob("*.yaml"))
+
+
+def pending_for(ds: Dataset, kind: str, year: int, todo: list[Problem]) -> list[Problem]:
+    """Values still to be filled in (placeholders) in the files of a document."""
+    names = {display_path(p) for p in own_files(ds, kind, year)}
+    return [p for p in todo if p.path in names]
+
+
+def unfinished(ds: Dataset, todo: list[Problem]) -> list[tuple[str, int, int]]:
+    """(kind, year, count) of every document that still holds values to be filled in."""
+    found = []
+    for year in sorted(ds.years):
+        for kind in KINDS:
+            count = len(pending_for(ds, kind, year, todo))
+            if count:
+                found.append((kind, year, count))
+    return found

@@ -184,8 +184,10 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Pr
         problems = []
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
+            message = _message(error)
             problems.append(Problem(source.path, source.located.line_of(loc),
-                                    field_path(loc), _message(error)))
+                                    field_path(loc), message,
+                                    "todo" if message == PLACEHOLDER_MESSAGE else "error"))
         return None, problems
     problems = [Problem(source.path, source.located.line_of(loc), field_path(loc),
                         f"the number {_describe(value)} is too large: a figure has at most "
@@ -262,6 +264,25 @@ def _load_one(kind: str, path: Path, root: Path, problems: list[Problem]
     return obj, source
 
 
+YEAR_FILES = {"verksamhetsplan.yaml": "verksamhetsplan", "arsredovisning.yaml": "arsredovisning"}
+MATTER_DIRS = {"arenden": "tjansteskrivelse", "mbl": "mbl"}
+
+
+def data_files(root: Path) -> list[Path]:
+    """The files a build reads from a data directory, found the way `load` finds them but
+    without reading them: what the build manifest hashes (and nothing else that happens to lie
+    there, however large)."""
+    found = [root / "organisation.yaml", root / "reference.docx"]
+    for entry in _entries(root, []):
+        if not (YEAR_DIR.match(entry.name) and entry.is_dir()):
+            continue
+        for name in YEAR_FILES:
+            found.append(entry / name)
+        for folder in MATTER_DIRS:
+            found.extend(p for p in _entries(entry / folder, []) if p.suffix == ".yaml")
+    return [p for p in found if p.is_file()]
+
+
 def load(root: Path) -> Dataset:
     """Load a data directory. Raises DataDirectoryError only when there is nothing to load."""
     if not root.exists():
@@ -298,7 +319,7 @@ def load(root: Path) -> Dataset:
 
 def _load_year(year: int, directory: Path, root: Path, problems: list[Problem]) -> Year:
     result = Year(year, directory)
-    known = {"verksamhetsplan.yaml": "verksamhetsplan", "arsredovisning.yaml": "arsredovisning"}
+    known = YEAR_FILES
     for entry in _entries(directory, problems):
         if entry.name.startswith("."):
             continue
@@ -312,8 +333,8 @@ def _load_year(year: int, directory: Path, root: Path, problems: list[Problem]) 
                     result.plan = obj
                 else:
                     result.outcome = obj
-        elif entry.is_dir() and entry.name in {"arenden", "mbl"}:
-            kind = "tjansteskrivelse" if entry.name == "arenden" else "mbl"
+        elif entry.is_dir() and entry.name in MATTER_DIRS:
+            kind = MATTER_DIRS[entry.name]
             for item in _entries(entry, problems):
                 if item.name.startswith("."):
                     continue

@@ -1,140 +1,189 @@
 """What a build read and wrote, recorded in the output directory so the next build can skip
 every document whose inputs have not changed.
 
-A document's inputs are the data files it reads, the templates, the style reference, the
-output format and the snplan version. The manifest also keeps a fingerprint of everything, so a
-rebuild with nothing changed is answered without loading the data at all.
+The record is kept per document and per format: building one document and then `--all` (or
+the other way round) rebuilds only what the first build did not make. A document's key covers
+the data files it reads, the templates, the style reference, the format, the snplan version and
+SOURCE_DATE_EPOCH. A fingerprint of everything, per selection and format, answers a rebuild
+with nothing changed without loading the data at all.
+
+The manifest is a cache: a missing, unreadable, malformed or oversized one is treated as
+absent, never as an error.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .documents import Target
 from .render.output import atomic_write
 
 NAME = ".snplan-manifest.json"
-SCHEMA = 1
+SCHEMA = 2
+# A manifest of every document in every format is a few tens of kilobytes.
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+# Inputs larger than this are not hashed whole: the loader refuses them anyway (a data file is
+# at most 5 MiB), and a build must not read gigabytes to decide it has nothing to do.
+MAX_HASHED_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024
 
 
 def file_hash(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """The sha256 of a regular file, or a marker when it is not one, is unreadable or too
+    large (reading a FIFO or /dev/zero would never end)."""
+    try:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return "not-a-file"
+        if info.st_size > MAX_HASHED_BYTES:
+            return f"large:{info.st_size}:{info.st_mtime_ns}"
+        digest = hashlib.sha256()
+        with path.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(_CHUNK), b""):
+                digest.update(chunk)
+        return digest.hexdigest()
+    except OSError:
+        return "unreadable"
 
 
-def tree_hashes(root: Path) -> dict[str, str]:
-    """Hashes of every file below a directory, by relative path (hidden files excluded)."""
-    if not root.is_dir():
-        return {}
-    hashes = {}
-    for path in sorted(root.rglob("*")):
-        relative = path.relative_to(root)
-        if any(part.startswith(".") for part in relative.parts) or not path.is_file():
-            continue
+def bytes_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def hashes(paths: Iterable[Path], root: Path) -> dict[str, str]:
+    """Hashes of the given files by their path relative to `root`."""
+    result = {}
+    for path in paths:
         try:
-            hashes[str(relative)] = file_hash(path)
-        except OSError:
-            hashes[str(relative)] = "unreadable"  # validation names the file
-    return hashes
+            name = str(path.relative_to(root))
+        except ValueError:
+            name = str(path)
+        result[name] = file_hash(path)
+    return result
 
 
 def _digest(parts: list[str]) -> str:
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def target_id(target: Target) -> str:
-    return f"{target.year}/{target.filename}"
-
-
-def inputs_of(target: Target, data: Path) -> list[Path]:
-    """The data files a document reads (a superset is fine: it only costs a rebuild)."""
-    year = data / str(target.year)
-    prev = data / str(target.year - 1)
-    files = [data / "organisation.yaml", data / "reference.docx"]
-    if target.kind == "verksamhetsplan":
-        files += [year / "verksamhetsplan.yaml", prev / "verksamhetsplan.yaml"]
-    elif target.kind == "arsredovisning":
-        files += [year / "arsredovisning.yaml", prev / "arsredovisning.yaml",
-                  data / str(target.year - 2) / "arsredovisning.yaml"]
-    elif target.kind == "tjansteskrivelse":
-        files += [year / "arenden" / f"{target.slug}.yaml", year / "arsredovisning.yaml",
-                  prev / "arsredovisning.yaml", year / "verksamhetsplan.yaml",
-                  prev / "verksamhetsplan.yaml"]
-    else:
-        files += [year / "mbl" / f"{target.slug}.yaml", year / "verksamhetsplan.yaml",
-                  prev / "verksamhetsplan.yaml"]
-    return files
-
-
 @dataclass
 class Manifest:
-    """The record of the last build in an output directory."""
+    """The record of the builds in an output directory.
+
+    `documents` maps a document id (`2023/arsredovisning-2023`) to its formats, each with the
+    key of the inputs it was built from, the file it wrote and that file's hash."""
 
     path: Path
-    fingerprint: str = ""
-    targets: dict[str, dict[str, object]] = field(default_factory=dict)
+    fingerprints: dict[str, str] = field(default_factory=dict)
+    documents: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict)
 
     @classmethod
     def read(cls, out: Path) -> Manifest:
         path = out / NAME
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            info = path.lstat()
+            if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_MANIFEST_BYTES:
+                return cls(path)
+            with path.open("rb") as stream:
+                raw = json.loads(stream.read(MAX_MANIFEST_BYTES + 1).decode("utf-8"))
+        except (OSError, ValueError, RecursionError):
             return cls(path)
         if not isinstance(raw, dict) or raw.get("schema") != SCHEMA:
             return cls(path)
-        return cls(path, str(raw.get("fingerprint", "")), dict(raw.get("targets", {})))
+        fingerprints = raw.get("fingerprints")
+        documents = raw.get("documents")
+        if not isinstance(fingerprints, dict) or not isinstance(documents, dict):
+            return cls(path)
+        clean_docs: dict[str, dict[str, dict[str, str]]] = {}
+        for doc_id, formats in documents.items():
+            if not isinstance(formats, dict):
+                continue
+            for fmt, record in formats.items():
+                if isinstance(record, dict) and all(
+                        isinstance(record.get(k), str) for k in ("key", "file", "sha256")):
+                    clean_docs.setdefault(str(doc_id), {})[str(fmt)] = {
+                        k: record[k] for k in ("key", "file", "sha256")}
+        return cls(path, {str(k): v for k, v in fingerprints.items() if isinstance(v, str)},
+                   clean_docs)
 
     def write(self) -> None:
         text = json.dumps({"schema": SCHEMA, "snplan": __version__,
-                           "fingerprint": self.fingerprint, "targets": self.targets},
+                           "fingerprints": self.fingerprints, "documents": self.documents},
                           ensure_ascii=False, indent=2, sort_keys=True)
         atomic_write(self.path, (text + "\n").encode("utf-8"))
 
-    def outputs_intact(self, out: Path, ids: list[str] | None = None) -> bool:
-        """Every file the manifest lists is there and unchanged."""
-        for key, record in self.targets.items():
-            if ids is not None and key not in ids:
-                continue
-            files = record.get("files", {})
-            assert isinstance(files, dict)
-            for name, digest in files.items():
-                path = out / name
-                if not path.is_file() or file_hash(path) != digest:
-                    return False
-        return True
+    def record(self, doc_id: str, fmt: str) -> dict[str, str] | None:
+        return self.documents.get(doc_id, {}).get(fmt)
+
+    def remember(self, doc_id: str, fmt: str, key: str, file: str, digest: str) -> None:
+        self.documents.setdefault(doc_id, {})[fmt] = {"key": key, "file": file,
+                                                      "sha256": digest}
+
+    def intact(self, out: Path, doc_id: str, fmt: str) -> bool:
+        """The file recorded for a document and format is there, unchanged."""
+        record = self.record(doc_id, fmt)
+        if record is None:
+            return False
+        path = out / record["file"]
+        return not path.is_symlink() and file_hash(path) == record["sha256"]
+
+    def up_to_date(self, out: Path, doc_id: str, fmt: str, key: str) -> bool:
+        record = self.record(doc_id, fmt)
+        return record is not None and record["key"] == key and self.intact(out, doc_id, fmt)
+
+    def all_intact(self, out: Path, pairs: Iterable[tuple[str, str]]) -> bool:
+        return all(self.intact(out, doc_id, fmt) for doc_id, fmt in pairs)
 
 
 @dataclass(frozen=True)
 class Inputs:
-    """Hashes of what builds read: data files, templates, the style reference."""
+    """Hashes of what builds read: the data files the loader reads, the templates, the style
+    reference, and the settings that change the bytes."""
 
     data: Path
     data_hashes: dict[str, str]
     template_hashes: dict[str, str]
     reference_hash: str
-    requested: str
 
     @classmethod
-    def scan(cls, data: Path, templates: Path, reference: Path, requested: str) -> Inputs:
-        return cls(data, tree_hashes(data), tree_hashes(templates),
-                   file_hash(reference) if reference.is_file() else "", requested)
+    def scan(cls, data: Path, data_files: list[Path], templates: Path,
+             reference: Path) -> Inputs:
+        template_files = sorted(p for p in _listing(templates) if p.suffix in {".j2", ".docx"})
+        return cls(data, hashes(data_files, data), hashes(template_files, templates),
+                   file_hash(reference) if reference.exists() else "")
 
-    def fingerprint(self, selection: str) -> str:
+    def _common(self) -> list[str]:
+        return [__version__, os.environ.get("SOURCE_DATE_EPOCH", ""), self.reference_hash]
+
+    def fingerprint(self, selection: str, requested: str) -> str:
         """Everything at once: for answering "nothing changed" without loading the data."""
-        parts = [__version__, self.requested, selection, self.reference_hash]
+        parts = [*self._common(), selection, requested]
         parts += [f"d:{k}:{v}" for k, v in sorted(self.data_hashes.items())]
         parts += [f"t:{k}:{v}" for k, v in sorted(self.template_hashes.items())]
         return _digest(parts)
 
-    def key(self, target: Target) -> str:
-        """The inputs of one document."""
-        parts = [__version__, self.requested, target_id(target), self.reference_hash]
-        parts += [f"t:{k}:{v}" for k, v in sorted(self.template_hashes.items())]
-        for path in inputs_of(target, self.data):
-            name = str(path.relative_to(self.data))
+    def key(self, doc_id: str, fmt: str, files: Iterable[Path]) -> str:
+        """The inputs of one document in one format."""
+        parts = [*self._common(), doc_id, fmt]
+        if fmt != "xlsx":  # workbooks are written without templates
+            parts += [f"t:{k}:{v}" for k, v in sorted(self.template_hashes.items())]
+        for path in sorted(set(files)):
+            try:
+                name = str(path.relative_to(self.data))
+            except ValueError:
+                name = str(path)
             parts.append(f"d:{name}:{self.data_hashes.get(name, '-')}")
         return _digest(parts)
+
+
+def _listing(directory: Path) -> list[Path]:
+    try:
+        return [p for p in directory.iterdir() if p.is_file()]
+    except OSError:
+        return []

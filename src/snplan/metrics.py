@@ -6,7 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import asdict, dataclass
+import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from . import compute, views
@@ -100,6 +101,22 @@ def collect(ds: Dataset, year: int) -> list[Metric]:
     return result
 
 
+def _csv_cell(value: str | int | None) -> str:
+    """A CSV cell that a spreadsheet will not run as a formula: text beginning with =, +, -,
+    @, tab or carriage return is prefixed with an apostrophe (the OWASP rule); numbers are
+    written as they are."""
+    if value is None:
+        return ""
+    text = str(value)
+    if isinstance(value, int) or _NUMBER.fullmatch(text):
+        return text
+    return "'" + text if text[:1] in FORMULA_STARTS else text
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 COLUMNS = [
     ("name", "Nyckeltal"), ("value", "Värde"), ("previous", "Föregående"),
     ("change", "Förändring"), ("percent", "%"), ("budget", "Budget"),
@@ -125,22 +142,33 @@ def _used_columns(metrics: list[Metric]) -> list[tuple[str, str]]:
             if k == "name" or any(getattr(m, k) is not None for m in metrics)]
 
 
+PERCENT_DECIMALS = 1
+
+
+def _machine(metric: Metric, key: str) -> str | int | None:
+    """A field for JSON and CSV: figures rounded (half up) to the precision the documents
+    show them with, so a mean of twelve months is 93.8, not 93.83333333333333333333333333."""
+    value = getattr(metric, key)
+    if not isinstance(value, Decimal):
+        return value
+    places = PERCENT_DECIMALS if key == "percent" else metric.decimals
+    rounded = compute.round_half_up(value, places)
+    return str(abs(rounded) if rounded == 0 else rounded)
+
+
 def render(metrics: list[Metric], year: int, fmt: str) -> str:
     """Metrics as text in one of FORMATS."""
+    fields = list(Metric.__dataclass_fields__)
     if fmt == "json":
         return json.dumps(
-            {"year": year, "metrics": [
-                {k: (str(v) if isinstance(v, Decimal) else v) for k, v in asdict(m).items()}
-                for m in metrics]},
+            {"year": year, "metrics": [{k: _machine(m, k) for k in fields} for m in metrics]},
             ensure_ascii=False, indent=2) + "\n"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        fields = list(Metric.__dataclass_fields__)
         writer.writerow(fields)
         for m in metrics:
-            writer.writerow(["" if getattr(m, f) is None else str(getattr(m, f))
-                             for f in fields])
+            writer.writerow([_csv_cell(_machine(m, f)) for f in fields])
         return buffer.getvalue()
     sections: dict[str, list[Metric]] = {}
     for m in metrics:

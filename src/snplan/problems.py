@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+# "todo": a value `snplan new` left to be filled in. It fails nothing but `validate --complete`
+# (and `--strict`) and the build of the document that holds it, so a half-filled new year
+# never blocks the years before it.
+Severity = Literal["error", "warning", "todo"]
 
 # Characters a terminal would act on or cannot encode: C0 and C1 controls (but tab and line
 # feed), lone surrogates, and the two non-characters. A message quoting a value from a hostile
@@ -37,7 +40,7 @@ class Problem:
 
     def format(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        label = "" if self.severity == "error" else "warning: "
+        label = {"error": "", "warning": "warning: ", "todo": "to do: "}[self.severity]
         subject = f"{self.field}: " if self.field else ""
         text = f"{where}: {label}{subject}{self.message}"
         if self.also:
@@ -81,3 +84,8 @@ class HasProblems:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "warning"]
+
+    @property
+    def todo(self) -> list[Problem]:
+        """Values still to be filled in (what `snplan new` left as a placeholder)."""
+        return [p for p in self.problems if p.severity == "todo"]

@@ -34,12 +34,10 @@ MAX_EXPANDED_CHARS = 2 * MAX_BYTES
 # committee's budget comes near it, even in kronor).
 MAX_DIGITS = 15
 MAX_MAGNITUDE = 10**MAX_DIGITS
-# libyaml's composer recurses in C without a limit, so a file nested some hundred thousand
-# levels deep crashes the interpreter (a segmentation fault, no exception). When a cheap upper
-# bound on the nesting depth (from indentation and bracket counts) exceeds this, the depth is
-# measured exactly from the parser's events, which libyaml produces without recursion, before
-# anything is composed.
-_SAFE_DEPTH_BOUND = 1000
+# The nesting depth is measured on the text by `nesting_depth` before any YAML parser sees it:
+# libyaml's composer recurses in C (a file nested some hundred thousand levels deep crashes
+# the interpreter), and newer releases refuse deep files with their own message. Measuring
+# first makes the refusal snplan's, the same whatever the parser version.
 
 
 def too_large(value: object) -> bool:
@@ -210,35 +208,173 @@ class _Builder:
         return value
 
 
-_LINE_START = re.compile(r"^( *)((?:[-?][ \t]+)*)", re.MULTILINE)
+_INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))+")
+_INDICATOR = re.compile(r"[-?:](?:[ \t]+|$)")
+_BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*$")
+_FLOW_CHARS = re.compile(r"[\"'\[\]{}#]")
+_KEY = re.compile(r"""(?:[^\s#"'\[\]{}][^#]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'):(?:[ \t]|$)""")
 
 
-def _depth_bound(text: str) -> int:
-    """An upper bound on how deeply `text` can nest. A block collection starts at a column of
-    its own (a sequence may share its mapping's column, hence twice the indentation), after
-    a '- ' or '? ' at the start of a line (`- - x`), or as one mapping begun on that line; a
-    flow collection needs a bracket."""
-    block = max((2 * len(indent) + len(compact)
-                 for indent, compact in _LINE_START.findall(text)), default=0)
-    return block + 3 + text.count("[") + text.count("{")
+@dataclass
+class _Level:
+    """A block collection open at one indentation: the depth its latest line reached, and
+    whether it began as a mapping (a sequence written at the same indentation as its key is
+    one level deeper than the mapping)."""
+
+    indent: int
+    base: int
+    mapping: bool
+    depth: int = 0
+
+
+class _DepthScanner:
+    """Measures how deeply YAML text nests, line by line and without recursion: block
+    collections by indentation and by '- ' / '? ' indicators, flow collections by brackets
+    outside quotes and comments. The result is never below the true depth and at most a level
+    above it for ordinary files (a plain scalar continued on a more indented line counts as a
+    level), which is all a limit needs."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.stack: list[_Level] = []
+        self.flow = 0
+        self.flow_base = 0
+        self.quote = ""
+        self.scalar_indent: int | None = None
+        self.deepest = 0
+        self.line = 0
+
+    def _reach(self, depth: int) -> None:
+        if depth > self.deepest:
+            self.deepest = depth
+        if depth > self.limit:
+            raise _TooDeep(self.line)
+
+    def _scan_flow(self, text: str, base: int) -> str:
+        """Follow quotes and brackets through `text`; return what precedes a comment."""
+        position = 0
+        while position < len(text):
+            if self.quote:
+                end = text.find(self.quote, position)
+                while end != -1 and self.quote == '"' and _escaped(text, end):
+                    end = text.find('"', end + 1)
+                if end == -1:
+                    return text
+                if self.quote == "'" and text.startswith("''", end):
+                    position = end + 2
+                    continue
+                self.quote = ""
+                position = end + 1
+                continue
+            match = _FLOW_CHARS.search(text, position)
+            if match is None:
+                return text
+            char = match.group()
+            position = match.end()
+            if char == "#":
+                if match.start() == 0 or text[match.start() - 1] in " \t":
+                    return text[: match.start()]
+            elif char in "\"'":
+                before = text[: match.start()].rstrip()
+                if not before or (self.flow and before[-1] in ",[{") or (
+                        before[-1] in ":-?" and text[match.start() - 1] in " \t"):
+                    self.quote = char
+            elif char in "[{":
+                # outside a flow collection a bracket inside a plain scalar is text
+                before = text[: match.start()].rstrip()
+                if self.flow or not before or (
+                        before[-1] in ":-?" and text[match.start() - 1] in " \t"):
+                    self.flow += 1
+                    self._reach(base + self.flow)
+            elif self.flow:
+                self.flow -= 1
+        return text
+
+    def feed(self, raw: str) -> None:
+        self.line += 1
+        text = raw.rstrip("\r")
+        stripped = text.lstrip(" ")
+        indent = len(text) - len(stripped)
+        if self.scalar_indent is not None:
+            if not stripped.strip() or indent > self.scalar_indent:
+                return
+            self.scalar_indent = None
+        if self.quote or self.flow:
+            self._scan_flow(text, self.flow_base)
+            return
+        if not stripped.strip() or stripped.startswith("#"):
+            return
+        if stripped.startswith(("---", "...")) and indent == 0 and \
+                stripped[3:4] in ("", " ", "\t"):
+            self.stack.clear()
+            return
+        while self.stack and self.stack[-1].indent > indent:
+            self.stack.pop()
+        indicators = _INDICATORS.match(stripped)
+        count = len(_INDICATOR.findall(indicators.group())) \
+            if indicators else 0
+        rest = stripped[indicators.end():] if indicators else stripped
+        starts_sequence = stripped.startswith("-") and count > 0
+        if self.stack and self.stack[-1].indent == indent:
+            level = self.stack[-1]
+        else:
+            base = self.stack[-1].depth if self.stack else 0
+            level = _Level(indent, base, mapping=not starts_sequence)
+            self.stack.append(level)
+        depth = level.base + 1 + (1 if starts_sequence and level.mapping else 0)
+        level.depth = depth
+        if indicators:
+            # "- - x" and "? - x" nest a collection per further indicator, each at its own
+            # column, where the items of that inner collection line up on the next lines
+            for inner in _INDICATOR.finditer(indicators.group(), 1):
+                depth += 1
+                self._reach(depth)
+                self.stack.append(_Level(indent + inner.start(), depth - 1,
+                                         inner.group().startswith("?"), depth))
+        if count and _KEY.match(rest):
+            # "- key: value" opens a mapping at the column after the indicators, where the
+            # item's further keys line up
+            depth += 1
+            self.stack.append(_Level(indent + indicators.end(), depth - 1, True, depth))
+        self._reach(depth)
+        self.flow_base = depth
+        content = self._scan_flow(rest, depth).rstrip()
+        if not self.flow and not self.quote and _BLOCK_SCALAR.search(content) and (
+                content.endswith(("|", ">")) or content[-2:-1] in "|>" or
+                _BLOCK_SCALAR.fullmatch(content.split()[-1])):
+            self.scalar_indent = indent
+
+
+def _escaped(text: str, position: int) -> bool:
+    backslashes = 0
+    while position > 0 and text[position - 1] == "\\":
+        backslashes += 1
+        position -= 1
+    return backslashes % 2 == 1
+
+
+class _TooDeep(Exception):
+    def __init__(self, line: int) -> None:
+        super().__init__(line)
+        self.line = line
+
+
+def nesting_depth(text: str, limit: int = 10**9) -> int:
+    """How many collections deep `text` nests (see `_DepthScanner`); raises `_TooDeep` with
+    the line as soon as the depth passes `limit`."""
+    scanner = _DepthScanner(limit)
+    for raw in text.split("\n"):
+        scanner.feed(raw)
+    return scanner.deepest
 
 
 def _check_depth(text: str, path: Path) -> None:
-    """Refuse a file nested deeper than MAX_DEPTH, measured on the parser's events (no
-    recursion), before libyaml's recursive composer sees it."""
-    if _depth_bound(text) <= _SAFE_DEPTH_BOUND:
-        return
-    depth = 0
-    starts = (yaml.MappingStartEvent, yaml.SequenceStartEvent)
-    ends = (yaml.MappingEndEvent, yaml.SequenceEndEvent)
-    for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, starts):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise SourceError(path, event.start_mark.line + 1,
-                                  f"the data is nested deeper than {MAX_DEPTH} levels")
-        elif isinstance(event, ends):
-            depth -= 1
+    """Refuse a file nested deeper than MAX_DEPTH before a parser sees it."""
+    try:
+        nesting_depth(text, MAX_DEPTH)
+    except _TooDeep as exc:
+        raise SourceError(path, exc.line,
+                          f"the data is nested deeper than {MAX_DEPTH} levels") from None
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:

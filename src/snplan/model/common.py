@@ -9,14 +9,22 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+)
 
 # A stable identifier that a human types: lower case, digits, '-' and '_'.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
 
 # Money and other measured figures. The loader turns YAML floats into Decimal from their
 # text, so 42.4 stays exactly 42.4; NaN and infinity are never a valid amount.
-Amount = Annotated[Decimal, Field(allow_inf_nan=False)]
+# The schema asks for a YAML number: a figure written as text is a slip an editor should mark.
+Amount = Annotated[Decimal, Field(allow_inf_nan=False), WithJsonSchema({"type": "number"})]
 
 # A count of people, households, days: never negative.
 Count = Annotated[int, Field(ge=0)]
@@ -64,7 +72,9 @@ class Avsnitt(Strict):
     underavsnitt: list[Section] = []
 
 
-Section = Annotated[Avsnitt, BeforeValidator(_text_or_mapping)]
+# The JSON Schema says so too, so an editor accepts the bare string the model accepts.
+Section = Annotated[Avsnitt, BeforeValidator(_text_or_mapping,
+                                             json_schema_input_type=str | Avsnitt)]
 Avsnitt.model_rebuild()
 
 

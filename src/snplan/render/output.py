@@ -47,6 +47,13 @@ def confined(base: Path, *parts: str) -> Path:
     return target
 
 
+def refuse_link(path: Path) -> None:
+    """Refuse to write through a symbolic link: the file, or a directory on its way that lies
+    below the working directory, could lead anywhere (into the data, the templates)."""
+    if path.is_symlink():
+        raise OutputPathError(f"{path} is a symbolic link; snplan never writes through a link")
+
+
 def check_output_dir(out: Path, protected: dict[str, Path]) -> None:
     """Refuse an output directory inside (or equal to) a directory that output must never
     touch, such as the data (where a built file would become an unexpected entry) or the

@@ -24,6 +24,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
+import importlib.util
 import io
 import json
 import os
@@ -42,6 +43,7 @@ from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
+from ..errors import BuildError, DataError
 from ..problems import Problem
 from . import pdf_watchdog
 
@@ -66,16 +68,9 @@ METRIC_TWINS: dict[str, tuple[tuple[str, ...], str]] = {
 }
 
 
-class PdfUnavailable(Exception):
-    """PDF output was asked for but LibreOffice (or its Python bridge) is not installed."""
-
-
-class PdfFailed(Exception):
-    """LibreOffice could not convert one or more documents; `problems` name them."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.format() for p in problems))
-        self.problems = problems
+class PdfUnavailable(DataError):
+    """PDF output was asked for but LibreOffice (or its Python bridge, or pikepdf) is not
+    installed."""
 
 
 @dataclass
@@ -121,6 +116,8 @@ def unavailable() -> str | None:
         return "LibreOffice is not installed"
     if uno_python(program) is None:
         return "LibreOffice's Python bridge (python3-uno) is not installed"
+    if importlib.util.find_spec("pikepdf") is None:
+        return "the Python package pikepdf is not installed"
     return None
 
 
@@ -136,6 +133,10 @@ def require() -> tuple[str, str]:
         raise PdfUnavailable("PDF needs LibreOffice's Python bridge, which updates the table "
                              "of contents before export, and it is not installed; install it "
                              "(Debian: apt-get install python3-uno) or build --format docx")
+    if importlib.util.find_spec("pikepdf") is None:
+        raise PdfUnavailable("PDF needs the Python package pikepdf (a dependency of snplan), "
+                             "which is not installed in snplan's environment; reinstall "
+                             "snplan (make install) or build --format docx")
     return program, python
 
 
@@ -411,9 +412,10 @@ class _LibreOffice:
 
 def convert(documents: list[tuple[Path, bytes]], *, archive: bool = False,
             timeout: float = DOCUMENT_TIMEOUT, startup_timeout: float = STARTUP_TIMEOUT,
-            progress: Callable[[int, int, Path], None] | None = None) -> Converted:
+            step: Callable[[str], None] | None = None) -> Converted:
     """PDF files of Word documents (`path` is where the Word file would go; the PDF goes
-    beside it). Raises PdfUnavailable, or PdfFailed naming every document that failed."""
+    beside it); `step` is told the name of each PDF made. Raises PdfUnavailable, or
+    BuildError naming every document that failed."""
     program, python = require()
     result = Converted()
     if not documents:
@@ -432,13 +434,13 @@ def convert(documents: list[tuple[Path, bytes]], *, archive: bool = False,
                         break
                     continue
                 result.files.append((target, reproducible(raw, docx_timestamp(data))))
-                if progress is not None:
-                    progress(index, len(documents), target)
+                if step is not None:
+                    step(target.name)
     except _OfficeError as exc:  # LibreOffice did not start: no document could be made
         first = documents[0][0].with_suffix(".pdf")
         problems.append(Problem(str(first), None, "", f"cannot make the PDF: {exc}"))
     if problems:
-        raise PdfFailed(problems)
+        raise BuildError(problems)
     result.notes = font_notes([data for _, data in documents],
                               [data for _, data in result.files])
     return result

@@ -147,8 +147,16 @@ def new_workbook(title: str, subject: str, author: str, timestamp: dt.datetime) 
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
+    """The workbook as reproducible bytes. `Workbook.save` stamps the properties' modified
+    time with the clock, so the writer is called directly and the time set from the data
+    stays."""
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    from openpyxl.writer.excel import ExcelWriter
+
     buffer = io.BytesIO()
-    wb.save(buffer)
+    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(wb, archive).save()
     return reproducible_zip(buffer.getvalue())
 
 

@@ -1,4 +1,4 @@
-"""`snplan validate` as a library function: load, check, and summarise.
+"""`snplan validate`: load, check, and summarise.
 
 This module must stay free of the document renderers (python-docx, openpyxl, Jinja): a
 controller runs validation on every save, and importing those alone costs a third of a second.
@@ -9,13 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import checks
-from .load import DataDirectoryError, Dataset, load
-from .problems import HasProblems, Problem, display_path
-
-
-class UsageError(Exception):
-    """The command was used wrongly (exit code 2), as opposed to the data being wrong."""
+from .. import checks
+from ..errors import DataError, UsageError
+from ..load import DataDirectoryError, Dataset, load
+from ..problems import HasProblems, Problem, display_path
 
 
 @dataclass
@@ -24,9 +21,17 @@ class Report(HasProblems):
     problems: list[Problem]
     year: int | None
 
-    def failure_line(self, strict: bool) -> str:
+    def failed(self, strict: bool = False, complete: bool = False) -> bool:
+        """Errors always fail; values still to be filled in fail with `complete` or `strict`;
+        warnings with `strict`."""
+        return bool(self.errors or ((strict or complete) and self.todo)
+                    or (strict and self.warnings))
+
+    def failure_line(self, strict: bool = False, complete: bool = False) -> str:
         parts = [f"{len(self.errors)} error(s)"]
-        if self.warnings:
+        if self.todo and (strict or complete):
+            parts.append(f"{len(self.todo)} value(s) still to be filled in")
+        if self.warnings and strict:
             parts.append(f"{len(self.warnings)} warning(s)")
         suffix = " (warnings count as errors with --strict)" if strict and self.warnings else ""
         return f"validation failed: {', '.join(parts)}{suffix}"
@@ -38,9 +43,14 @@ class Report(HasProblems):
             len(y.sources) for y in ds.years.values()
         )
         years = [y for y in sorted(ds.years) if self.year is None or y == self.year]
+        notes = []
+        if self.warnings:
+            notes.append(f"{len(self.warnings)} warning(s)")
+        if self.todo:
+            notes.append(f"{len(self.todo)} value(s) still to be filled in")
         lines = [
             f"ok: {files} file(s), {len(ds.years)} year(s) in {display_path(ds.root)}"
-            + (f", {len(self.warnings)} warning(s)" if self.warnings else "")
+            + "".join(f", {n}" for n in notes)
         ]
         if ds.organisation:
             org = ds.organisation
@@ -49,11 +59,11 @@ class Report(HasProblems):
                 f"{len(org.namndmal)} goals, amounts in {org.belopp_enhet}"
             )
         for number in years:
-            lines.append(f"  {number}: {describe_year(ds, number)}")
+            lines.append(f"  {number}: {describe_year(ds, number, self.todo)}")
         return "\n".join(lines)
 
 
-def describe_year(dataset: Dataset, number: int) -> str:
+def describe_year(dataset: Dataset, number: int, todo: list[Problem]) -> str:
     """One line on what a year's data holds, for the summary."""
     year = dataset.years[number]
     held: list[str] = []
@@ -77,6 +87,11 @@ def describe_year(dataset: Dataset, number: int) -> str:
         held.append(f"{len(year.matters)} matter(s)")
     if year.mbl:
         held.append(f"{len(year.mbl)} MBL protocol(s)")
+    for source in year.sources.values():
+        pending = sum(1 for p in todo if p.path == source.path)
+        if pending:
+            held.append(f"{display_path(Path(source.path)).rsplit('/', 1)[-1]}: "
+                        f"{pending} value(s) to be filled in")
     return ", ".join(held) if held else "nothing yet"
 
 
@@ -86,9 +101,8 @@ def run(data: Path, year: int | None = None) -> Report:
         dataset = load(data)
     except DataDirectoryError as exc:
         raise UsageError(str(exc)) from None
-    if year is not None and year not in dataset.years:
-        known = ", ".join(str(y) for y in sorted(dataset.years)) or "none"
-        raise UsageError(f"there is no data for {year} in {display_path(data)} (years: {known})")
+    if year is not None:
+        require_year(dataset, year)
     problems = list(dataset.problems)
     problems.extend(checks.run_all(dataset))
     if year is not None:
@@ -99,3 +113,21 @@ def run(data: Path, year: int | None = None) -> Report:
     problems = list(dict.fromkeys(problems))
     problems.sort(key=lambda p: (p.path, p.line or 0, p.field))
     return Report(dataset, problems, year)
+
+
+def require_year(dataset: Dataset, year: int) -> None:
+    """A year the data does not have is a usage error (exit 2) in every command."""
+    if year not in dataset.years:
+        known = ", ".join(str(y) for y in sorted(dataset.years)) or "none"
+        raise UsageError(f"there is no data for {year} in {display_path(dataset.root)} "
+                         f"(years: {known})")
+
+
+def load_clean(data: Path, consequence: str = "nothing was built") -> Report:
+    """Load and validate; raise DataError with every error when the data has errors. Values
+    still to be filled in and warnings do not stop the command."""
+    report = run(data)
+    if report.errors:
+        raise DataError(f"the data has errors; {consequence} (see snplan validate)",
+                        problems=report.errors)
+    return report

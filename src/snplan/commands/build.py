@@ -1,0 +1,215 @@
+"""`snplan build`: choose the documents, skip every document and format whose inputs are
+unchanged since the last build, render the rest on every core, write only what changed, and
+record it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import documents
+from ..build import FORMATS, WORKBOOK_KINDS, Settings, formats_for, output_path
+from ..documents import Target
+from ..errors import DataError, UsageError
+from ..load import Dataset, data_files
+from ..manifest import Inputs, Manifest, bytes_hash, file_hash
+from ..problems import Problem
+from ..render.pdf import PDF_FORMATS
+from .validate import load_clean, require_year
+
+
+class Progress:
+    """What a build reports as it goes: `start` with the number of steps, `step` after each
+    (a document rendered, a PDF converted). The command line shows it; tests ignore it."""
+
+    def start(self, total: int) -> None:
+        """The build has `total` steps."""
+
+    def step(self, label: str) -> None:
+        """One step is done."""
+
+    def finish(self) -> None:
+        """The build is over (successfully or not)."""
+
+
+@dataclass(frozen=True)
+class Request:
+    """What to build: every document (`kind` None) or one kind for one year."""
+
+    data: Path
+    settings: Settings
+    requested: str = "docx"
+    kind: str | None = None
+    year: int | None = None
+    matter: str | None = None
+    force: bool = False
+
+    @property
+    def selection(self) -> str:
+        return "all" if self.kind is None else f"{self.kind}:{self.year}:{self.matter or ''}"
+
+
+@dataclass
+class Result:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)  # rendered again, same bytes: kept
+    up_to_date: list[Path] = field(default_factory=list)  # inputs unchanged: not rendered
+    skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a font that stood in for another
+    nothing_changed: bool = False
+
+
+def reference_path(request: Request) -> Path:
+    """The style reference a build uses, known before the data is loaded."""
+    if request.settings.reference is not None:
+        return request.settings.reference
+    own = request.data / "reference.docx"
+    return own if own.is_file() else request.settings.templates / "reference.docx"
+
+
+def _check_request(request: Request) -> None:
+    if request.requested not in FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+    if request.kind is None:
+        return
+    spec = documents.kind_named(request.kind)
+    if spec is None:
+        names = ", ".join(documents.describe_kind(k) for k in documents.KINDS.values())
+        raise UsageError(f"unknown document kind '{request.kind}' (known: {names})")
+    if request.year is None:
+        raise UsageError("give the year, e.g. snplan build årsredovisning 2023")
+    if request.requested == "xlsx" and spec.name not in WORKBOOK_KINDS:
+        raise UsageError(f"{spec.label} has no workbook; --format xlsx goes with "
+                         "verksamhetsplan and årsredovisning")
+    if request.matter is not None and spec.name != "tjansteskrivelse":
+        raise UsageError("--matter goes with tjänsteskrivelse")
+
+
+def select(ds: Dataset, request: Request, pending: list[Problem]) -> list[Target]:
+    """The documents a request names; raises UsageError or DataError (saying exactly what a
+    document lacks, or which values are still to be filled in)."""
+    _check_request(request)
+    if request.kind is None:
+        waiting = {(kind, year) for kind, year, _ in documents.unfinished(ds, pending)}
+        return [t for t in documents.all_targets(ds) if (t.kind, t.year) not in waiting]
+    spec = documents.kind_named(request.kind)
+    assert spec is not None and request.year is not None
+    require_year(ds, request.year)
+    unfinished = documents.pending_for(ds, spec.name, request.year, pending)
+    if unfinished:
+        raise DataError(f"cannot build {spec.label} {request.year}: "
+                        f"{len(unfinished)} value(s) are still to be filled in",
+                        problems=unfinished)
+    missing = documents.missing_for(ds, spec.name, request.year)
+    if missing:
+        raise DataError(f"cannot build {spec.label} {request.year}; missing:\n  "
+                        + "\n  ".join(missing))
+    targets = documents.targets_for(ds, spec.name, request.year)
+    if request.matter is not None:
+        slug = documents.find_matter(ds, request.year, request.matter)
+        if slug is None:
+            known = ", ".join(sorted(ds.years[request.year].matters))
+            raise UsageError(f"no matter '{request.matter}' in {request.year} (known: {known})")
+        targets = [t for t in targets if t.slug == slug]
+    return targets
+
+
+def _doc_id(target: Target) -> str:
+    return f"{target.year}/{target.filename}"
+
+
+def run(request: Request, progress: Progress | None = None) -> Result:
+    """Build what the request names; see the module docstring."""
+    from ..build import convert_to_pdf, render_many, suffix_of
+    from ..render import pdf
+    from ..render.output import write_all
+
+    _check_request(request)
+    progress = progress or Progress()
+    settings = request.settings
+    out = settings.out
+    manifest = Manifest.read(out)
+    inputs = Inputs.scan(request.data, data_files(request.data), settings.templates,
+                         reference_path(request))
+    fingerprint_key = f"{request.selection}|{request.requested}"
+    fingerprint = inputs.fingerprint(request.selection, request.requested)
+    recorded = [(doc, fmt) for doc, formats in manifest.documents.items() for fmt in formats]
+    if (not request.force and manifest.fingerprints.get(fingerprint_key) == fingerprint
+            and recorded and manifest.all_intact(out, recorded)):
+        return Result(nothing_changed=True)
+    report = load_clean(request.data)
+    ds = report.dataset
+    targets = select(ds, request, report.todo)
+    result = Result()
+    if request.kind is None:
+        for kind, year, count in documents.unfinished(ds, report.todo):
+            result.skipped.append(f"{documents.KINDS[kind].label} {year}: {count} value(s) "
+                                  "still to be filled in (see snplan validate)")
+    pdf_missing = pdf.unavailable() if request.requested in {*PDF_FORMATS, "all"} else None
+    if pdf_missing is not None:
+        if request.requested != "all":
+            pdf.require()  # raises PdfUnavailable, saying what to install
+        result.skipped.append(f"PDF ({pdf_missing})")
+    keys: dict[tuple[Target, str], str] = {}
+    jobs: list[tuple[Target, tuple[str, ...]]] = []
+    for target in targets:
+        files = documents.inputs_of(ds, target)
+        needed = []
+        for fmt in formats_for(target, request.requested):
+            if fmt in PDF_FORMATS and pdf_missing is not None:
+                continue
+            key = inputs.key(_doc_id(target), fmt, files)
+            keys[(target, fmt)] = key
+            if not request.force and manifest.up_to_date(out, _doc_id(target), fmt, key):
+                result.up_to_date.append(output_path(settings, target, suffix_of(fmt)))
+            else:
+                needed.append(fmt)
+        if needed:
+            jobs.append((target, tuple(needed)))
+    pdf_count = sum(1 for _, formats in jobs if PDF_FORMATS & set(formats))
+    progress.start(len(jobs) + pdf_count)
+    try:
+        rendered = render_many(ds, jobs, settings, progress.step) if jobs else {}
+        outputs: list[tuple[Target, str, Path, bytes]] = []
+        wants_pdf: list[tuple[Path, bytes]] = []
+        pdf_targets: dict[Path, tuple[Target, str]] = {}
+        for target, formats in jobs:
+            for fmt, data in rendered[target].items():
+                path = output_path(settings, target, f".{fmt}")
+                if fmt in formats:
+                    outputs.append((target, fmt, path, data))
+                pdf_format = next((f for f in formats if f in PDF_FORMATS), None)
+                if fmt == "docx" and pdf_format is not None:
+                    wants_pdf.append((path, data))
+                    pdf_targets[path.with_suffix(".pdf")] = (target, pdf_format)
+        if wants_pdf:
+            archive = request.requested == "pdfa"
+            for path, data in convert_to_pdf(wants_pdf, archive, progress.step, result.notes):
+                target, pdf_format = pdf_targets[path]
+                outputs.append((target, pdf_format, path, data))
+    finally:
+        progress.finish()
+    changed = []
+    for target, fmt, path, data in outputs:
+        digest = bytes_hash(data)
+        if not path.is_symlink() and file_hash(path) == digest:
+            result.unchanged.append(path)
+        else:
+            changed.append((path, data))
+        manifest.remember(_doc_id(target), fmt, keys[(target, fmt)],
+                          str(path.relative_to(out)), digest)
+    if not result.skipped:
+        manifest.fingerprints[fingerprint_key] = fingerprint
+    else:
+        manifest.fingerprints.pop(fingerprint_key, None)
+    try:
+        result.written = write_all(changed)
+        manifest.write()
+    except OSError as exc:
+        raise DataError(f"cannot write to {exc.filename or out}: {exc.strerror or exc}; "
+                        "nothing was written") from None
+    return result
+
+
+__all__ = ["Progress", "Request", "Result", "run", "select"]

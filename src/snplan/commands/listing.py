@@ -1,0 +1,32 @@
+"""`snplan list`: which documents each year's data allows, and what the others lack."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import documents
+from .validate import load_clean
+
+
+def run(data: Path) -> list[str]:
+    report = load_clean(data)
+    dataset = report.dataset
+    lines: list[str] = []
+    for year in sorted(dataset.years):
+        lines.append(f"{year}")
+        for spec in documents.KINDS.values():
+            pending = documents.pending_for(dataset, spec.name, year, report.todo)
+            if pending:
+                lines.append(f"  waiting  {spec.label} {year}: {len(pending)} value(s) still "
+                             "to be filled in (see snplan validate)")
+                continue
+            targets = documents.targets_for(dataset, spec.name, year)
+            if targets:
+                for target in targets:
+                    lines.append(f"  ok       {target.label} -> {year}/{target.filename}.docx")
+            elif spec.name in {"tjansteskrivelse", "mbl-protokoll"}:
+                continue
+            else:
+                missing = documents.missing_for(dataset, spec.name, year)
+                lines.append(f"  missing  {spec.label} {year}: " + "; ".join(missing))
+    return lines

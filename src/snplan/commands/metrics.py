@@ -1,0 +1,28 @@
+"""`snplan metrics`: a year's key figures with their changes and deviations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import DataError, UsageError
+from .validate import load_clean, require_year
+
+
+def run(data: Path, year: int | None, fmt: str) -> str:
+    """The metrics of `year` (default: the newest year) as text in `fmt`."""
+    from .. import metrics
+    from ..views import MissingData
+
+    if fmt not in metrics.FORMATS:
+        raise UsageError(f"--format must be one of {', '.join(metrics.FORMATS)}")
+    dataset = load_clean(data, "no figures were computed").dataset
+    if year is None:
+        if not dataset.years:
+            raise UsageError("the data holds no year yet")
+        year = max(dataset.years)
+    require_year(dataset, year)
+    try:
+        found = metrics.collect(dataset, year)
+    except MissingData as exc:
+        raise DataError(str(exc)) from None
+    return metrics.render(found, year, fmt)

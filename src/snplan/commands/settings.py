@@ -1,0 +1,27 @@
+"""Where a build takes its templates and style reference from, and where it writes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..build import DEFAULT_TEMPLATES, Settings
+from ..errors import UsageError
+
+
+def settings_for(out: Path, templates: Path | None, reference: Path | None,
+                 data: Path | None = None) -> Settings:
+    """Settings for a build, refusing a template directory or reference that does not exist
+    and an output directory inside the data or the templates."""
+    from ..render.output import OutputPathError, check_output_dir
+
+    chosen = templates or DEFAULT_TEMPLATES
+    if not chosen.is_dir():
+        raise UsageError(f"the template directory {chosen} does not exist")
+    if reference is not None and not reference.is_file():
+        raise UsageError(f"the style reference {reference} does not exist")
+    protected = {"template": chosen} if data is None else {"data": data, "template": chosen}
+    try:
+        check_output_dir(out, protected)
+    except OutputPathError as exc:
+        raise UsageError(str(exc)) from None
+    return Settings(out=out, templates=chosen, reference=reference)
