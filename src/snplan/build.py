@@ -9,9 +9,6 @@ import concurrent.futures
 import multiprocessing
 import os
 import re
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,12 +18,14 @@ from jinja2.sandbox import SecurityError
 
 from .documents import KINDS, Target
 from .documents.context import Built, ContextError, build_context
-from .errors import BuildError, DataError
+from .errors import BuildError
 from .load import Dataset
 from .problems import Problem
+from .render import pdf
 from .render.docx import DocxRenderer, RenderError
 from .render.meta import DocumentMeta
 from .render.output import write_all
+from .render.pdf import PDF_FORMATS, PdfUnavailable
 from .templating import environment
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
@@ -139,7 +138,7 @@ def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
     return charts
 
 
-FORMATS = ("docx", "xlsx", "pdf", "md", "all")
+FORMATS = ("docx", "xlsx", "pdf", "pdfa", "md", "all")
 WORKBOOK_KINDS = frozenset(name for name, kind in KINDS.items() if kind.workbook)
 _DIRECTIVE_LINE = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
 _PICTURE = re.compile(r"!\[([^\]]*)\]\(chart:[^)]*\)")
@@ -148,13 +147,9 @@ _PICTURE = re.compile(r"!\[([^\]]*)\]\(chart:[^)]*\)")
 Step = Callable[[str], None]
 
 
-class PdfUnavailable(DataError):
-    """PDF output was asked for but LibreOffice is not installed."""
-
-
 def formats_for(target: Target, requested: str) -> list[str]:
-    """The output formats a target gets (`all` is Word, Excel and PDF); workbooks exist for
-    plans and reports only."""
+    """The output formats a target gets (`all` is Word, Excel and PDF; `pdfa` is PDF that
+    is PDF/A as well); workbooks exist for plans and reports only."""
     wanted = ["docx", "xlsx", "pdf"] if requested == "all" else [requested]
     return [f for f in wanted if f != "xlsx" or target.kind in WORKBOOK_KINDS]
 
@@ -178,11 +173,11 @@ def render_md(ds: Dataset, target: Target, settings: Settings) -> bytes:
 def render_target(ds: Dataset, target: Target, settings: Settings, formats: list[str]
                   ) -> dict[str, bytes]:
     """The files of one target in the given formats, rendered in memory. PDF is made
-    afterwards from the Word file (one LibreOffice run for all documents), so asking for PDF
-    renders the Word file too."""
+    afterwards from the Word file (one LibreOffice for all documents, render/pdf.py), so
+    asking for PDF renders the Word file too."""
     files: dict[str, bytes] = {}
-    wanted = [f for f in formats if f != "pdf"]
-    if "pdf" in formats and "docx" not in wanted:
+    wanted = [f for f in formats if f not in PDF_FORMATS]
+    if PDF_FORMATS & set(formats) and "docx" not in wanted:
         wanted.insert(0, "docx")
     for fmt in wanted:
         if fmt == "docx":
@@ -194,45 +189,25 @@ def render_target(ds: Dataset, target: Target, settings: Settings, formats: list
     return files
 
 
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_to_pdf(documents: list[tuple[Path, bytes]], step: Step | None = None
-                   ) -> list[tuple[Path, bytes]]:
-    """PDF files of Word documents, through LibreOffice in headless mode, in one run."""
-    program = soffice()
-    if program is None:
-        raise PdfUnavailable("PDF needs LibreOffice (soffice), which is not installed; "
-                             "install it (Debian: apt-get install libreoffice-writer-nogui) "
-                             "or build --format docx")
-    with tempfile.TemporaryDirectory(prefix="snplan-pdf-") as work:
-        folder = Path(work)
-        sources = []
-        for index, (path, data) in enumerate(documents):
-            source = folder / "in" / str(index) / path.name
-            source.parent.mkdir(parents=True)
-            source.write_bytes(data)
-            sources.append(source)
-        result = subprocess.run(
-            [program, "--headless", f"-env:UserInstallation=file://{folder / 'profile'}",
-             "--convert-to", "pdf", "--outdir", str(folder / "out"), *map(str, sources)],
-            capture_output=True, text=True, timeout=900, check=False)
-        converted = []
-        for (path, _), source in zip(documents, sources, strict=True):
-            pdf = folder / "out" / (source.stem + ".pdf")
-            if result.returncode != 0 or not pdf.is_file():
-                raise BuildError([Problem(str(path.with_suffix(".pdf")), None, "",
-                                          "LibreOffice could not convert the document to PDF: "
-                                          + (result.stderr.strip() or "no output"))])
-            converted.append((path.with_suffix(".pdf"), pdf.read_bytes()))
-            if step is not None:
-                step(f"{path.with_suffix('.pdf').name}")
-    return converted
-
-
 def output_path(settings: Settings, target: Target, suffix: str = ".docx") -> Path:
     return settings.out / str(target.year) / f"{target.filename}{suffix}"
+
+
+def suffix_of(fmt: str) -> str:
+    """The file name ending of a format: PDF/A is a PDF."""
+    return ".pdf" if fmt in PDF_FORMATS else f".{fmt}"
+
+
+def convert_to_pdf(documents: list[tuple[Path, bytes]], archive: bool = False,
+                   step: Step | None = None, notes: list[str] | None = None
+                   ) -> list[tuple[Path, bytes]]:
+    """The PDFs of Word documents (render/pdf.py does the work: tagged PDF/UA, PDF/A-2b as
+    well with `archive`); `notes` receives what the user should know, such as a font that
+    stood in for one that is not installed."""
+    converted = pdf.convert(documents, archive=archive, step=step)
+    if notes is not None:
+        notes.extend(f"PDF: {note}" for note in converted.notes)
+    return converted.files
 
 
 Job = tuple[Target, tuple[str, ...]]
@@ -297,11 +272,11 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
             path = output_path(settings, target, f".{fmt}")
             if fmt in formats:
                 files.append((path, data))
-            if fmt == "docx" and "pdf" in formats:
+            if fmt == "docx" and PDF_FORMATS & set(formats):
                 wants_pdf.append((path, data))
     if wants_pdf:
-        files.extend(convert_to_pdf(wants_pdf, step))
+        files.extend(convert_to_pdf(wants_pdf, requested == "pdfa", step))
     return write_all(files)
 
 
-__all__ = ["BuildError", "Settings", "build_many", "render_markdown"]
+__all__ = ["BuildError", "PdfUnavailable", "Settings", "build_many", "render_markdown"]

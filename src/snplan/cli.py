@@ -189,8 +189,10 @@ def build(
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="docx, xlsx, pdf, md, or all (Word, Excel and PDF); "
-                                      "default docx for one document, all with --all."),
+        typer.Option("--format", help="docx, xlsx, pdf (tagged PDF/UA), pdfa (PDF/UA and "
+                                      "PDF/A-2b, for the archive), md, or all (Word, Excel "
+                                      "and PDF); default docx for one document, all with "
+                                      "--all."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
@@ -217,6 +219,8 @@ def build(
         typer.echo(f"wrote {path}")
     for note in result.skipped:
         _echo_err(f"skipped {note}")
+    for note in result.notes:
+        _echo_err(f"note: {note}")
     kept = len(result.up_to_date) + len(result.unchanged)
     if kept:
         typer.echo(f"{kept} file(s) up to date, not rewritten")

@@ -15,6 +15,7 @@ from ..errors import DataError, UsageError
 from ..load import Dataset, data_files
 from ..manifest import Inputs, Manifest, bytes_hash, file_hash
 from ..problems import Problem
+from ..render.pdf import PDF_FORMATS
 from .validate import load_clean, require_year
 
 
@@ -55,6 +56,7 @@ class Result:
     unchanged: list[Path] = field(default_factory=list)  # rendered again, same bytes: kept
     up_to_date: list[Path] = field(default_factory=list)  # inputs unchanged: not rendered
     skipped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. a font that stood in for another
     nothing_changed: bool = False
 
 
@@ -121,7 +123,8 @@ def _doc_id(target: Target) -> str:
 
 def run(request: Request, progress: Progress | None = None) -> Result:
     """Build what the request names; see the module docstring."""
-    from ..build import PdfUnavailable, convert_to_pdf, render_many, soffice
+    from ..build import convert_to_pdf, render_many, suffix_of
+    from ..render import pdf
     from ..render.output import write_all
 
     _check_request(request)
@@ -145,47 +148,48 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         for kind, year, count in documents.unfinished(ds, report.todo):
             result.skipped.append(f"{documents.KINDS[kind].label} {year}: {count} value(s) "
                                   "still to be filled in (see snplan validate)")
-    pdf_possible = soffice() is not None
-    if request.requested in {"pdf", "all"} and not pdf_possible:
+    pdf_missing = pdf.unavailable() if request.requested in {*PDF_FORMATS, "all"} else None
+    if pdf_missing is not None:
         if request.requested != "all":
-            raise PdfUnavailable("PDF needs LibreOffice (soffice), which is not installed; "
-                                 "install it (Debian: apt-get install "
-                                 "libreoffice-writer-nogui) or build --format docx")
-        result.skipped.append("PDF (LibreOffice is not installed)")
+            pdf.require()  # raises PdfUnavailable, saying what to install
+        result.skipped.append(f"PDF ({pdf_missing})")
     keys: dict[tuple[Target, str], str] = {}
     jobs: list[tuple[Target, tuple[str, ...]]] = []
     for target in targets:
         files = documents.inputs_of(ds, target)
         needed = []
         for fmt in formats_for(target, request.requested):
-            if fmt == "pdf" and not pdf_possible:
+            if fmt in PDF_FORMATS and pdf_missing is not None:
                 continue
             key = inputs.key(_doc_id(target), fmt, files)
             keys[(target, fmt)] = key
             if not request.force and manifest.up_to_date(out, _doc_id(target), fmt, key):
-                result.up_to_date.append(output_path(settings, target, f".{fmt}"))
+                result.up_to_date.append(output_path(settings, target, suffix_of(fmt)))
             else:
                 needed.append(fmt)
         if needed:
             jobs.append((target, tuple(needed)))
-    pdf_count = sum(1 for _, formats in jobs if "pdf" in formats)
+    pdf_count = sum(1 for _, formats in jobs if PDF_FORMATS & set(formats))
     progress.start(len(jobs) + pdf_count)
     try:
         rendered = render_many(ds, jobs, settings, progress.step) if jobs else {}
         outputs: list[tuple[Target, str, Path, bytes]] = []
         wants_pdf: list[tuple[Path, bytes]] = []
-        pdf_targets: dict[Path, Target] = {}
+        pdf_targets: dict[Path, tuple[Target, str]] = {}
         for target, formats in jobs:
             for fmt, data in rendered[target].items():
                 path = output_path(settings, target, f".{fmt}")
                 if fmt in formats:
                     outputs.append((target, fmt, path, data))
-                if fmt == "docx" and "pdf" in formats:
+                pdf_format = next((f for f in formats if f in PDF_FORMATS), None)
+                if fmt == "docx" and pdf_format is not None:
                     wants_pdf.append((path, data))
-                    pdf_targets[path.with_suffix(".pdf")] = target
+                    pdf_targets[path.with_suffix(".pdf")] = (target, pdf_format)
         if wants_pdf:
-            for path, data in convert_to_pdf(wants_pdf, progress.step):
-                outputs.append((pdf_targets[path], "pdf", path, data))
+            archive = request.requested == "pdfa"
+            for path, data in convert_to_pdf(wants_pdf, archive, progress.step, result.notes):
+                target, pdf_format = pdf_targets[path]
+                outputs.append((target, pdf_format, path, data))
     finally:
         progress.finish()
     changed = []

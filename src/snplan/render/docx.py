@@ -431,13 +431,13 @@ class _Writer:
             height = tallest
         rel = self.picture(name)
         number = self.next_id()
-        title = str(token.attrs.get("title") or "")
+        # The title is printed as the caption under the picture; as docPr's title too it
+        # would be read twice (LibreOffice's tagged PDF joins title and description).
         return (
             '<w:r><w:drawing><wp:inline distT="0" distB="0" distL="0" distR="0">'
             f'<wp:extent cx="{width}" cy="{height}"/>'
             '<wp:effectExtent l="0" t="0" r="0" b="0"/>'
-            f'<wp:docPr id="{number}" name="{attr(Path(name).name)}" descr="{attr(alt)}"'
-            f'{f" title={chr(34)}{attr(title)}{chr(34)}" if title else ""}/>'
+            f'<wp:docPr id="{number}" name="{attr(Path(name).name)}" descr="{attr(alt)}"/>'
             '<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/>'
             '</wp:cNvGraphicFramePr>'
             '<a:graphic><a:graphicData '
