@@ -13,10 +13,12 @@ def open_docx(path: Path) -> DocumentObject:
     return Document(str(path))
 
 
-def table_starting_with(doc: DocumentObject, first_cell: str) -> Table:
-    """The first table whose top-left cell reads `first_cell`."""
+def table_starting_with(doc: DocumentObject, first_cell: str, containing: str = "") -> Table:
+    """The first table whose top-left cell reads `first_cell` (and whose first row has a cell
+    reading `containing`, when given)."""
     for table in doc.tables:
-        if table.rows[0].cells[0].text.strip() == first_cell:
+        header = [c.text.replace("\u00ad", "").strip() for c in table.rows[0].cells]
+        if header[0] == first_cell and (not containing or containing in header):
             return table
     raise AssertionError(f"no table starting with {first_cell!r}")
 

@@ -214,6 +214,16 @@ def test_memo_and_protocol(out: Path) -> None:
         assert phrase in text, phrase
     other = all_text(open_docx(out / "2021/tjansteskrivelse-icke-verkstallda-beslut-q4-2021.docx"))
     assert "Beslutet expedieras till:" in other and "Solna stads revisorer" in other
+    # SN/2021:59's annex: decision 1 was executed on 2021-10-20 with another service; the
+    # date stands in the column of the date of execution, as decision 2's does (source).
+    annex = rows_of(table_starting_with(
+        open_docx(out / "2021/tjansteskrivelse-icke-verkstallda-beslut-q4-2021.docx"), "Nr",
+        containing="Skäl till att beslutet ej verkställts"))
+    executed = annex[0].index("Datum när beslutet faktiskt har verkställts")
+    closed = annex[0].index("Ärendet har avslutats av annan anledning, utan att verkställas")
+    assert annex[1][executed] == "2021-10-20 verkställs istället insatsen kontaktperson"
+    assert annex[1][closed] == ""
+    assert annex[2][executed] == "2021-11-11"
     protocol = open_docx(out / "2022/mbl-reviderad-verksamhetsplan-2022.docx")
     text = all_text(protocol)
     for phrase in ("Förhandlingsprotokoll MBL § 11", "Teamsmöte", "2021-11-30 kl. 10:00–10:30",
