@@ -5,6 +5,7 @@ and the qualities a secretary and a screen reader depend on."""
 from __future__ import annotations
 
 import hashlib
+import re
 from pathlib import Path
 
 import pytest
@@ -281,3 +282,87 @@ def test_builds_are_byte_identical(out: Path, tmp_path: Path) -> None:
         first = hashlib.sha256((out / name).read_bytes()).hexdigest()
         second = hashlib.sha256((tmp_path / name).read_bytes()).hexdigest()
         assert first == second, name
+
+
+# Where snplan's figure differs from the adopted document's, because the source rounded from
+# unrounded ledger figures or typed a figure by hand (README, "Where the documents differ from
+# the adopted ones"): (document, table, row, column, printed in the source, snplan's figure).
+DIFFERENCES = [
+    # 9,6 − 8,3 = 1,3
+    ("2021/arsredovisning-2021.docx", "Resultaträkning (mkr)", "Försäljning av verksamhet",
+     "Budgetavvikelse", "1,2", "1,3"),
+    # −72,4 − (−81,0) = 8,6
+    ("2021/arsredovisning-2021.docx", "Resultaträkning (mkr)", "Köp av verksamhet/tjänster",
+     "Budgetavvikelse", "8,7", "8,6"),
+    # −252,1 / −253,3 − 1 = −0,47 %
+    ("2021/arsredovisning-2021.docx", "Resultaträkning (mkr)", "Summa kostnader", "% 21/20",
+     "-0,4 %", "-0,5 %"),
+    # −0,9 − (−1,0) = 0,1
+    ("2021/arsredovisning-2021.docx", "Verksamheter (mkr)", "Nämndverksamhet",
+     "Budgetavvikelse", "0,2", "0,1"),
+    # −13,8 − (−16,3) = 2,5
+    ("2021/arsredovisning-2021.docx", "Verksamheter (mkr)", "Förvaltningsgemensam verksamhet",
+     "Budgetavvikelse", "2,4", "2,5"),
+    # −22,9 − (−23,9) = 1,0
+    ("2023/arsredovisning-2023.docx", "Resultaträkning (mkr)", "Lokalkostnader",
+     "Budgetavvikelse", "0,9", "1,0"),
+    # −198,8 − (−227,4) = 28,6
+    ("2023/arsredovisning-2023.docx", "Resultaträkning (mkr)", "Verksamhetens nettokostnader",
+     "Budgetavvikelse", "28,5", "28,6"),
+    # 51,0 / 48,1 − 1 = 6,03 %
+    ("2023/arsredovisning-2023.docx", "Resultaträkning (mkr)", "Summa intäkter", "% 23/22",
+     "6,2 %", "6,0 %"),
+]
+
+
+@pytest.mark.parametrize("name, table, row, column, printed, computed", DIFFERENCES)
+def test_differences_from_the_adopted_documents(out: Path, name: str, table: str, row: str,
+                                                column: str, printed: str,
+                                                computed: str) -> None:
+    rows = rows_of(table_starting_with(open_docx(out / name), table))
+    cells = {r[0]: dict(zip(rows[0], r, strict=True)) for r in rows[1:]}
+    assert cells[row][column] == computed
+    assert computed != printed
+
+
+def test_prose_states_the_tables_figures_where_the_source_typed_others(out: Path) -> None:
+    # ÅR 2021 typed "köp av verksamhet (8,7 mkr)"; its table computes 8,6 (above)
+    report_2021 = all_text(open_docx(out / "2021/arsredovisning-2021.docx"))
+    assert "köp av verksamhet (8,6 mkr)" in report_2021
+    assert "8,7 mkr" not in report_2021
+    # ÅR 2023 typed "28,6 mkr (14,0 %)"; 28,6 of the budget's 227,4 is 12,58 %
+    report_2023 = all_text(open_docx(out / "2023/arsredovisning-2023.docx"))
+    assert "uppgick till 28,6 mkr (12,6 %)" in report_2023
+    assert "14,0 %" not in report_2023
+    memo = all_text(open_docx(out / "2021/tjansteskrivelse-arsredovisning-2021.docx"))
+    assert "köp av verksamhet (8,6 mkr)" in memo
+
+
+def test_a_memo_without_date_or_number_says_so(out: Path) -> None:
+    """The 2023 report's memo lost its date and registration number in the source's
+    extraction: validate warns (an error with --strict) and the memo says so where they
+    belong; every other shipped memo carries both."""
+    from typer.testing import CliRunner
+
+    from snplan.cli import app
+
+    result = CliRunner().invoke(app, ["validate", "--data", str(DATA)])
+    assert result.exit_code == 0
+    assert ("2023/arenden/arsredovisning-2023.yaml:2: warning: datum: the memo has no date"
+            in result.output)
+    assert ("2023/arenden/arsredovisning-2023.yaml:2: warning: diarienummer: the memo has no "
+            "registration number") in result.output
+    assert result.output.count("the memo has no") == 2
+    strict = CliRunner().invoke(app, ["validate", "--strict", "--data", str(DATA)])
+    assert strict.exit_code == 1
+    memo = all_text(open_docx(out / "2023/tjansteskrivelse-arsredovisning-2023.docx"))
+    assert "datum saknas" in memo and "diarienummer saknas" in memo
+    memos = sorted(out.rglob("tjansteskrivelse-*.docx"))
+    assert len(memos) == 10
+    for path in memos:
+        if path.name == "tjansteskrivelse-arsredovisning-2023.docx":
+            continue
+        text = all_text(open_docx(path))
+        assert "datum saknas" not in text and "diarienummer saknas" not in text, path.name
+        assert re.search(r"SN/20\d\d:\d+", text) and re.search(r"20\d\d-\d\d-\d\d", text), \
+            path.name

@@ -148,3 +148,30 @@ def test_a_missing_comparison_year_leaves_its_column_empty(ds: Dataset) -> None:
     table = tables_of(ds, "arsredovisning", 2020)["resultatrakning"]
     assert all(row.cells["fjol"].value is None for row in table.rows)
     assert table.text(table.rows[0], table.column("fjol")) == "–"
+
+
+@pytest.mark.parametrize("year, key", [(2021, "resultatrakning"), (2021, "verksamheter"),
+                                       (2021, "investeringar"), (2023, "resultatrakning"),
+                                       (2023, "verksamheter"), (2023, "investeringar")])
+def test_every_deviation_reads_positive_as_better(ds: Dataset, year: int, key: str) -> None:
+    """Each report table's deviation columns follow its note ("Positivt värde är bättre än
+    budget respektive prognos"; for investments "en lägre utgift"): on signed figures an
+    outcome above its reference is better for revenue and costs (costs are negative), and
+    for investments, entered as positive expenditure, an outcome below it is better."""
+    table = tables_of(ds, "arsredovisning", year)[key]
+    spending = table.spec.utgifter_positiva
+    assert any(("lägre utgift" if spending else "bättre") in note for note in table.spec.fotnot)
+    deviations = [c for c in table.columns if c.spec.berakning == "avvikelse"]
+    assert deviations  # against budget and forecast (investments: forecast only)
+    compared = 0
+    for row in table.rows:
+        for column in deviations:
+            outcome, reference = (row.cells[c].value for c in column.spec.av)
+            deviation = row.cells[column.id].value
+            if outcome is None or reference is None:
+                assert deviation is None
+                continue
+            better = reference - outcome if spending else outcome - reference
+            assert deviation == better, (row.id, column.id)
+            compared += 1
+    assert compared >= len(deviations)

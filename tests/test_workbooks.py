@@ -9,22 +9,31 @@ import os
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from docx.table import Table as DocxTable
 from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
 from snplan import fmt
 from snplan.blocks.monthly import monthly_view
+from snplan.blocks.table import ROUNDING_DIFFERENCES
 from snplan.cli import app
+from snplan.compute import round_half_up
 from snplan.documents.context import tables_of
 from snplan.load import load
 from snplan.render.xlsx import sheet_name
+from snplan.tables import Table
 
-from .conftest import DATA, ROOT, replace_in
+from .conftest import DATA, OTHER_ORG, ROOT, replace_in
 from .docx_read import open_docx, rows_of
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 runner = CliRunner()
 
@@ -118,51 +127,128 @@ def _shown_in_word(value: object, decimals: int, percent: bool) -> str:
     return fmt.number(figure, decimals)
 
 
-def assert_workbook_equals_word(data: Path, docx_dir: Path, recalculated: Path) -> int:
-    """Every figure of every table of every plan and report: the recalculated workbook shows
-    what the Word table shows. Returns how many cells were compared."""
+@dataclass
+class Matched:
+    """One table of one plan or report: the engine's table (its structure), the Word table
+    as printed and the recalculated workbook's sheet."""
+
+    stem: str
+    key: str
+    table: Table
+    word: list[list[str]]
+    word_table: DocxTable
+    sheet: Worksheet
+
+
+def matched_tables(data: Path, docx_dir: Path, recalculated: Path) -> Iterator[Matched]:
     ds = load(data)
-    compared = 0
     for path in sorted(docx_dir.rglob("*.docx")):
         stem = path.stem
         kind, _, year_text = stem.rpartition("-")
         if kind not in {"verksamhetsplan", "arsredovisning"}:
             continue
         year = int(year_text)
-        word_tables = [rows_of(t) for t in open_docx(path).tables]
+        doc = open_docx(path)
         workbook = load_workbook(recalculated / f"{stem}.xlsx", data_only=True)
         sheets = [workbook[name] for name in workbook.sheetnames]
         for key, table in tables_of(ds, kind, year).items():
-            visible = table.visible
-            header = [table.caption] + [c.header.replace("\u00ad", "") for c in visible]
+            header = [table.caption] + [c.header.replace("\u00ad", "") for c in table.visible]
             labels = [row.label for row in table.rows]
-            matches = [t for t in word_tables if t[0] == header
-                       and [r[0].strip() for r in t[1:]] == labels]
+            matches = [t for t in doc.tables if rows_of(t)[0] == header
+                       and [r[0].strip() for r in rows_of(t)[1:]] == labels]
             if not matches:
                 continue  # a table the outline does not print (figures for prose only)
-            word = matches[0]
             all_headers = [table.caption] + [c.header.replace("\u00ad", "")
                                              for c in table.columns]
-            labels = [row.label for row in table.rows]
             sheet = next(ws for ws in sheets if [c.value for c in ws[1]] == all_headers
                          and [ws.cell(i + 2, 1).value for i in range(len(labels))] == labels)
-            excel_header = [c.value for c in sheet[1]]
-            for index, row in enumerate(table.rows, start=1):
-                excel_row = [c.value for c in sheet[index + 1]]
-                assert word[index][0].strip() == row.label == excel_row[0], (stem, key, row.id)
-                for column_index, column in enumerate(visible, start=1):
-                    if not column.figure:
-                        continue
-                    cell = row.cells[column.id]
-                    excel = excel_row[excel_header.index(column.header.replace("\u00ad", ""))]
-                    expected = word[index][column_index]
-                    if cell.origin == "blank":
-                        assert expected == "" and excel in (None, ""), (stem, key, row.id)
-                        continue
-                    assert _shown_in_word(excel, cell.decimals, column.percent) == expected, (
-                        stem, key, row.id, column.id, excel, expected)
-                    compared += 1
+            yield Matched(stem, key, table, rows_of(matches[0]), matches[0], sheet)
+
+
+def assert_workbook_equals_word(data: Path, docx_dir: Path, recalculated: Path) -> int:
+    """Every figure of every table of every plan and report: the recalculated workbook shows
+    what the Word table shows. Returns how many cells were compared."""
+    compared = 0
+    for m in matched_tables(data, docx_dir, recalculated):
+        table, word, stem, key = m.table, m.word, m.stem, m.key
+        excel_header = [c.value for c in m.sheet[1]]
+        for index, row in enumerate(table.rows, start=1):
+            excel_row = [c.value for c in m.sheet[index + 1]]
+            assert word[index][0].strip() == row.label == excel_row[0], (stem, key, row.id)
+            for column_index, column in enumerate(table.visible, start=1):
+                if not column.figure:
+                    continue
+                cell = row.cells[column.id]
+                excel = excel_row[excel_header.index(column.header.replace("\u00ad", ""))]
+                expected = word[index][column_index]
+                if cell.origin == "blank":
+                    assert expected == "" and excel in (None, ""), (stem, key, row.id)
+                    continue
+                assert _shown_in_word(excel, cell.decimals, column.percent) == expected, (
+                    stem, key, row.id, column.id, excel, expected)
+                compared += 1
     return compared
+
+
+def _figure(text: str) -> D | None:
+    """A printed figure read back ("-1 234,5", "6,0 %"); None for "–" or an empty cell."""
+    text = text.replace("\u00a0", "").replace(" ", "").replace("%", "").replace(",", ".")
+    return None if text in ("", "–") else D(text)
+
+
+def _text_after(table: DocxTable) -> str:
+    """The paragraphs after a Word table up to the next table or heading (its footnotes)."""
+    lines = []
+    element = table._tbl.getnext()
+    while element is not None and element.tag.endswith("}p"):
+        style = element.find(f"{W}pPr/{W}pStyle")
+        if style is not None and style.get(f"{W}val", "").startswith("Heading"):
+            break
+        lines.append("".join(t.text or "" for t in element.iter(f"{W}t")))
+        element = element.getnext()
+    return " ".join(lines)
+
+
+def assert_every_table_adds_up(data: Path, docx_dir: Path, recalculated: Path
+                               ) -> tuple[int, list[tuple[str, str, str, str]]]:
+    """In every table of every plan and report, every total's printed figure is the sum of
+    its rows' printed figures, in each column that adds up (figures and linear
+    computations: deviations, differences), in Word and in the recalculated workbook (each
+    value rounded as printed); or, where a source total was entered beside rounded rows,
+    the table's footnote says that rounding differences occur. Returns the sums checked and
+    those that differ by rounding (stem, table, total, column)."""
+    checked = 0
+    rounded: list[tuple[str, str, str, str]] = []
+    for m in matched_tables(data, docx_dir, recalculated):
+        table = m.table
+        excel_header = [c.value for c in m.sheet[1]]
+        footnote = _text_after(m.word_table)
+        for total in table.rows:
+            if not total.total or not total.children:
+                continue
+            for number, column in enumerate(table.visible, start=1):
+                if not table.additive(column, total):
+                    continue
+                where = excel_header.index(column.header.replace("\u00ad", ""))
+                index = table.rows.index(total)
+                parts = [table.rows.index(table.rows[i]) for i in total.children]
+                word = [_figure(m.word[i + 1][number]) for i in parts]
+                word_total = _figure(m.word[index + 1][number])
+                excel = [m.sheet.cell(i + 2, where + 1).value for i in parts]
+                excel_total = m.sheet.cell(index + 2, where + 1).value
+                if word_total is None or None in word or None in excel or excel_total is None:
+                    continue
+                decimals = total.cells[column.id].decimals
+                shown = [round_half_up(D(str(v)), decimals) for v in excel]
+                shown_total = round_half_up(D(str(excel_total)), decimals)
+                balanced = sum(word) == word_total  # type: ignore[arg-type]
+                assert sum(shown) == shown_total or not balanced, (m.stem, m.key, total.id)
+                if not balanced:
+                    assert ROUNDING_DIFFERENCES[:40] in footnote, (
+                        m.stem, m.key, total.id, column.id, word, word_total)
+                    rounded.append((m.stem, m.key, total.id, column.id))
+                checked += 1
+    return checked, rounded
 
 
 def test_libreoffice_recalculation_equals_the_word_tables(out: Path, recalculated: Path
@@ -171,6 +257,23 @@ def test_libreoffice_recalculation_equals_the_word_tables(out: Path, recalculate
     wb = load_workbook(recalculated / "arsredovisning-2023.xlsx", data_only=True)
     measures = [r for r in wb["Verksamhetsmått"].iter_rows(values_only=True) if r[0] == "2023"]
     assert round(D(str(measures[0][13])), 2) == D("93.75")  # households: 1125 / 12
+
+
+def test_every_table_adds_up_in_word_and_in_the_workbook(out: Path, recalculated: Path
+                                                         ) -> None:
+    checked, rounded = assert_every_table_adds_up(DATA, out, recalculated)
+    assert checked >= 60
+    # ÅR 2023's cost rows' budget deviations print 1,5 + 14,3 + 1,0 + 0,0 + 3,0 = 19,8 against
+    # the total's 19,7 (computed from the entered total −269,6): the footnote says so
+    assert ("arsredovisning-2023", "resultatrakning", "kostnader", "budgetavvikelse") in rounded
+
+
+def test_every_table_of_another_organisation_adds_up(tmp_path: Path) -> None:
+    build(tmp_path / "out", OTHER_ORG, "--all", "--format", "docx")
+    build(tmp_path / "out", OTHER_ORG, "--all", "--format", "xlsx")
+    recalculated = recalculate(sorted((tmp_path / "out").rglob("*.xlsx")), tmp_path / "re")
+    assert assert_workbook_equals_word(OTHER_ORG, tmp_path / "out", recalculated) > 20
+    assert assert_every_table_adds_up(OTHER_ORG, tmp_path / "out", recalculated)[0] >= 5
 
 
 def test_changes_that_used_to_split_word_from_excel(data_copy: Path, tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import TemplateError, UndefinedError
-from jinja2.sandbox import SecurityError
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .documents import KINDS, Target
 from .documents.context import Built, ContextError, build_context
@@ -55,10 +55,15 @@ class Settings:
 TEMPLATE = "dokument.md.j2"
 
 
-def context_for(ds: Dataset, target: Target, settings: Settings) -> Built:
+def _environment(ds: Dataset, settings: Settings) -> SandboxedEnvironment:
+    """The template environment, with the organisation's unit and decimals in its filters."""
     assert ds.organisation is not None
-    env = environment(settings.templates, ds.organisation.belopp_enhet)
-    return build_context(ds, target, env)
+    return environment(settings.templates, ds.organisation.belopp_enhet,
+                       ds.organisation.amount_decimals())
+
+
+def context_for(ds: Dataset, target: Target, settings: Settings) -> Built:
+    return build_context(ds, target, _environment(ds, settings))
 
 
 def render_markdown(ds: Dataset, target: Target, settings: Settings) -> tuple[str, Built]:
@@ -68,7 +73,7 @@ def render_markdown(ds: Dataset, target: Target, settings: Settings) -> tuple[st
         built = context_for(ds, target, settings)
     except ContextError as exc:
         raise BuildError(exc.problems) from None
-    env = environment(settings.templates, ds.organisation.belopp_enhet)
+    env = _environment(ds, settings)
     template_path = settings.templates / TEMPLATE
     try:
         template = env.get_template(TEMPLATE)

@@ -43,9 +43,11 @@ def number(value: Decimal | int | None, decimals: int | None = None, *,
 
 
 def amount(value: Decimal | None, unit: str = "mkr", *, with_unit: bool = False,
-           empty: str = "–") -> str:
-    """An amount in the organisation's unit: one decimal for mkr, none for tkr and kr."""
-    decimals = 1 if unit == "mkr" else 0
+           empty: str = "–", decimals: int | None = None) -> str:
+    """An amount in the organisation's unit: with `decimals` decimals, by default one for
+    mkr and none for tkr and kr."""
+    if decimals is None:
+        decimals = 1 if unit == "mkr" else 0
     text = number(value, decimals, empty=empty)
     return f"{text} {unit}" if with_unit and value is not None else text
 

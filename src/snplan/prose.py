@@ -17,7 +17,7 @@ from .problems import Problem, field_path
 from .templating import ExpressionError, render_string
 from .walk import transform
 
-MARKERS = ("{{", "{%")
+MARKERS = ("{{", "{%", "{#")
 
 
 def has_expression(text: str) -> bool:

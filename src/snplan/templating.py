@@ -44,11 +44,11 @@ def block(value: Any) -> str:
     return text.replace("<", "&lt;").strip()
 
 
-def filters(unit: str) -> dict[str, Callable[..., str]]:
-    """Formatting filters, bound to the organisation's amount unit."""
+def filters(unit: str, decimals: int | None = None) -> dict[str, Callable[..., str]]:
+    """Formatting filters, bound to the organisation's amount unit and decimals."""
 
     def belopp(value: Decimal | None, with_unit: bool = False) -> str:
-        return fmt.amount(value, unit, with_unit=with_unit)
+        return fmt.amount(value, unit, with_unit=with_unit, decimals=decimals)
 
     def tal(value: Decimal | int | None, decimals: int | None = None) -> str:
         return fmt.number(value, decimals)
@@ -56,8 +56,15 @@ def filters(unit: str) -> dict[str, Callable[..., str]]:
     def procent(value: Decimal | None, decimals: int = 1) -> str:
         return fmt.percent(value, decimals)
 
-    return {"belopp": belopp, "tal": tal, "procent": procent, "cell": cell, "inline": inline,
-            "block": block}
+    def procent_av(value: Decimal | None, base: Decimal | None, decimals: int = 1) -> str:
+        """`value` as a percentage of the size of `base` (a deviation against its budget:
+        28,6 of −227,4 is 12,6 %); the sign is the value's."""
+        if value is None or base is None or base == 0:
+            return "–"
+        return fmt.percent(Decimal(value) / abs(Decimal(base)) * 100, decimals)
+
+    return {"belopp": belopp, "tal": tal, "procent": procent, "procent_av": procent_av,
+            "cell": cell, "inline": inline, "block": block}
 
 
 # What one expression may make: a power with a larger exponent, or a repeated text or list
@@ -123,7 +130,8 @@ class ConfinedLoader(FileSystemLoader):
 
 
 @lru_cache(maxsize=8)
-def environment(templates: Path | None, unit: str) -> SandboxedEnvironment:
+def environment(templates: Path | None, unit: str, decimals: int | None = None
+                ) -> SandboxedEnvironment:
     """One environment per template directory and unit, kept so compiled templates are
     reused across the documents of a build."""
     env = LimitedSandbox(
@@ -134,7 +142,7 @@ def environment(templates: Path | None, unit: str) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(filters(unit))
+    env.filters.update(filters(unit, decimals))
     return env
 
 

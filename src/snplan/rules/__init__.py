@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ..load import Dataset
 from ..problems import Problem
-from . import figures, protocol, references, text
+from . import figures, protocol, references, text, typed_figures
 
 Rule = Callable[[Dataset], list[Problem]]
 
@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     figures.check_figure_bounds,
     figures.check_field_values,
     figures.check_monthly_values,
+    typed_figures.check_typed_figures,
 )
 
 
