@@ -51,13 +51,13 @@ def figures(ds: Dataset, year: int, key: str) -> dict[str, dict[str, D]]:
 
 
 def plan(ds: Dataset, year: int):  # noqa: ANN201
-    document = ds.years[year].plan
+    document = ds.years[year].document("verksamhetsplan")
     assert document is not None
     return document
 
 
 def report(ds: Dataset, year: int):  # noqa: ANN201
-    document = ds.years[year].outcome
+    document = ds.years[year].document("arsredovisning")
     assert document is not None
     return document
 
@@ -170,11 +170,11 @@ def test_vp_2022_goals_measures_and_control_plan(ds: Dataset) -> None:
 
 
 def test_memo_and_mbl_2022(ds: Dataset) -> None:
-    memo = ds.years[2022].matters["reviderad-verksamhetsplan-2022"]
+    memo = ds.years[2022].all("tjansteskrivelse")["reviderad-verksamhetsplan-2022"]
     assert (memo.diarienummer, memo.datum.isoformat()) == ("SN/2021:1", "2021-11-30")
     assert memo.forslag_till_beslut.text.startswith("Socialnämnden fastställer verksamhetsplan")
     assert [s.person for s in memo.underskrifter] == ["fager"]
-    mbl = ds.years[2022].mbl["reviderad-verksamhetsplan-2022"]
+    mbl = ds.years[2022].all("mbl-protokoll")["reviderad-verksamhetsplan-2022"]
     assert (mbl.plats, mbl.datum.isoformat(), mbl.tid_fran, mbl.tid_till) == (
         "Teamsmöte", "2021-11-30", "10:00", "10:30")
     assert mbl.narvarande.arbetsgivare == ["fager"]
@@ -237,7 +237,7 @@ def test_monthly_series_2019_to_2021(ds: Dataset) -> None:
 
 
 def test_matters_of_the_2021_report_meeting(ds: Dataset) -> None:
-    matters = ds.years[2021].matters
+    matters = ds.years[2021].all("tjansteskrivelse")
     numbers = {m.diarienummer for m in matters.values()}
     assert numbers == {"SN/2020:1", "SN/2021:59", "SN/2021:96", "SN/2021:109", "SN/2021:115",
                        "SN/2022:10", "SN/2022:12", "SN/2022:13"}
@@ -307,7 +307,7 @@ def test_ar_2023_texts_and_memo(ds: Dataset) -> None:
                    "Inga beslut finns att återrapportera.",
                    "Den nya socialtjänstlagen planeras att träda i kraft 2025"):
         assert phrase in text, phrase
-    memo = ds.years[2023].matters["arsredovisning-2023"]
+    memo = ds.years[2023].all("tjansteskrivelse")["arsredovisning-2023"]
     assert memo.diarienummer is None and memo.datum is None  # lost in the source
     assert [s.titel for s in memo.underskrifter] == ["Tf. förvaltningschef",
                                                      "Administrativ controller"]

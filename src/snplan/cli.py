@@ -290,6 +290,24 @@ def reference(
 
 @app.command()
 @reports_errors
+def disposition(
+    kind: Annotated[str, typer.Argument(metavar="kind", show_default=False,
+                                        help="The document kind (as for build).")],
+    data: Annotated[Path, typer.Option("--data", help="The data directory.")] = Path("data"),
+    shipped: Annotated[
+        bool, typer.Option("--shipped", help="The outline snplan ships, even where the data "
+                                             "has its own.")
+    ] = False,
+) -> None:
+    """Print the outline (chapters and blocks) a document kind is built from: the data's
+    own disposition/KIND.yaml, or snplan's default to start one from."""
+    from .commands import disposition as command
+
+    typer.echo(command.run(kind, data, shipped), nl=False)
+
+
+@app.command()
+@reports_errors
 def schema(
     out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path(
         "schemas"

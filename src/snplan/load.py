@@ -110,21 +110,8 @@ class Year:
     def all(self, kind: str) -> dict[str, Document]:
         return self.documents.get(kind, {})
 
-    @property
-    def plan(self) -> Document | None:
-        return self.document("verksamhetsplan")
-
-    @property
-    def outcome(self) -> Document | None:
-        return self.document("arsredovisning")
-
-    @property
-    def matters(self) -> dict[str, Document]:
-        return self.all("tjansteskrivelse")
-
-    @property
-    def mbl(self) -> dict[str, Document]:
-        return self.all("mbl-protokoll")
+    def all_documents(self) -> list[Document]:
+        return [doc for by_slug in self.documents.values() for doc in by_slug.values()]
 
 
 @dataclass
@@ -149,8 +136,7 @@ class Dataset(HasProblems):
     def documents(self) -> list[Document]:
         """Every loaded document, year by year."""
         return [doc for number in sorted(self.years)
-                for by_slug in self.years[number].documents.values()
-                for doc in by_slug.values()]
+                for doc in self.years[number].all_documents()]
 
 
 class DataDirectoryError(Exception):

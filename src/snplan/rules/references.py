@@ -185,10 +185,14 @@ def check_block_references(ds: Dataset) -> list[Problem]:
 
 def check_matters(ds: Dataset) -> list[Problem]:
     """Registration numbers are unique among a year's matters."""
+    from ..documents import KINDS
+
     problems: list[Problem] = []
     for year in ds.years.values():
         seen: dict[str, str] = {}
-        for document in year.matters.values():
+        for document in year.all_documents():
+            if not KINDS[document.kind].memo:
+                continue
             number = getattr(document.model, "diarienummer", None)
             if number is None:
                 continue

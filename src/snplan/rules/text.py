@@ -134,12 +134,15 @@ def check_memos_complete(ds: Dataset) -> list[Problem]:
     """A memo without a date or a registration number is incomplete: a warning (an error with
     --strict) naming the file and field; the built memo says "datum saknas" /
     "diarienummer saknas" where they belong."""
+    from ..documents import KINDS
+
     problems: list[Problem] = []
-    for year in ds.years.values():
-        for document in year.matters.values():
-            for name, missing in (("datum", "date"), ("diarienummer", "registration number")):
-                if getattr(document.model, name, None) is None:
-                    problems.append(problem(document.source, (name,),
-                                            f"the memo has no {missing}; the built memo says "
-                                            f"'{name} saknas' until it is entered", "warning"))
+    for document in ds.documents():
+        if not KINDS[document.kind].memo:
+            continue
+        for name, missing in (("datum", "date"), ("diarienummer", "registration number")):
+            if getattr(document.model, name, None) is None:
+                problems.append(problem(document.source, (name,),
+                                        f"the memo has no {missing}; the built memo says "
+                                        f"'{name} saknas' until it is entered", "warning"))
     return problems
