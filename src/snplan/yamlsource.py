@@ -212,7 +212,10 @@ _INDICATORS = re.compile(r"(?:[-?:](?:[ \t]+|$))+")
 _INDICATOR = re.compile(r"[-?:](?:[ \t]+|$)")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*$")
 _FLOW_CHARS = re.compile(r"[\"'\[\]{}#]")
-_KEY = re.compile(r"""(?:[^\s#"'\[\]{}][^#]*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'):(?:[ \t]|$)""")
+# A key: plain (a '#' in it is text unless after a blank, where it starts a comment), double-
+# or single-quoted; then ':' and a blank or the end of the line.
+_KEY = re.compile(r"""(?:[^\s#"'\[\]{}](?:[^#]|(?<![ \t])#)*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
+                  r""":(?:[ \t]|$)""")
 
 
 @dataclass
