@@ -157,3 +157,17 @@ def test_unexpected_files_are_reported(other: Path) -> None:
     result = run("validate", "--data", str(other))
     assert result.exit_code == 1
     assert "budget.yaml: unexpected entry" in result.output
+
+
+def test_a_key_that_belongs_elsewhere_is_not_suggested_as_itself(other: Path) -> None:
+    # `niva` is a key of a goal, not of a measure group: no "did you mean 'niva'?"
+    path = other / "organisation.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "verksamhetsmatt:" in text
+    path.write_text(text.replace("verksamhetsmatt:\n", "verksamhetsmatt:\n  - id: x\n"
+                                 "    namn: X\n    niva: Y\n    matt:\n      - {id: m, namn: M, "
+                                 "enhet: st, aggregering: summa}\n", 1), encoding="utf-8")
+    result = run("validate", "--data", str(other))
+    assert result.exit_code == 1
+    assert "unknown key 'niva'" in result.output
+    assert "did you mean 'niva'" not in result.output

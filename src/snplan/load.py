@@ -209,7 +209,9 @@ def _message(error: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
         close: list[str] = []
         if _suggested < MAX_SUGGESTIONS and len(key) <= 64:
             _suggested += 1
-            close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
+            # the key may be right elsewhere in the file but not here: never suggest itself
+            others = [name for name in candidates if name != key]
+            close = difflib.get_close_matches(key, others, n=1, cutoff=0.75)
         hint = f"; did you mean '{close[0]}'?" if close else ""
         return f"unknown key '{key}'{hint}"
     if kind == "missing":
