@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -22,8 +20,7 @@ from .model import DISPOSITION_DIR, DOCUMENT_FILES, Disposition, Organisation
 from .model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from .model.files import block_values, file_model
 from .problems import HasProblems, Problem, display_path, field_path
-from .walk import leaves
-from .yamlsource import Located, SourceError, read_file, too_large
+from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^\d{4}$")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
@@ -286,23 +283,7 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Pr
                                     source.field(loc), message,
                                     "todo" if message == PLACEHOLDER_MESSAGE else "error"))
         return None, problems
-    problems = [Problem(source.path, source.line(*loc), source.field(loc),
-                        f"the number {_describe(value)} is too large: a figure has at most "
-                        "15 digits before the decimal mark"
-                        if not isinstance(value, Decimal) or value.is_finite()
-                        else f"expected a finite number, got {value}")
-                for loc, value in _oversized(obj, ())]
-    return (None, problems) if problems else (obj, [])
-
-
-def _oversized(obj: Any, loc: tuple[str | int, ...]
-               ) -> Iterator[tuple[tuple[str | int, ...], Decimal | int]]:
-    """Numbers too large for a figure (`yamlsource.too_large`) in a validated model. The
-    reader refuses them written as numbers; this catches those written as text ("1e999999"),
-    which pydantic turns into numbers that Decimal arithmetic and rounding cannot handle."""
-    for where, value in leaves(obj, loc):
-        if isinstance(value, Decimal | int) and too_large(value):
-            yield where, value
+    return obj, []
 
 
 def _outside(path: Path, root: Path) -> str | None:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -19,13 +20,27 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from ..yamlsource import MAX_DIGITS, too_large
+
 # A stable identifier that a human types: lower case, digits, '-' and '_'.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]
+
+
+def _within_reach(value: Decimal) -> Decimal:
+    """The reader refuses a huge number written as a number; one written as text
+    ("1e999999") reaches the model as a string, which Decimal arithmetic and rounding could
+    not handle."""
+    if too_large(value):
+        raise ValueError(f"the number {value} is too large: a figure has at most "
+                         f"{MAX_DIGITS} digits before the decimal mark")
+    return value
+
 
 # Money and other measured figures. The loader turns YAML floats into Decimal from their
 # text, so 42.4 stays exactly 42.4; NaN and infinity are never a valid amount.
 # The schema asks for a YAML number: a figure written as text is a slip an editor should mark.
-Amount = Annotated[Decimal, Field(allow_inf_nan=False), WithJsonSchema({"type": "number"})]
+Amount = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_within_reach),
+                   WithJsonSchema({"type": "number"})]
 
 # A count of people, households, days: never negative.
 Count = Annotated[int, Field(ge=0)]
