@@ -1,0 +1,103 @@
+"""Gaps found while writing a second organisation's data (tests/fixtures/exempelby), each
+shown on the smallest data directory that has it."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from snplan.cli import app
+
+runner = CliRunner()
+
+ORGANISATION = """\
+kommun: Småby kommun
+namnd: Omsorgsnämnden
+forvaltning: Omsorgsförvaltningen
+belopp_enhet: tkr
+indelningar:
+  konton:
+    summa: Nettokostnad
+    rader:
+      - {id: intakter, namn: Intäkter}
+      - {id: kostnader, namn: Kostnader}
+mal:
+  - id: trygg
+    niva: Kommunfullmäktiges mål
+    namn: Äldre ska känna sig trygga.
+    delmal:
+      - id: kontinuitet
+        niva: Resultatmål
+        namn: Färre olika medarbetare hos varje brukare.
+fack:
+  - {id: vision, namn: Vision}
+personer:
+  - {id: chef, namn: Maria Berg, titel: Förvaltningschef}
+  - {id: hr, namn: Lena Sandberg, titel: HR-strateg}
+  - {id: ombud, namn: Peter Ek, fack: vision}
+"""
+
+PLAN_OUTLINE = """\
+titel: Plan {ar}
+kapitel:
+  - rubrik: Inledning
+    block: sammanfattning
+    kravs: true
+  - rubrik: Mål
+    block: namndmal
+    mal: {}
+  - rubrik: Budget
+    block: budget
+    tabell:
+      indelning: konton
+      rubrik: "{enhet}"
+      kolumner:
+        - {id: budget, varde: budget, rubrik: "Budget {ar}"}
+  - rubrik: Bilaga 1 Statistik
+    block: bilaga
+    tabell:
+      fotnot: ["Källa: egen statistik."]
+"""
+
+
+def write(root: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return root
+
+
+def build(data: Path, out: Path, *args: str) -> str:
+    result = runner.invoke(app, ["build", *args, "--data", str(data), "--out", str(out),
+                                 "--format", "md"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_a_free_table_block_is_printed(tmp_path: Path) -> None:
+    """An outline table without columns is a free table (appendices): the data gives its
+    columns and rows. It used to print its chapter heading and nothing under it."""
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "disposition/verksamhetsplan.yaml": PLAN_OUTLINE,
+        "2024/verksamhetsplan.yaml": """\
+            ar: 2024
+            sammanfattning: Inledning.
+            bilaga:
+              text: Platser per boende.
+              kolumner: [Boende, {rubrik: Platser, typ: tal}, {rubrik: Beläggning, typ: procent},
+                         {rubrik: Tillsyn, typ: datum}]
+              rader:
+                - [Ekbacken, 64, 96.5, 2023-10-12]
+            """,
+    })
+    build(data, tmp_path / "out", "vp", "2024")
+    text = (tmp_path / "out" / "2024" / "verksamhetsplan-2024.md").read_text(encoding="utf-8")
+    appendix = text[text.index("# Bilaga 1 Statistik"):]
+    assert "Platser per boende." in appendix
+    assert "| Boende | Platser | Beläggning | Tillsyn |" in appendix
+    assert "| Ekbacken | 64 | 96,5 % | 2023-10-12 |" in appendix
+    assert "Källa: egen statistik." in appendix  # the outline's footnote
