@@ -101,3 +101,29 @@ def test_a_free_table_block_is_printed(tmp_path: Path) -> None:
     assert "| Boende | Platser | Beläggning | Tillsyn |" in appendix
     assert "| Ekbacken | 64 | 96,5 % | 2023-10-12 |" in appendix
     assert "Källa: egen statistik." in appendix  # the outline's footnote
+
+
+def test_goal_levels_are_named(tmp_path: Path) -> None:
+    """A council goal and the committee's result goal under it are told apart by the level
+    the organisation names (`niva`), printed under each goal's heading; a goal of the data
+    may name its level itself. The level used to be read and never printed."""
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "disposition/verksamhetsplan.yaml": PLAN_OUTLINE,
+        "2024/verksamhetsplan.yaml": """\
+            ar: 2024
+            sammanfattning: Inledning.
+            namndmal:
+              mal:
+                - mal: trygg
+                  delmal:
+                    - mal: kontinuitet
+                    - namn: Ett mål bara i år.
+                      niva: Verksamhetsmål
+            """,
+    })
+    build(data, tmp_path / "out", "vp", "2024")
+    text = (tmp_path / "out" / "2024" / "verksamhetsplan-2024.md").read_text(encoding="utf-8")
+    assert ("## Äldre ska känna sig trygga.\n\n*Kommunfullmäktiges mål*\n\n"
+            "### Färre olika medarbetare hos varje brukare.\n\n*Resultatmål*\n\n"
+            "### Ett mål bara i år.\n\n*Verksamhetsmål*\n") in text

@@ -21,6 +21,15 @@ def _name(node: MalNod, block: BlockInput) -> str:
     return goal.namn if goal is not None else node.mal or ""
 
 
+def _level_name(node: MalNod, block: BlockInput) -> str:
+    """The level of a goal as the documents name it ("Kommunfullmäktiges mål",
+    "Resultatmål"): the data's own, else the organisation's for that goal."""
+    if node.niva:
+        return node.niva
+    goal = block.org.goals().get(node.mal or "")
+    return (goal.niva or "") if goal is not None else ""
+
+
 def _measure(measure: MattPlan, years: list[int]) -> dict[str, Any]:
     targets = {year: fmt.number(measure.malvarden[year]) if year in measure.malvarden else ""
                for year in years}
@@ -44,7 +53,7 @@ def _node(node: MalNod, block: BlockInput, spec: MalSpec, level: int) -> dict[st
     return {
         "namn": _name(node, block),
         "niva": level,
-        "niva_namn": node.niva or "",
+        "niva_namn": _level_name(node, block),
         "symbol": SYMBOLS[node.bedomning] if node.bedomning else "",
         "bedomning": getattr(scale, node.bedomning) if node.bedomning else "",
         "matning": node.matning,
