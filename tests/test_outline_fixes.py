@@ -127,3 +127,30 @@ def test_goal_levels_are_named(tmp_path: Path) -> None:
     assert ("## Äldre ska känna sig trygga.\n\n*Kommunfullmäktiges mål*\n\n"
             "### Färre olika medarbetare hos varje brukare.\n\n*Resultatmål*\n\n"
             "### Ett mål bara i år.\n\n*Verksamhetsmål*\n") in text
+
+
+def test_protocol_keeps_abbreviations_in_titles(tmp_path: Path) -> None:
+    """A title is printed in lower case after a name in the attendance list ("Maria Berg,
+    förvaltningschef") and as written under a signature; a title that begins with an
+    abbreviation keeps its capitals. It used to read "hr-strateg" and "Hr-strateg"."""
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "2024/mbl/plan.yaml": """\
+            arende: Plan 2024
+            plats: Kommunhuset
+            datum: 2023-11-13
+            tid_fran: "09:00"
+            tid_till: "10:00"
+            narvarande: {arbetsgivare: [chef, hr], arbetstagare: [ombud]}
+            paragrafer:
+              - text: Förhandlingen avslutas.
+                avslutande: true
+            justeras: {arbetsgivare: [chef, hr], arbetstagare: [ombud]}
+            """,
+    })
+    build(data, tmp_path / "out", "mbl", "2024")
+    text = (tmp_path / "out" / "2024" / "mbl-plan.md").read_text(encoding="utf-8")
+    assert "- Maria Berg, förvaltningschef\n" in text
+    assert "- Lena Sandberg, HR-strateg\n" in text
+    assert "| Maria Berg<br>Förvaltningschef | Peter Ek<br>Vision |" in text
+    assert "| Lena Sandberg<br>HR-strateg |  |" in text
