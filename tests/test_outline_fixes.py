@@ -154,3 +154,50 @@ def test_protocol_keeps_abbreviations_in_titles(tmp_path: Path) -> None:
     assert "- Lena Sandberg, HR-strateg\n" in text
     assert "| Maria Berg<br>Förvaltningschef | Peter Ek<br>Vision |" in text
     assert "| Lena Sandberg<br>HR-strateg |  |" in text
+
+
+def test_a_report_is_rebuilt_when_the_plan_it_reads_changes(tmp_path: Path) -> None:
+    """A report's budget column is read from the plan of its year when both hold the block
+    (each figure entered once), so a change to the plan makes the report out of date. The
+    report used to count only report files as its inputs and stayed stale."""
+    report_outline = """\
+        titel: Rapport {ar}
+        kapitel:
+          - rubrik: Inledning
+            block: sammanfattning
+            kravs: true
+          - rubrik: Budget
+            block: budget
+            tabell:
+              indelning: konton
+              rubrik: "{enhet}"
+              kolumner:
+                - {id: utfall, varde: utfall, rubrik: "Utfall {ar}"}
+                - {id: budget, varde: budget, rubrik: "Budget {ar}"}
+        """
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "disposition/verksamhetsplan.yaml": PLAN_OUTLINE,
+        "disposition/arsredovisning.yaml": report_outline,
+        "2024/verksamhetsplan.yaml": """\
+            ar: 2024
+            sammanfattning: Inledning.
+            budget: {intakter: {budget: 100}, kostnader: {budget: -900}}
+            """,
+        "2024/arsredovisning.yaml": """\
+            ar: 2024
+            sammanfattning: Året.
+            budget: {intakter: {utfall: 110}, kostnader: {utfall: -950}}
+            """,
+    })
+    out = tmp_path / "out"
+    build(data, out, "ar", "2024")
+    report = out / "2024" / "arsredovisning-2024.md"
+    assert "| **Nettokostnad** | **-840** | **-800** |" in report.read_text(encoding="utf-8")
+    plan = data / "2024" / "verksamhetsplan.yaml"
+    plan.write_text(plan.read_text(encoding="utf-8").replace("-900", "-920"),
+                    encoding="utf-8")
+    output = build(data, out, "ar", "2024")
+    assert "up to date" not in output
+    # -840 = 110 − 950; -820 = 100 − 920
+    assert "| **Nettokostnad** | **-840** | **-820** |" in report.read_text(encoding="utf-8")
