@@ -6,9 +6,12 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from docx.shared import Twips
 from typer.testing import CliRunner
 
 from snplan.cli import app
+
+from .docx_read import open_docx, rows_of, table_starting_with
 
 runner = CliRunner()
 
@@ -23,6 +26,15 @@ indelningar:
     rader:
       - {id: intakter, namn: Intäkter}
       - {id: kostnader, namn: Kostnader}
+  personal:
+    rader:
+      - id: anstallda
+        namn: Anställda
+        placering: fore
+        enhet: personer
+        rader:
+          - {id: kvinnor, namn: varav kvinnor, enhet: personer}
+          - {id: man, namn: varav män, enhet: personer}
 mal:
   - id: trygg
     niva: Kommunfullmäktiges mål
@@ -55,6 +67,13 @@ kapitel:
       rubrik: "{enhet}"
       kolumner:
         - {id: budget, varde: budget, rubrik: "Budget {ar}"}
+  - rubrik: Personal
+    block: personal
+    tabell:
+      indelning: personal
+      rubrik: Antal
+      kolumner:
+        - {id: utfall, varde: utfall, rubrik: "{ar}"}
   - rubrik: Bilaga 1 Statistik
     block: bilaga
     tabell:
@@ -201,3 +220,30 @@ def test_a_report_is_rebuilt_when_the_plan_it_reads_changes(tmp_path: Path) -> N
     assert "up to date" not in output
     # -840 = 110 − 950; -820 = 100 − 920
     assert "| **Nettokostnad** | **-840** | **-820** |" in report.read_text(encoding="utf-8")
+
+
+def test_sub_rows_are_indented_in_word(tmp_path: Path) -> None:
+    """Rows under a group's heading row (`placering: fore`) are indented: in Word by the
+    paragraph's indentation, so the cell reads as the label alone. The template's em spaces
+    used to be trimmed away by the Markdown table parser, and the sub-rows stood flush with
+    the rows around them."""
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "disposition/verksamhetsplan.yaml": PLAN_OUTLINE,
+        "2024/verksamhetsplan.yaml": """\
+            ar: 2024
+            sammanfattning: Inledning.
+            personal: {kvinnor: {utfall: 61}, man: {utfall: 19}}
+            """,
+    })
+    result = runner.invoke(app, ["build", "vp", "2024", "--data", str(data), "--out",
+                                 str(tmp_path / "out"), "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    table = table_starting_with(open_docx(tmp_path / "out" / "2024" /
+                                          "verksamhetsplan-2024.docx"), "Antal")
+    # 80 = 61 + 19
+    assert rows_of(table) == [["Antal", "2024"], ["Anställda", "80"],
+                              ["varav kvinnor", "61"], ["varav män", "19"]]
+    indents = [row.cells[0].paragraphs[0].paragraph_format.left_indent for row in table.rows]
+    assert indents[:2] == [None, None]
+    assert indents[2] == indents[3] == Twips(180)

@@ -13,7 +13,10 @@ from ..tables.engine import free_table, heading
 from ..tables.ops import OPS
 from .base import SYMBOLS, BlockInput, legend
 
-INDENT = "\u2003"  # an em space per level of a sub-row under a heading row
+# An em space per level of a sub-row under a heading row, as a Markdown entity: a table cell's
+# own leading spaces are trimmed by the Markdown parser (the Word writer turns them into the
+# paragraph's indentation).
+INDENT = "&emsp;"
 
 ROUNDING = ("Beloppen är avrundade var för sig; summor och beräknade värden räknas på de "
             "inmatade beloppen.")
