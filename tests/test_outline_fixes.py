@@ -247,3 +247,29 @@ def test_sub_rows_are_indented_in_word(tmp_path: Path) -> None:
     indents = [row.cells[0].paragraphs[0].paragraph_format.left_indent for row in table.rows]
     assert indents[:2] == [None, None]
     assert indents[2] == indents[3] == Twips(180)
+
+
+def test_new_year_from_a_plan_with_a_free_table(tmp_path: Path) -> None:
+    """`snplan new` carries a free table's columns and each row's first cell, the other
+    cells to fill in. It used to stop on an unexpected error (a free table's rows are lists of
+    cells, not mappings)."""
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "disposition/verksamhetsplan.yaml": PLAN_OUTLINE,
+        "2024/verksamhetsplan.yaml": """\
+            ar: 2024
+            sammanfattning: Inledning.
+            bilaga:
+              kolumner: [Boende, {rubrik: Platser, typ: tal}]
+              rader:
+                - [Ekbacken, 64]
+            """,
+    })
+    result = runner.invoke(app, ["new", "2025", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    written = (data / "2025" / "verksamhetsplan.yaml").read_text(encoding="utf-8")
+    assert "bilaga:\n  kolumner:\n  - rubrik: Boende\n    typ: text\n  - rubrik: Platser\n" \
+           "    typ: tal\n  rader:\n  - - Ekbacken\n    - FYLL I\n" in written
+    result = runner.invoke(app, ["validate", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    assert "bilaga.rader[0][1]: to be filled in (still FYLL I)" in result.output
