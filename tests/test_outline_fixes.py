@@ -273,3 +273,29 @@ def test_new_year_from_a_plan_with_a_free_table(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert "bilaga.rader[0][1]: to be filled in (still FYLL I)" in result.output
+
+
+def test_protocol_names_who_made_a_protocol_note(tmp_path: Path) -> None:
+    """A paragraph that is a union's protocol note (`protokollsanteckning`) says whose it is.
+    The unions were checked against the organisation and then never printed."""
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "2024/mbl/plan.yaml": """\
+            arende: Plan 2024
+            plats: Kommunhuset
+            datum: 2023-11-13
+            tid_fran: "09:00"
+            tid_till: "10:00"
+            narvarande: {arbetsgivare: [chef], arbetstagare: [ombud]}
+            paragrafer:
+              - text: Vision anser att bemanningen är för låg.
+                protokollsanteckning: [vision]
+              - text: Förhandlingen avslutas.
+                avslutande: true
+            justeras: {arbetsgivare: [chef], arbetstagare: [ombud]}
+            """,
+    })
+    build(data, tmp_path / "out", "mbl", "2024")
+    text = (tmp_path / "out" / "2024" / "mbl-plan.md").read_text(encoding="utf-8")
+    assert "Vision anser att bemanningen är för låg.\n\nProtokollsanteckning: Vision.\n" in text
+    assert text.count("Protokollsanteckning") == 1
