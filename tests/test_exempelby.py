@@ -610,6 +610,7 @@ def test_memo_and_protocol_quote_the_plan(out: Path) -> None:
     assert "Arbetsgivaren redogör för förslaget. Budgetramen är 408 000 tkr." in body
     assert "Lena Sandberg, HR-strateg" in body
     assert "Ställningstagande: Vårdförbundet – oenig." in body
+    assert "Protokollsanteckning: Vårdförbundet." in body
     assert rows_of(protocol.tables[0])[1:] == [
         ["Maria Berg\nFörvaltningschef", "Eva Nilsson\nKommunal"],
         ["Lena Sandberg\nHR-strateg", "Peter Ek\nVision"],
