@@ -299,3 +299,34 @@ def test_protocol_names_who_made_a_protocol_note(tmp_path: Path) -> None:
     text = (tmp_path / "out" / "2024" / "mbl-plan.md").read_text(encoding="utf-8")
     assert "Vision anser att bemanningen är för låg.\n\nProtokollsanteckning: Vision.\n" in text
     assert text.count("Protokollsanteckning") == 1
+
+
+def test_measures_table_shows_the_columns_the_measures_have(tmp_path: Path) -> None:
+    """A goal's measures table has a column only where some measure has a value: a plan's
+    measures no empty outcome and assessment, a report's no empty baseline, and a comment
+    on a measure is printed. The table used to print every column, always, and never the
+    comment."""
+    data = write(tmp_path / "data", {
+        "organisation.yaml": ORGANISATION,
+        "disposition/verksamhetsplan.yaml": PLAN_OUTLINE,
+        "2024/verksamhetsplan.yaml": """\
+            ar: 2024
+            sammanfattning: Inledning.
+            namndmal:
+              mal:
+                - mal: trygg
+                  matt:
+                    - {namn: Olika medarbetare, enhet: antal, utgangsvarde: 16,
+                       malvarden: {2024: 14, 2025: 12}}
+                - mal: kontinuitet
+                  matt:
+                    - {namn: Nöjda brukare, utfall: 85.5, bedomning: niva2,
+                       kommentar: Mätt i oktober.}
+            """,
+    })
+    build(data, tmp_path / "out", "vp", "2024")
+    text = (tmp_path / "out" / "2024" / "verksamhetsplan-2024.md").read_text(encoding="utf-8")
+    assert ("| Mått | Enhet | Utgångsvärde | Mål 2024 | Mål 2025 |\n|---|---|---:|---:|---:|\n"
+            "| Olika medarbetare | antal | 16 | 14 | 12 |\n") in text
+    assert ("| Mått | Utfall | Bedömning | Kommentar |\n|---|---:|---|---|\n"
+            "| Nöjda brukare | 85,5 | ◆ | Mätt i oktober. |\n") in text
