@@ -556,8 +556,9 @@ def test_report_2023_goals_with_outcome_and_assessment(out: Path) -> None:
     ]
     measures = [rows_of(t) for t in report.tables if t.rows[0].cells[0].text == "Mätetal"]
     assert measures == [  # the report gives outcome and assessment, no baseline
-        [["Mätetal", "Enhet", "Utfall", "Bedömning"],
-         ["Olika medarbetare hos en brukare under 14 dagar", "antal", "15,5", "▲"]],
+        [["Mätetal", "Enhet", "Utfall", "Bedömning", "Kommentar"],
+         ["Olika medarbetare hos en brukare under 14 dagar", "antal", "15,5", "▲",
+          "Mätt under två veckor i oktober."]],
         [["Mätetal", "Enhet", "Utfall", "Bedömning"],
          ["Nöjda brukare i särskilt boende", "procent", "85,0", "●"]],
     ]
