@@ -107,6 +107,15 @@ def next_block(node: Kapitel, content: Any) -> Any:
         result = _to_fill({k: v for k, v in plain.items() if k not in {"rader", "fotnoter"}})
         result["rader"] = _table_rows(plain.get("rader", {}), node.tabell.standard)
         return result
+    if node.typ == "tabell" and node.tabell is not None and not node.tabell.kolumner:
+        # a free table (an appendix's): its columns carried, each row's first cell (what the
+        # row is about) kept and its other cells to fill in
+        result = _to_fill({k: v for k, v in plain.items()
+                           if k not in {"kolumner", "rader", "fotnoter"}})
+        result["kolumner"] = plain.get("kolumner", [])
+        result["rader"] = [row[:1] + [PLACEHOLDER] * (len(row) - 1)
+                           for row in plain.get("rader", [])]
+        return result
     if node.typ == "tabell" and node.tabell is not None:
         kinds = {c.varde for c in node.tabell.kolumner if c.varde} | {
             c.inmatad for c in node.tabell.kolumner if c.inmatad}

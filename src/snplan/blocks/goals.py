@@ -21,15 +21,35 @@ def _name(node: MalNod, block: BlockInput) -> str:
     return goal.namn if goal is not None else node.mal or ""
 
 
-def _measure(measure: MattPlan, years: list[int]) -> dict[str, Any]:
-    targets = {year: fmt.number(measure.malvarden[year]) if year in measure.malvarden else ""
-               for year in years}
-    return {"namn": measure.namn, "enhet": measure.enhet or "",
-            "utgangsvarde": fmt.number(measure.utgangsvarde, empty=""),
-            "malvarden": [targets[y] for y in years],
-            "utfall": fmt.number(measure.utfall, empty=""),
-            "bedomning": (f"{SYMBOLS[measure.bedomning]}" if measure.bedomning else ""),
-            "kommentar": measure.kommentar}
+def _level_name(node: MalNod, block: BlockInput) -> str:
+    """The level of a goal as the documents name it ("Kommunfullmäktiges mål",
+    "Resultatmål"): the data's own, else the organisation's for that goal."""
+    if node.niva:
+        return node.niva
+    goal = block.org.goals().get(node.mal or "")
+    return (goal.niva or "") if goal is not None else ""
+
+
+def _measures_table(measures: list[MattPlan], heading: str) -> dict[str, Any]:
+    """The table of a goal's measures: the measure, then only the columns some measure has a
+    value for (a plan's measures have no outcome, a report's may have no baseline), with a
+    target column per year any measure has a target for."""
+    years = sorted({y for m in measures for y in m.malvarden})
+    columns: list[tuple[str, str, Any]] = [
+        ("Enhet", "left", lambda m: m.enhet or ""),
+        ("Utgångsvärde", "right", lambda m: fmt.number(m.utgangsvarde, empty="")),
+        *((f"Mål {year}", "right",
+           lambda m, year=year: fmt.number(m.malvarden[year]) if year in m.malvarden else "")
+          for year in years),
+        ("Utfall", "right", lambda m: fmt.number(m.utfall, empty="")),
+        ("Bedömning", "left", lambda m: SYMBOLS[m.bedomning] if m.bedomning else ""),
+        ("Kommentar", "left", lambda m: m.kommentar),
+    ]
+    shown = [(header, align, cell) for header, align, cell in columns
+             if any(cell(m) for m in measures)]
+    return {"header": [heading] + [header for header, _, _ in shown],
+            "align": ["left"] + [align for _, align, _ in shown],
+            "rows": [[m.namn] + [cell(m) for _, _, cell in shown] for m in measures]}
 
 
 def _node(node: MalNod, block: BlockInput, spec: MalSpec, level: int) -> dict[str, Any]:
@@ -37,14 +57,12 @@ def _node(node: MalNod, block: BlockInput, spec: MalSpec, level: int) -> dict[st
     activities = node.aktiviteter
     described = bool(activities) and all(a.beskrivning for a in activities)
     measures = node.matt
-    detailed = any(not isinstance(m, str) and (m.enhet or m.utgangsvarde is not None
-                                                or m.malvarden or m.utfall is not None)
-                   for m in measures)
-    years = sorted({y for m in measures for y in m.malvarden})
+    detailed = any(m.enhet or m.utgangsvarde is not None or m.malvarden
+                   or m.utfall is not None or m.bedomning or m.kommentar for m in measures)
     return {
         "namn": _name(node, block),
         "niva": level,
-        "niva_namn": node.niva or "",
+        "niva_namn": _level_name(node, block),
         "symbol": SYMBOLS[node.bedomning] if node.bedomning else "",
         "bedomning": getattr(scale, node.bedomning) if node.bedomning else "",
         "matning": node.matning,
@@ -57,9 +75,7 @@ def _node(node: MalNod, block: BlockInput, spec: MalSpec, level: int) -> dict[st
         "aktiviteter_tabell": described,
         "matt_rubrik": spec.matt_rubrik,
         "matt": [m.namn for m in measures],
-        "matt_tabell": ({"years": [str(y) for y in years],
-                         "rows": [_measure(m, years) for m in measures]}
-                        if detailed else None),
+        "matt_tabell": _measures_table(measures, spec.matt_rubrik) if detailed else None,
         "matt_saknas": node.matt_saknas,
         "delmal": [_node(child, block, spec, level + 1) for child in node.delmal],
     }

@@ -8,14 +8,27 @@ from typing import Any
 from .base import BlockInput
 
 
+def running_title(title: str) -> str:
+    """A title as it reads after a name in a list ("Maria Berg, förvaltningschef"): the
+    first letter in lower case, unless the title begins with an abbreviation that keeps its
+    capitals ("HR-strateg", "MAS")."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 def _attendee(block: BlockInput, person_id: str) -> dict[str, str]:
+    """A person's name, title in running text (`titel`), title as written (`befattning`,
+    printed under a signature) and union."""
     people = {p.id: p for p in block.org.personer}
     unions = {f.id: f.namn for f in block.org.fack}
     person = people.get(person_id)
     if person is None:
-        return {"namn": person_id, "titel": "", "fack": ""}
+        return {"namn": person_id, "titel": "", "befattning": "", "fack": ""}
     union = unions.get(person.fack, "") if person.fack else ""
-    return {"namn": person.namn, "titel": (person.titel or "").lower(), "fack": union}
+    title = person.titel or ""
+    return {"namn": person.namn, "titel": running_title(title), "befattning": title,
+            "fack": union}
 
 
 def attendance_context(block: BlockInput) -> dict[str, Any] | None:

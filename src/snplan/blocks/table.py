@@ -4,15 +4,19 @@ data's own notes), or records (a heading and labelled paragraphs per row)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import Any
 
 from ..tables import Column, Row, Table
-from ..tables.engine import heading
+from ..tables.engine import free_table, heading
 from ..tables.ops import OPS
 from .base import SYMBOLS, BlockInput, legend
 
-INDENT = "\u2003"  # an em space per level of a sub-row under a heading row
+# An em space per level of a sub-row under a heading row, as a Markdown entity: a table cell's
+# own leading spaces are trimmed by the Markdown parser (the Word writer turns them into the
+# paragraph's indentation).
+INDENT = "&emsp;"
 
 ROUNDING = ("Beloppen är avrundade var för sig; summor och beräknade värden räknas på de "
             "inmatade beloppen.")
@@ -120,8 +124,21 @@ def _records(table: Table) -> list[dict[str, Any]]:
     return records
 
 
+def _free_block(block: BlockInput) -> Table | None:
+    """A free table block (an outline table without `indelning` or `kolumner`, as appendices
+    have): the data gives its columns and rows. The document's tables hold only tables with
+    columns of the outline, so it is made here from this document's own content, under the
+    outline's table options (footnotes, caption, what an empty table reads)."""
+    spec = block.node.tabell
+    if spec is None or spec.indelning is not None or spec.kolumner:
+        return None
+    table = free_table(block.content, block.org, block.year)
+    caption = table.caption or heading(spec.rubrik or "", block.year, block.org)
+    return dataclasses.replace(table, key=block.node.block or "", spec=spec, caption=caption)
+
+
 def context(block: BlockInput) -> dict[str, Any] | None:
-    table = block.tables.get(block.node.block or "")
+    table = block.tables.get(block.node.block or "") or _free_block(block)
     if table is None:
         return None
     result = table_layout(table, block)

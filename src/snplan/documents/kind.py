@@ -191,7 +191,7 @@ class DocumentKind:
                  ds.root / DISPOSITION_DIR / f"{self.name}.yaml"]
         files.append(self.path(ds, target.year, target.slug))
         if self.single:
-            files += [self.path(ds, target.year + offset) for offset in self.years_read(ds)]
+            files += _figure_files(ds, target.year, self.years_read(ds))
         document = ds.years[target.year].document(self.name, target.slug) \
             if target.year in ds.years else None
         quoted = self.quoted(ds, document) if document is not None else None
@@ -200,5 +200,13 @@ class DocumentKind:
 
             kind = KINDS[quoted.kind]
             files.append(ds.root / DISPOSITION_DIR / f"{kind.name}.yaml")
-            files += [kind.path(ds, target.year + offset) for offset in kind.years_read(ds)]
+            files += _figure_files(ds, target.year, kind.years_read(ds))
         return files
+
+
+def _figure_files(ds: Dataset, year: int, offsets: set[int]) -> list[Path]:
+    """The files a document's tables may read figures from: a table reads a block of a year
+    from every plan and report of that year (the report's budget column is the plan's budget;
+    the plan's "Prognos" and "Bokslut" columns are the reports'), so all of them count."""
+    return [ds.root / str(year + offset) / files.file for offset in sorted(offsets)
+            for files in DOCUMENT_FILES.values() if files.file]

@@ -637,7 +637,7 @@ class _Writer:
                    for width in layout.widths]
         tc_figure = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/><w:noWrap/></w:tcPr>'
                      for width in layout.widths]
-        properties: dict[tuple[bool, bool, bool], str] = {}
+        properties: dict[tuple[bool, bool, bool, int], str] = {}
         plain_rpr = {False: rpr(size=setting.direct_size),
                      True: rpr(bold=True, size=setting.direct_size)}
         for r_index, row in enumerate(cells):
@@ -655,10 +655,13 @@ class _Writer:
                 right = cell is not None and cell.right
                 parts.append(tc_head[c_index] if header else
                              tc_figure[c_index] if right else tc_text[c_index])
-                key = (header, keep, right)
+                indent = cell.indent if cell is not None else 0
+                key = (header, keep, right, indent)
                 if key not in properties:
                     properties[key] = ppr(setting.head_style if header else setting.body_style,
-                                          keep_next=keep, jc="right" if right else None)
+                                          keep_next=keep, jc="right" if right else None,
+                                          ind=(f'<w:ind w:left="{indent * INDENT_TWIPS}"/>'
+                                               if indent else ""))
                 if cell is None or not cell.children:
                     content = ""
                 elif len(cell.children) == 1 and cell.children[0].type == "text":
@@ -755,19 +758,40 @@ class _Writer:
         return "".join(out)
 
 
+# How far a table cell's paragraph is indented per level of a sub-row (about an em).
+INDENT_TWIPS = 180
+INDENT_CHAR = "\u2003"  # stands for one level when a cell's width is measured
+
+
 class _TableCell:
     """A cell's tokens with what the layout needs: its lines of text, whether it holds a
-    figure (right-aligned, never wrapped) and whether it is bold."""
+    figure (right-aligned, never wrapped), whether it is bold, and how many levels it is
+    indented (a sub-row's label)."""
 
-    __slots__ = ("bold", "children", "header", "lines", "nowrap", "right")
+    __slots__ = ("bold", "children", "header", "indent", "lines", "nowrap", "right")
 
     def __init__(self, children: list[Token], right: bool, header: bool) -> None:
         self.children = children
         self.right = right
         self.header = header
+        self.indent = _take_indent(children)
         self.lines = [plain(line) for line in _split_lines(children)] or [""]
+        self.lines[0] = INDENT_CHAR * self.indent + self.lines[0]
         self.nowrap = right and not header
         self.bold = header or any(c.type == "strong_open" for c in children)
+
+
+def _take_indent(children: list[Token]) -> int:
+    """The levels of indentation a cell starts with: `&emsp;` entities, the templates' way of
+    indenting a sub-row's label (a table cell's own leading spaces are trimmed). They are
+    taken out of the cell and its paragraph is indented instead, so the cell reads as the
+    label alone."""
+    levels = 0
+    while children and children[0].type == "text_special" \
+            and children[0].info == "entity" and children[0].markup == "&emsp;":
+        del children[0]
+        levels += 1
+    return levels
 
 
 def _split_lines(children: Sequence[Token]) -> list[list[Token]]:
