@@ -13,6 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from . import prose_rules
 from .load import Dataset, Source, Year
 from .model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from .problems import Problem, field_path
@@ -308,29 +309,19 @@ def _prose_files(ds: Dataset) -> list[tuple[Source | None, Any, frozenset[str]]]
     return [f for f in files if f[1] is not None]
 
 
-_BLOCK = re.compile(r"{{.*?(?:}}|$)|{%.*?(?:%}|$)", re.DOTALL)
-_PRIVATE = re.compile(r"(?<!\w)_\w+")
-
-
 def check_prose_names(ds: Dataset) -> list[Problem]:
-    """Names used in figure expressions in prose exist, and no expression reaches for a name
-    beginning with an underscore (`''.__class__.__mro__`, `attr('__globals__')`): that is
-    Python's internals, which the sandbox refuses when a document is built; this says so at
-    once. Done without importing Jinja: the full evaluation happens when a document is
-    built."""
+    """Names used in figure expressions in prose exist, and every prose text keeps to the
+    prose language and to Markdown Word can place (`prose_rules.refusals`: no statements, no
+    calls, no names beginning with '_', allow-listed filters; no pictures or block quotes), so
+    validation refuses what the build would refuse. The full evaluation happens when a
+    document is built."""
     problems: list[Problem] = []
     for source, obj, names in _prose_files(ds):
         for loc, text in _strings(obj, ()):
+            # what the prose language refuses (prose_rules), as `build` refuses it
+            problems += [_problem(source, loc, reason) for reason in prose_rules.refusals(text)]
             if "{{" not in text and "{%" not in text:
                 continue
-            for block in _BLOCK.finditer(text):
-                found = _PRIVATE.search(block.group())
-                if found is not None:
-                    problems.append(_problem(
-                        source, loc, f"the expression reaches for '{found.group()[:40]}'; "
-                        "names beginning with '_' are Python's internals and not allowed in "
-                        "prose"))
-                    break
             bound = set()
             for match in _BOUND.finditer(text):
                 bound.update(n.strip() for n in (match.group(1) or match.group(2)).split(","))

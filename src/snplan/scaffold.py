@@ -126,14 +126,15 @@ def create(ds: Dataset, year: int) -> Path:
         raise ScaffoldError("organisation.yaml could not be read")
     target_dir = ds.root / str(year)
     target = target_dir / "verksamhetsplan.yaml"
-    if target.exists():
+    if target.exists() or target.is_symlink():
         raise ScaffoldError(f"{target} already exists; snplan new never overwrites a file")
     source_year, plan = source_plan(ds, year)
     data = next_plan(plan, year, [u.id for u in ds.organisation.enheter])
     text = HEADER.format(year=year, source=f"data/{source_year}/verksamhetsplan.yaml")
     text += yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100,
                            default_flow_style=False)
-    target_dir.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as stream:  # "x": never overwrite
-        stream.write(text)
+    # never over a file, never through a link (the year directory must not be one)
+    from .render.output import write_new
+
+    write_new(target, text.encode("utf-8"), root=ds.root)
     return target

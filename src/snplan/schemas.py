@@ -19,11 +19,13 @@ def render(kind: str) -> str:
 
 
 def write(out: Path) -> list[Path]:
-    out.mkdir(parents=True, exist_ok=True)
+    """Write every schema into `out`, atomically and never through a symbolic link."""
+    from .render.output import atomic_write
+
     written = []
     for kind, spec in KINDS.items():
         path = out / spec.schema_file
-        path.write_text(render(kind), encoding="utf-8")
+        atomic_write(path, render(kind).encode("utf-8"), root=out)
         written.append(path)
     return written
 
