@@ -84,6 +84,7 @@ STATEMENTS = {
     "With": "{% with %}", "Include": "{% include %}", "Import": "{% import %}",
     "FromImport": "{% from … import %}", "Extends": "{% extends %}", "Block": "{% block %}",
     "ScopedEvalContextModifier": "{% autoescape %}", "EvalContextModifier": "{% autoescape %}",
+    "Scope": "{% autoescape %}",
     "ExprStmt": "{% do %}", "Continue": "{% continue %}", "Break": "{% break %}",
 }
 MARKERS = ("{{", "{%")
@@ -289,8 +290,12 @@ def _argument(kind: str, node: Any) -> str | None:
 
     if kind == "value":
         return None
-    value = node.value if isinstance(node, nodes.Const) else None
-    if not isinstance(node, nodes.Const):
+    if isinstance(node, nodes.Neg) and isinstance(node.node, nodes.Const) \
+            and isinstance(node.node.value, int | float) and not isinstance(node.node.value, bool):
+        value = -node.node.value  # a negative number written out: -1
+    elif isinstance(node, nodes.Const):
+        value = node.value
+    else:
         return "takes a value written out here, not an expression"
     if kind == "flag" and not isinstance(value, bool):
         return f"takes true or false, got {value!r}"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DataError, UsageError
+from ..problems import printable
 from .validate import load_clean, require_year
 
 
@@ -25,4 +26,7 @@ def run(data: Path, year: int | None, fmt: str) -> str:
         found = metrics.collect(dataset, year)
     except MissingData as exc:
         raise DataError(str(exc)) from None
-    return metrics.render(found, year, fmt)
+    text = metrics.render(found, year, fmt)
+    # names from the data reach a terminal with control and direction characters escaped;
+    # the machine formats (csv, json) carry them as they are
+    return printable(text) if fmt in {"table", "markdown"} else text

@@ -12,7 +12,7 @@ from pathlib import Path
 from .. import checks
 from ..errors import DataError, UsageError
 from ..load import DataDirectoryError, Dataset, load
-from ..problems import HasProblems, Problem, display_path
+from ..problems import HasProblems, Problem, display_path, printable
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Report(HasProblems):
             )
         for number in years:
             lines.append(f"  {number}: {describe_year(ds, number, self.todo)}")
-        return "\n".join(lines)
+        return printable("\n".join(lines))  # names from the data, escaped for the terminal
 
 
 def describe_year(dataset: Dataset, number: int, todo: list[Problem]) -> str:
