@@ -22,7 +22,7 @@ from .model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from .problems import HasProblems, Problem, display_path, field_path
 from .yamlsource import Located, SourceError, read_file, too_large
 
-YEAR_DIR = re.compile(r"^\d{4}$")
+YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year
 # The years a data directory may hold (`ar` in the models accepts the same).
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
