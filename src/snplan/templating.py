@@ -179,9 +179,12 @@ class ExpressionError(Exception):
     prose language does not allow, or an evaluation over its budget."""
 
 
-# The budget of one prose evaluation. Stating a figure takes microseconds; anything near
-# these bounds is an attack or a mistake, and is refused rather than waited for.
+# The budget of one prose evaluation: a second, and 5 ms more for each expression in the text
+# (formatting one figure takes about 0.1 ms), so the bound grows with the text, never with
+# what an expression asks for. Anything near it is an attack or a mistake, and is refused
+# rather than waited for.
 PROSE_SECONDS = 1.0
+PROSE_SECONDS_PER_EXPRESSION = 0.005
 
 
 class OverBudget(SecurityError):
@@ -190,13 +193,16 @@ class OverBudget(SecurityError):
 
 _DEADLINE: contextvars.ContextVar[float | None] = contextvars.ContextVar("prose_deadline",
                                                                          default=None)
+_BUDGET: contextvars.ContextVar[float] = contextvars.ContextVar("prose_budget",
+                                                                default=PROSE_SECONDS)
 
 
 def _tick() -> None:
     """Refuse to go on when the evaluation under way has run past its deadline."""
     deadline = _DEADLINE.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise OverBudget(f"evaluating the expression takes longer than {PROSE_SECONDS:g} s")
+        raise OverBudget("evaluating the expression takes longer than its budget "
+                         f"({_BUDGET.get():.3g} s)")
 
 
 class ProseSandbox(LimitedSandbox):
@@ -281,7 +287,8 @@ def _alarm(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: Any) -> None:
-        raise OverBudget(f"evaluating the expression takes longer than {seconds:g} s")
+        raise OverBudget(f"evaluating the expression takes longer than its budget "
+                         f"({seconds:.3g} s)")
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:
@@ -297,6 +304,7 @@ def evaluate(prose: ProseSandbox, text: str, namespace: dict[str, Any],
     """Evaluate a prose text in the prose sandbox within `seconds` and MAX_OUTPUT characters;
     raise ExpressionError with a plain reason. (`render_string` checks the rules first.)"""
     token = _DEADLINE.set(time.monotonic() + seconds)
+    budget = _BUDGET.set(seconds)
     try:
         with _alarm(seconds):
             parts: list[str] = []
@@ -324,6 +332,7 @@ def evaluate(prose: ProseSandbox, text: str, namespace: dict[str, Any],
             from None
     finally:
         _DEADLINE.reset(token)
+        _BUDGET.reset(budget)
 
 
 def render_string(env: SandboxedEnvironment, text: str, namespace: dict[str, Any]) -> str:
@@ -333,4 +342,5 @@ def render_string(env: SandboxedEnvironment, text: str, namespace: dict[str, Any
     reasons = expression_refusals(text)
     if reasons:
         raise ExpressionError("; ".join(reasons))
-    return evaluate(prose_environment(env), text, namespace)
+    seconds = PROSE_SECONDS + PROSE_SECONDS_PER_EXPRESSION * text.count("{{")
+    return evaluate(prose_environment(env), text, namespace, seconds)
