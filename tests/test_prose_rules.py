@@ -146,7 +146,7 @@ def prose() -> object:
     ("{{ s.__class__ }}", "unsafe"),
     ("{{ 1 | tal(1000000000) }}", "the number of decimals must be a whole number from 0 to 6"),
     ("{{ t | upper }}", "the filter makes more than"),
-    ("{{ u ~ u }}", f"produces more than {MAX_OUTPUT} characters"),
+    ("{{ u ~ u ~ u }}", f"produce more than {MAX_OUTPUT} characters"),
     ("{{ 1 is sameas 1 }}", "No test named 'sameas'"),
 ])
 def test_the_prose_sandbox_refuses_on_its_own(text: str, reason: str) -> None:

@@ -102,7 +102,7 @@ def filters(unit: str) -> dict[str, Callable[..., str]]:
 MAX_EXPONENT = 100
 MAX_REPEAT = 100_000
 MAX_INT_BITS = 4096
-# The most text one prose expression may produce.
+# The most text the expressions of one prose text may add to it.
 MAX_OUTPUT = 1_000_000
 
 
@@ -260,7 +260,8 @@ def prose_environment(env: SandboxedEnvironment) -> ProseSandbox:
     # any evaluation's deadline, so an import is never cut short by it.
     fmt.number(Decimal(1), 1)
     prose = ProseSandbox(undefined=StrictUndefined, autoescape=False,
-                         keep_trailing_newline=True)
+                         keep_trailing_newline=True, trim_blocks=env.trim_blocks,
+                         lstrip_blocks=env.lstrip_blocks)
     prose.filters = {name: _bounded(env.filters[name]) for name in FILTERS
                      if name in env.filters}
     prose.tests = {name: test for name, test in prose.tests.items() if name in TESTS}
@@ -268,7 +269,7 @@ def prose_environment(env: SandboxedEnvironment) -> ProseSandbox:
     return prose
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _compiled(prose: ProseSandbox, text: str) -> Any:
     """A prose text compiled once per build (the same texts are evaluated for every
     document that shows them)."""
@@ -309,11 +310,13 @@ def evaluate(prose: ProseSandbox, text: str, namespace: dict[str, Any],
         with _alarm(seconds):
             parts: list[str] = []
             size = 0
+            # the text itself, and at most MAX_OUTPUT characters that expressions add
+            limit = len(text) + MAX_OUTPUT
             for part in _compiled(prose, text).generate(namespace):
                 _tick()
                 size += len(part)
-                if size > MAX_OUTPUT:
-                    raise ExpressionError(f"the expression produces more than {MAX_OUTPUT} "
+                if size > limit:
+                    raise ExpressionError(f"the expressions produce more than {MAX_OUTPUT} "
                                           "characters")
                 parts.append(part)
             return "".join(parts)
