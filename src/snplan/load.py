@@ -361,6 +361,8 @@ def load(root: Path) -> Dataset:
     if org_path.is_file():
         dataset.organisation, dataset.organisation_source = _load_one(
             "organisation", org_path, root, problems)
+    elif _leads_nowhere(org_path):
+        problems.append(_nowhere(org_path))
     else:
         problems.append(Problem(display_path(org_path), None, "",
                                 "organisation.yaml is missing: it declares the units, goals "

@@ -454,6 +454,10 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
+        if "another document" in problem:  # a second "---": YAML would need a stream
+            return SourceError(path, line, "the file holds a second YAML document (after "
+                               "'---'); a data file is one document: remove the '---' line "
+                               "or move what follows into its own file")
         if line is not None:
             lines = text.splitlines() or [""]
             source_line = lines[max(0, min(line, len(lines)) - 1)]
