@@ -145,6 +145,11 @@ def _make(how: str, path: Path, tmp: Path, data: Path, out: Path) -> None:
         if path.exists():
             path.unlink()
         os.mkfifo(path)
+    elif how == "deep_prose_chain":
+        text = path.read_text(encoding="utf-8").replace(
+            "sammanfattning: Nämnden planerar för tre mål.",
+            "sammanfattning: '{{ ram" + ".budget" * 100_000 + " }}'")
+        path.write_text(text, encoding="utf-8")
     elif how == "many_unknown_keys":
         _many_unknown_keys(path)
     elif how == "sparse_three_gigabytes":

@@ -95,6 +95,10 @@ REFUSED = [
     ("{{ ar", "the expression cannot be read"),
     ("{% for %}", "the expression cannot be read"),
     ("Rad ett\n{{ ar }\nrad tre", "(line 2 of the text)"),
+    ("{{ ram" + ".budget" * 100_000 + " }}", "nested more than 50 levels deep"),
+    ("{{ 1" + " + 1" * 100_000 + " }}", "nested more than 50 levels deep"),
+    ("{{ ar" + " | abs" * 60 + " }}", "nested more than 50 levels deep"),
+    ("{{ " + "(" * 10_000 + "1" + ")" * 10_000 + " }}", "nested too deeply to read"),
 ]
 
 

@@ -88,6 +88,8 @@ STATEMENTS = {
     "ExprStmt": "{% do %}", "Continue": "{% continue %}", "Break": "{% break %}",
 }
 MARKERS = ("{{", "{%")
+# The deepest an expression may nest (a figure with a few filters is under ten).
+MAX_NESTING = 50
 # At most this many reasons are given for one text (the first ones say enough).
 MAX_REASONS = 5
 
@@ -148,11 +150,18 @@ def _private(name: str) -> str:
             "Python's internals and not allowed in prose")
 
 
-def _expression(node: Any, reasons: list[str]) -> None:
-    """Check one expression node and everything below it; append reasons."""
+def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
+    """Check one expression node and everything below it; append reasons. An expression
+    nested deeper than MAX_NESTING (`a.b.b.b…`, `1 + 1 + 1…`, `x | abs | abs…`) is refused
+    at that depth, the same wherever the check is called from."""
     if len(reasons) >= MAX_REASONS:
         return
+    if depth > MAX_NESTING:
+        reasons.append(f"the expression is nested more than {MAX_NESTING} levels deep")
+        return
     from jinja2 import nodes
+
+    inner = depth + 1
 
     if isinstance(node, nodes.Name):
         if node.name.startswith("_"):
@@ -164,28 +173,28 @@ def _expression(node: Any, reasons: list[str]) -> None:
         pass
     elif isinstance(node, nodes.List | nodes.Tuple):
         for item in node.items:
-            _expression(item, reasons)
+            _expression(item, reasons, inner)
     elif isinstance(node, nodes.Getattr):
         if node.attr.startswith("_"):
             reasons.append(_private(node.attr))
-        _expression(node.node, reasons)
+        _expression(node.node, reasons, inner)
     elif isinstance(node, nodes.Getitem):
         if isinstance(node.arg, nodes.Const) and isinstance(node.arg.value, str) \
                 and node.arg.value.startswith("_"):
             reasons.append(_private(node.arg.value))
-        _expression(node.node, reasons)
-        _expression(node.arg, reasons)
+        _expression(node.node, reasons, inner)
+        _expression(node.arg, reasons, inner)
     elif isinstance(node, nodes.Slice):
         for part in (node.start, node.stop, node.step):
             if part is not None:
-                _expression(part, reasons)
+                _expression(part, reasons, inner)
     elif isinstance(node, nodes.Filter):
-        _filter(node, reasons)
+        _filter(node, reasons, inner)
     elif isinstance(node, nodes.Test):
         if node.name not in TESTS:
             reasons.append(f"the test 'is {node.name}' is not allowed in prose")
-        _arguments(node, reasons)
-        _expression(node.node, reasons)
+        _arguments(node, reasons, inner)
+        _expression(node.node, reasons, inner)
     elif isinstance(node, nodes.BinExpr):
         kind = type(node).__name__
         if kind in REFUSED_OPERATORS:
@@ -193,27 +202,27 @@ def _expression(node: Any, reasons: list[str]) -> None:
         elif kind == "Mul" and any(_is_sequence_literal(side) for side in (node.left,
                                                                            node.right)):
             reasons.append("repeating a text or list ('x' * n) is not allowed in prose")
-        _expression(node.left, reasons)
-        _expression(node.right, reasons)
+        _expression(node.left, reasons, inner)
+        _expression(node.right, reasons, inner)
     elif isinstance(node, nodes.UnaryExpr):  # not, unary minus and plus
-        _expression(node.node, reasons)
+        _expression(node.node, reasons, inner)
     elif isinstance(node, nodes.Concat):  # a ~ b
         for part in node.nodes:
-            _expression(part, reasons)
+            _expression(part, reasons, inner)
     elif isinstance(node, nodes.Compare):
-        _expression(node.expr, reasons)
+        _expression(node.expr, reasons, inner)
         for operand in node.ops:
-            _expression(operand.expr, reasons)
+            _expression(operand.expr, reasons, inner)
     elif isinstance(node, nodes.CondExpr):
         for part in (node.test, node.expr1, node.expr2):
             if part is not None:
-                _expression(part, reasons)
+                _expression(part, reasons, inner)
     elif isinstance(node, nodes.Call):
         callee = _callee(node.node)
         reasons.append(f"calling {callee} is not allowed in prose: expressions state figures "
                        "with names, filters and arithmetic, and call nothing")
         if not isinstance(node.node, nodes.Name):
-            _expression(node.node, reasons)
+            _expression(node.node, reasons, inner)
     else:
         reasons.append(f"the expression uses {_describe(node)}, which prose does not allow")
 
@@ -241,20 +250,20 @@ def _is_sequence_literal(node: Any) -> bool:
         isinstance(node, nodes.List | nodes.Tuple)
 
 
-def _arguments(node: Any, reasons: list[str]) -> None:
+def _arguments(node: Any, reasons: list[str], depth: int) -> None:
     """Arguments of a test: any allowed expression, no *args or **kwargs."""
     if node.dyn_args is not None or node.dyn_kwargs is not None:
         reasons.append(f"'{node.name}' is given *args or **kwargs, which prose does not allow")
     for argument in node.args:
-        _expression(argument, reasons)
+        _expression(argument, reasons, depth)
     for keyword in node.kwargs:
-        _expression(keyword.value, reasons)
+        _expression(keyword.value, reasons, depth)
 
 
-def _filter(node: Any, reasons: list[str]) -> None:
+def _filter(node: Any, reasons: list[str], depth: int) -> None:
     """A filter from FILTERS, each argument of the kind it takes."""
     if node.node is not None:
-        _expression(node.node, reasons)
+        _expression(node.node, reasons, depth)
     spec = FILTERS.get(node.name)
     if spec is None:
         allowed = ", ".join(sorted(n for n in FILTERS if n != "d"))
@@ -281,7 +290,7 @@ def _filter(node: Any, reasons: list[str]) -> None:
         if problem is not None:
             reasons.append(f"the filter '{node.name}' {problem}")
         elif kind == "value":
-            _expression(value, reasons)
+            _expression(value, reasons, depth)
 
 
 def _argument(kind: str, node: Any) -> str | None:

@@ -179,12 +179,12 @@ class ExpressionError(Exception):
     prose language does not allow, or an evaluation over its budget."""
 
 
-# The budget of one prose evaluation: a second, and 5 ms more for each expression in the text
-# (formatting one figure takes about 0.1 ms), so the bound grows with the text, never with
-# what an expression asks for. Anything near it is an attack or a mistake, and is refused
-# rather than waited for.
+# The budget of one prose evaluation: a second, and 0.1 ms more for each character of the text
+# (compiling and evaluating take a few microseconds a character, formatting a figure about
+# 0.1 ms), so the bound grows with the text, never with what an expression asks for. Anything
+# near it is an attack or a mistake, and is refused rather than waited for.
 PROSE_SECONDS = 1.0
-PROSE_SECONDS_PER_EXPRESSION = 0.005
+PROSE_SECONDS_PER_CHARACTER = 0.0001
 
 
 class OverBudget(SecurityError):
@@ -214,8 +214,7 @@ class ProseSandbox(LimitedSandbox):
     intercepted_binops = frozenset({"**", "*", "+", "-", "/", "//", "%"})
     intercepted_unops = frozenset({"-", "+"})
 
-    def call(__self, __context: Any, __obj: Any, *args: Any,  # noqa: N805
-             **kwargs: Any) -> Any:
+    def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
         raise SecurityError("calling a function or method is not allowed in prose")
 
     def getattr(self, obj: Any, attribute: str) -> Any:
@@ -345,5 +344,5 @@ def render_string(env: SandboxedEnvironment, text: str, namespace: dict[str, Any
     reasons = expression_refusals(text)
     if reasons:
         raise ExpressionError("; ".join(reasons))
-    seconds = PROSE_SECONDS + PROSE_SECONDS_PER_EXPRESSION * text.count("{{")
+    seconds = PROSE_SECONDS + PROSE_SECONDS_PER_CHARACTER * len(text)
     return evaluate(prose_environment(env), text, namespace, seconds)
