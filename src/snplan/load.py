@@ -363,6 +363,10 @@ def load(root: Path) -> Dataset:
             "organisation", org_path, root, problems)
     elif _leads_nowhere(org_path):
         problems.append(_nowhere(org_path))
+    elif org_path.exists():
+        problems.append(Problem(display_path(org_path), None, "",
+                                "organisation.yaml is not a file (a directory, FIFO or "
+                                "device); it must be the YAML file of the organisation"))
     else:
         problems.append(Problem(display_path(org_path), None, "",
                                 "organisation.yaml is missing: it declares the units, goals "

@@ -8,7 +8,9 @@ every mapping key and sequence item is recorded with its line, so that a validat
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -514,15 +516,22 @@ def parse_text(text: str, path: Path) -> Located:
 def read_file(path: Path) -> Located:
     """Read and parse one file, refusing what is not small UTF-8 text."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(
-                path, None, f"the file is {size // 1024} KiB; data files are at most "
-                f"{MAX_BYTES // (1024 * 1024)} MiB"
-            )
-        # Read at most one byte more than allowed: the size a file reports is not always the
-        # size it has (a file that grows, a special file).
-        with path.open("rb") as stream:
+        # Opened without waiting (a FIFO put in a file's place would block for ever) and
+        # judged by what was opened, not by an earlier look at the name.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SourceError(path, None, "not a regular file (a directory, FIFO or "
+                                              "device); a data file is a YAML text file")
+            size = info.st_size
+            if size > MAX_BYTES:
+                raise SourceError(
+                    path, None, f"the file is {size // 1024} KiB; data files are at most "
+                    f"{MAX_BYTES // (1024 * 1024)} MiB"
+                )
+            # Read at most one byte more than allowed: the size a file reports is not always
+            # the size it has (a file that grows).
             raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SourceError(path, None, f"cannot read the file: {exc.strerror or exc}") from None
