@@ -4,10 +4,12 @@ traceback; a build that fails leaves its output directory exactly as it was."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
 import stat
+import subprocess
 import tempfile
 import time
 import tracemalloc
@@ -73,6 +75,45 @@ def _deep_mappings() -> str:
         + " " * 100 + "slut: 1\n"
 
 
+def _many_unknown_keys(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text + "".join(f"okand{i}x: 1\n" for i in range(45_000)), encoding="utf-8")
+
+
+def _zip(path: Path, parts: dict[str, bytes | str]) -> None:
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, content in parts.items():
+            archive.writestr(name, content)
+
+
+WORD_TYPES = ('<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
+              'wordprocessingml.document.main+xml"/></Types>')
+SHEET_TYPES = ('<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
+               'spreadsheetml.sheet.main+xml"/></Types>')
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=Corpus", "-c",
+                    "user.email=corpus@example.org", "-c", "commit.gpgsign=false", *args],
+                   check=True, capture_output=True)
+
+
+def _git_repository_with_odd_names(tmp: Path, data: Path) -> None:
+    """The data in a git repository whose second commit adds files with non-ASCII names, a
+    tab, a quote, a terminal escape and a right-to-left override in their names."""
+    _git(tmp, "init", "-q")
+    _git(tmp, "add", "-A", "data")
+    _git(tmp, "commit", "-q", "-m", "base")
+    matter = (data / "2024" / "arenden" / "verksamhetsplan-2024.yaml").read_text(encoding="utf-8")
+    for name in ("ärende-å.yaml", "tab\tnamn.yaml", 'citat"namn.yaml', "x\x1b[31my.yaml",
+                 "fil\u202etxt.yaml"):
+        (data / "2024" / "arenden" / name).write_text(matter, encoding="utf-8")
+    (data / "2024" / "bilagor ü").mkdir()
+    (data / "2024" / "bilagor ü" / "bilaga.yaml").write_text("a: 1\n", encoding="utf-8")
+    _git(tmp, "add", "-A", "data")
+    _git(tmp, "commit", "-q", "-m", "odd names")
+
+
 def _template_dir(tmp: Path, body: str) -> None:
     shutil.copytree(TEMPLATES, tmp / "templates")
     (tmp / "secret.txt").write_text(SECRET, encoding="utf-8")
@@ -101,8 +142,82 @@ def _make(how: str, path: Path, tmp: Path, data: Path, out: Path) -> None:
         text = path.read_text(encoding="utf-8").replace("kvinnor: 61", "kvinnor: " + "1" * 5000)
         path.write_text(text, encoding="utf-8")
     elif how == "fifo":
-        path.unlink()
+        if path.exists():
+            path.unlink()
         os.mkfifo(path)
+    elif how == "deep_prose_chain":
+        text = path.read_text(encoding="utf-8").replace(
+            "sammanfattning: Nämnden planerar för tre mål.",
+            "sammanfattning: '{{ ram" + ".budget" * 100_000 + " }}'")
+        path.write_text(text, encoding="utf-8")
+    elif how == "many_unknown_keys":
+        _many_unknown_keys(path)
+    elif how == "sparse_three_gigabytes":
+        with path.open("wb") as stream:
+            stream.truncate(3 * 1024**3)
+    elif how == "directory":
+        path.mkdir()
+    elif how == "link_loop":
+        if path.exists():
+            path.unlink()
+        path.symlink_to(path.name)
+    elif how == "link_broken":
+        path.symlink_to("finns-inte")
+    elif how == "link_to_elsewhere":
+        (tmp / "elsewhere").mkdir()
+        path.symlink_to(tmp / "elsewhere", target_is_directory=True)
+    elif how == "reference_zip_bomb":
+        # 200 MiB of zeros packs into about 200 KB
+        _zip(path, {"[Content_Types].xml": WORD_TYPES, "_rels/.rels": "<x/>",
+                    "word/document.xml": bytes(200 * 1024 * 1024)})
+    elif how == "reference_spreadsheet":
+        _zip(path, {"[Content_Types].xml": SHEET_TYPES, "_rels/.rels": "<x/>"})
+    elif how == "reference_broken_xml":
+        _zip(path, {"[Content_Types].xml": WORD_TYPES, "_rels/.rels": "<Relationships"})
+    elif how == "manifest_not_json":
+        (out / ".snplan-manifest.json").write_text('{"schema": 2, "documents": {', "utf-8")
+    elif how == "manifest_wrong_shape":
+        (out / ".snplan-manifest.json").write_text('[1, "schema", {"documents": []}]', "utf-8")
+    elif how == "manifest_wrong_records":
+        (out / ".snplan-manifest.json").write_text(json.dumps({
+            "schema": 2, "fingerprints": {"all|docx": 5, "x": []},
+            "documents": {"2024/verksamhetsplan-2024": {
+                "docx": {"key": 1, "file": None, "sha256": []},
+                "xlsx": {"key": "k", "file": "../../data/2024/verksamhetsplan.yaml",
+                         "sha256": "0"}},
+                "2024/x": "not a mapping", "2024/y": {"docx": "not a record"}}}), "utf-8")
+    elif how == "manifest_deep_json":
+        (out / ".snplan-manifest.json").write_text("[" * 100_000 + "]" * 100_000, "utf-8")
+    elif how == "manifest_fifo":
+        os.mkfifo(out / ".snplan-manifest.json")
+    elif how == "manifest_dev_zero":
+        (out / ".snplan-manifest.json").symlink_to("/dev/zero")
+    elif how == "manifest_directory":
+        (out / ".snplan-manifest.json").mkdir()
+    elif how == "out_year_link_into_data":
+        shutil.rmtree(out / "2024")
+        (out / "2024").symlink_to(data / "2023", target_is_directory=True)
+    elif how == "out_year_link_elsewhere":
+        shutil.rmtree(out / "2024")
+        (tmp / "elsewhere").mkdir()
+        (out / "2024").symlink_to(tmp / "elsewhere", target_is_directory=True)
+    elif how == "out_file_link_into_data":
+        (out / "2024" / "verksamhetsplan-2024.docx").unlink()
+        (out / "2024" / "verksamhetsplan-2024.docx").symlink_to(
+            data / "2024" / "verksamhetsplan.yaml")
+    elif how == "out_workbook_link_into_templates":
+        shutil.copytree(TEMPLATES, tmp / "templates-copy")
+        (out / "2024" / "verksamhetsplan-2024.xlsx").symlink_to(
+            tmp / "templates-copy" / "verksamhetsplan.md.j2")
+    elif how == "a_file_in_tmp":
+        (tmp / "afile").write_text("a file, not a directory\n", encoding="utf-8")
+    elif how == "reference_out_link":
+        (tmp / "ref.docx").symlink_to(data / "organisation.yaml")
+    elif how == "schema_out_link":
+        (tmp / "schemas").mkdir()
+        (tmp / "schemas" / "organisation.schema.json").symlink_to(data / "organisation.yaml")
+    elif how == "git_repository_with_odd_names":
+        _git_repository_with_odd_names(tmp, data)
     elif how == "link_outside":
         outside = tmp / "outside" / path.name
         outside.parent.mkdir()
@@ -188,12 +303,49 @@ def _nothing_executed(tmp: Path, out: Path, data: Path, output: str) -> None:
     assert not (tmp / "pwned").exists()
 
 
+def _entities_stay_text(tmp: Path, out: Path, data: Path, output: str) -> None:
+    """Character entities in prose reach Word as the text they are, not decoded."""
+    from .docx_read import all_text, open_docx
+
+    text = all_text(open_docx(out / "2024" / "verksamhetsplan-2024.docx"))
+    for literal in ("A &amp; B", "&#65;", "&lt;x&gt;", "&copy;", "R&D"):
+        assert literal in text, f"{literal!r} not in the document"
+
+
+def _no_bidi_characters(tmp: Path, out: Path, data: Path, output: str) -> None:
+    """No character that reorders or hides the rest of a line reaches the terminal."""
+    assert not re.search("[\u202a-\u202e\u2066-\u2069\u200e\u200f\x1b]", output)
+
+
+def _nothing_written_through_links(tmp: Path, out: Path, data: Path, output: str) -> None:
+    """No built file landed in the data, the templates' copy or anywhere a link led."""
+    for folder in (data, tmp / "elsewhere", tmp / "templates-copy", tmp / "outside"):
+        if folder.exists():
+            built = [p for p in folder.rglob("*") if p.suffix in {".docx", ".xlsx", ".json"}
+                     and p.name != "reference.docx"]
+            assert not built, f"written through a link: {built}"
+    assert (data / "2024" / "verksamhetsplan.yaml").read_text(encoding="utf-8").startswith("ar:")
+    assert (data / "organisation.yaml").read_text(encoding="utf-8").startswith("#")
+
+
+def _manifest_is_a_file(tmp: Path, out: Path, data: Path, output: str) -> None:
+    """The build replaced the unreadable manifest with its record (a regular file)."""
+    manifest = out / ".snplan-manifest.json"
+    assert manifest.is_file() and not manifest.is_symlink()
+    assert json.loads(manifest.read_text(encoding="utf-8"))["schema"] == 2
+    assert zipfile.is_zipfile(out / "2024" / "verksamhetsplan-2024.docx")
+
+
 CHECKS = {
     "formula_text_stays_text": _formula_text_stays_text,
     "small_memory": _small_memory,
     "no_escape_characters": _no_escape_characters,
     "secret_not_in_output": _secret_not_in_output,
     "nothing_executed": _nothing_executed,
+    "entities_stay_text": _entities_stay_text,
+    "no_bidi_characters": _no_bidi_characters,
+    "nothing_written_through_links": _nothing_written_through_links,
+    "manifest_is_a_file": _manifest_is_a_file,
 }
 
 

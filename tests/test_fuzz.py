@@ -12,6 +12,13 @@ RENDER_FILES_ONE_IN, `render_target` (the Word and Excel files). CI (the CI envi
 variable set, as .ci/run does) runs FUZZ_EXAMPLES_CI examples with a fixed seed; a local run
 runs FUZZ_EXAMPLES_LOCAL with a random seed and the example database in .hypothesis/
 (git-ignored). SNPLAN_FUZZ_EXAMPLES=N runs N examples, for a longer hunt.
+
+A second test writes generated prose expressions and statements (the prose language and much
+that it refuses: loops, calls, Jinja's functions, `%`, filters and methods that allocate by a
+number) into a `sammanfattning` text and checks that validation and the build agree: every
+reason the prose rules give is reported by `snplan validate` at the file and field and refused
+by the evaluation alike, and prose that validates is evaluated to text or to problems naming
+the file, quickly, never to another exception.
 """
 
 from __future__ import annotations
@@ -21,19 +28,22 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+import yaml
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from snplan import documents
+from snplan import documents, prose_rules
 from snplan.build import BuildError, Settings, render_markdown, render_target
 from snplan.commands import validate
 from snplan.problems import Problem
+from snplan.templating import ExpressionError, environment, render_string
 
 from .conftest import DATA, ROOT
 
@@ -244,3 +254,132 @@ def test_mutated_data_validates_or_names_a_file(workspaces: dict[int, Path],
             assert_names_a_file(problem, root)
         if not report.errors:
             check_build(report, root, year, text, data)
+
+
+# --- prose expressions ------------------------------------------------------------------------
+
+FUZZ_PROSE_CI = 200
+FUZZ_PROSE_LOCAL = 40
+NAMES = ["ar", "netto", "netto.utfall", "netto.procent", "netto.budgetavvikelse", "ram",
+         "ram.budget", "ram.forandring", "intakter.forandring", "kostnader.utfall",
+         "personal.sjukfranvaro", "enhet['ifo'].budget", "enhet.ifo", "nyckeltal", "okand",
+         "netto.finns_inte", "_privat", "range", "lipsum", "namespace", "cycler", "loop",
+         "self", "dict"]
+LITERALS = ["0", "1", "-1", "1.5", "99999", "3000000000", "10000000000", "'x'", "''",
+            "'%0999999999d'", "'{:>999999999}'", "'{0.__class__}'", "[1, 2]", "(1,)",
+            "true", "none", "{'a': 1}", "'__class__'"]
+OPERATORS = ["+", "-", "*", "/", "//", "%", "**", "~", "and", "or", "==", "<", ">=", "in",
+             "not in", "is", "is not"]
+PROSE_FILTERS = ["abs", "belopp", "belopp(true)", "belopp(1)", "tal", "tal(1)", "tal(6)",
+                 "tal(7)", "tal(1000000000)", "tal(-1)", "procent", "procent(2)", "round(1)",
+                 "round(2, 'floor')", "int", "float", "upper", "lower", "title", "length",
+                 "count", "first", "last", "string", "trim", "default('saknas')",
+                 "default(ar, true)", "center(3000000000)", "format(1)", "replace('', 'xx')",
+                 "join(',')", "attr('__class__')", "list", "wordwrap(5)", "indent(99999)",
+                 "truncate(5)", "random", "map('upper')", "batch(99999)", "sum", "tojson",
+                 "e", "safe"]
+METHODS = ["ljust(3000000000)", "rjust(99)", "center(10)", "format(1)", "zfill(99999999)",
+           "to_bytes(99999999, 'big')", "encode()", "replace('', 'x')", "__class__", "mro()",
+           "upper()", "items()", "keys()", "quantize(1)", "budget", "utfall", "real"]
+TESTS = ["defined", "none", "number", "odd", "divisibleby(0)", "sameas(1)", "callable",
+         "string"]
+PROSE_ATOMS = st.one_of(st.sampled_from(NAMES), st.sampled_from(LITERALS),
+                        st.integers(-10**20, 10**20).map(str))
+
+
+def _compound(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.tuples(inner, st.sampled_from(OPERATORS), inner).map(
+            lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        st.tuples(inner, st.sampled_from(PROSE_FILTERS)).map(lambda t: f"{t[0]} | {t[1]}"),
+        st.tuples(inner, st.sampled_from(METHODS)).map(lambda t: f"{t[0]}.{t[1]}"),
+        st.tuples(inner, st.sampled_from(TESTS)).map(lambda t: f"({t[0]} is {t[1]})"),
+        st.tuples(inner, inner, inner).map(lambda t: f"({t[0]} if {t[1]} else {t[2]})"),
+        st.tuples(inner, inner).map(lambda t: f"{t[0]}[{t[1]}]"),
+        inner.map(lambda x: f"(not {x})"),
+        inner.map(lambda x: f"(-{x})"),
+        st.tuples(st.sampled_from(["range", "lipsum", "namespace", "dict", "cycler", "ar",
+                                   "joiner"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+    )
+
+
+PROSE_EXPRESSIONS = st.recursive(PROSE_ATOMS, _compound, max_leaves=5)
+PROSE_PARTS = st.one_of(
+    PROSE_EXPRESSIONS.map(lambda x: "{{ " + x + " }}"),
+    PROSE_EXPRESSIONS.map(lambda x: "{{ " + x + " }}"),
+    st.tuples(PROSE_EXPRESSIONS, PROSE_EXPRESSIONS).map(
+        lambda t: "{% for i in " + t[0] + " %}{{ " + t[1] + " }}{% endfor %}"),
+    PROSE_EXPRESSIONS.map(lambda x: "{% set v = " + x + " %}{{ v }}"),
+    PROSE_EXPRESSIONS.map(lambda x: "{% if " + x + " %}ja{% else %}nej{% endif %}"),
+    PROSE_EXPRESSIONS.map(lambda x: "{% with v = " + x + " %}{{ v }}{% endwith %}"),
+    PROSE_EXPRESSIONS.map(lambda x: "{{ " + x),
+    PROSE_EXPRESSIONS.map(lambda x: x + " }}"),
+    st.sampled_from(["{% include 'verksamhetsplan.md.j2' %}", "{% for %}", "{{ }}",
+                     "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% raw %}{{ x }}",
+                     "{% raw %}{{ x }}{% endraw %}", "{# kommentar #}", "{{ '}}' }}",
+                     "{%- if true -%}x{%- endif -%}", "{{ ar }}{{ ar }}"]),
+)
+PROSE_TEXTS = st.tuples(st.sampled_from(["Nettot var ", "", "Året ", "> "]),
+                        st.lists(PROSE_PARTS, min_size=1, max_size=3).map(" ".join),
+                        st.sampled_from([" mkr.", "", " och ![bild](https://x/y.png)."])
+                        ).map("".join)
+# Where a generated text goes: the plan's or the report's summary, as a line of its block.
+PROSE_PLACES = {2022: ("verksamhetsplan.yaml", "  text: |\n", "    "),
+                2023: ("arsredovisning.yaml", "sammanfattning: |\n", "  ")}
+
+
+@settings(
+    max_examples=int(os.environ.get("SNPLAN_FUZZ_EXAMPLES", 0))
+    or (FUZZ_PROSE_CI if IN_CI else FUZZ_PROSE_LOCAL),
+    derandomize=IN_CI,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
+                           HealthCheck.function_scoped_fixture],
+)
+@given(data=st.data())
+def test_prose_expressions_validate_and_build_agree(workspaces: dict[int, Path],
+                                                    data: st.DataObject) -> None:
+    year = data.draw(st.sampled_from(sorted(PROSE_PLACES)), label="year")
+    name, anchor, indent = PROSE_PLACES[year]
+    root = workspaces[year]
+    path = root / str(year) / name
+    original = path.read_text(encoding="utf-8")
+    assert anchor in original
+    prose = data.draw(PROSE_TEXTS, label="prose")
+    text = original.replace(anchor, anchor + indent + prose + "\n\n", 1)
+    summary = yaml.safe_load(text)["sammanfattning"]
+    field_text = summary if isinstance(summary, str) else summary["text"]
+    reasons = prose_rules.refusals(field_text)
+    with changed(path, text):
+        started = time.perf_counter()
+        report = validate.run(root)
+        assert time.perf_counter() - started < 10
+        for problem in report.problems:
+            assert_names_a_file(problem, root)
+        here = {p.message for p in report.errors
+                if p.path.endswith(f"{year}/{name}") and p.field == "sammanfattning.text"}
+        # every reason of the prose rules is reported by validation, at the file and field
+        assert set(reasons) <= here, (prose, reasons, here)
+        expression_reasons = prose_rules.expression_refusals(field_text) \
+            if prose_rules.has_expression(field_text) else ()
+        if expression_reasons:
+            # ... and the build's evaluation refuses the text with the same reasons
+            with pytest.raises(ExpressionError) as raised:
+                render_string(environment(TEMPLATES, "mkr"), field_text, {})
+            assert str(raised.value) == "; ".join(expression_reasons)
+        event("refused by the prose rules" if reasons else
+              "validation errors" if report.errors else "validates")
+        if report.errors:
+            return
+        # prose that validates is evaluated to text or to problems naming the file, quickly
+        ds = report.dataset
+        target = next(t for t in documents.all_targets(ds)
+                      if t.year == year and t.kind in {"verksamhetsplan", "arsredovisning"})
+        started = time.perf_counter()
+        try:
+            render_markdown(ds, target, Settings(out=root.parent / "out", templates=TEMPLATES))
+        except BuildError as exc:
+            for problem in exc.problems:
+                assert_names_a_file(problem, root)
+                assert "is not allowed in prose" not in problem.message, problem
+        assert time.perf_counter() - started < 10

@@ -104,18 +104,17 @@ def test_output_directory_must_not_lie_in_the_data(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("expression", "reason"), [
-    ("{{ 9 ** 9 ** 9 }}", "power is too large"),
-    ("{{ 2 ** 1000 }}", "exponent 1000 is larger"),
+    ("{{ 9 ** 9 ** 9 }}", "raising to a power"),
     ("{{ 'x' * 10 ** 9 }}", "repeating a text"),
     ("{{ [0] * 10 ** 9 }}", "repeating a text or list"),
-    ("{{ range(10 ** 9) | list }}", "Range too big"),
-    ("{{ ''.__class__ }}", "unsafe"),
-    ("{{ a | attr('__class__') }}", "unsafe"),
-    ("{{ '{0.__class__}'.format(a) }}", "unsafe"),
-    ("{{ lipsum.__globals__ }}", "unsafe"),
+    ("{{ range(10 ** 9) | list }}", "calling 'range"),
+    ("{{ ''.__class__ }}", "reaches for '__class__'"),
+    ("{{ a | attr('__class__') }}", "the filter 'attr' is not allowed"),
+    ("{{ '{0.__class__}'.format(a) }}", "calling the method '.format"),
+    ("{{ lipsum.__globals__ }}", "reaches for '__globals__'"),
     ("{{ a.finns_inte }}", "undefined"),
     ("{{ 1 / 0 }}", "division by zero"),
-    ("{{ a", "expression error"),
+    ("{{ a", "cannot be read"),
 ])
 def test_the_sandbox_refuses(expression: str, reason: str) -> None:
     env = environment(None, "mkr")
@@ -123,10 +122,19 @@ def test_the_sandbox_refuses(expression: str, reason: str) -> None:
         render_string(env, expression, {"a": Decimal("1.5")})
 
 
-def test_the_sandbox_still_computes() -> None:
+@pytest.mark.parametrize(("expression", "reason"), [
+    ("{{ 9 ** 9 ** 9 }}", "power is too large"),
+    ("{{ 2 ** 1000 }}", "exponent 1000 is larger"),
+    ("{{ 'x' * 10 ** 9 }}", "repeating a text"),
+    ("{{ [0] * 10 ** 9 }}", "repeating a text or list"),
+    ("{{ range(10 ** 9) | list }}", "Range too big"),
+    ("{{ ''.__class__ }}", "unsafe"),
+])
+def test_the_template_sandbox_refuses(expression: str, reason: str) -> None:
+    """Templates (not prose) keep Jinja's statements and calls, within the limited sandbox."""
     env = environment(None, "mkr")
-    assert render_string(env, "{{ a * 2 }} {{ 2 ** 10 }} {{ '-' * 3 }} {{ a | belopp }}",
-                         {"a": Decimal("1.5")}) == "3.0 1024 --- 1,5"
+    with pytest.raises(Exception, match=reason):
+        env.from_string(expression).render(a=Decimal("1.5"))
 
 
 @pytest.mark.parametrize("name", ["../secret.txt", "/etc/passwd", "a/../../b", "C:/x"])
@@ -148,7 +156,11 @@ def test_numbers_too_large_for_a_figure() -> None:
 
 
 def test_control_characters_never_reach_the_terminal() -> None:
-    assert printable("a\x1b[2Jb\x07c\ud800d\u2028e\tf") == "a\\x1b[2Jb\\x07c\\ud800d\u2028e\tf"
+    assert printable("a\x1b[2Jb\x07c\ud800d\u2028e\tf") == \
+        "a\\x1b[2Jb\\x07c\\ud800d\\u2028e\tf"
+    # bidirectional overrides and invisible characters would disguise the rest of the line
+    assert printable("fil\u202etxt.exe \u2066x\u2069 a\u200bb \ufeffåäö") == \
+        "fil\\u202etxt.exe \\u2066x\\u2069 a\\u200bb \\ufeffåäö"
     problem = Problem("x.yaml", 3, "f\x00", 'got "\x1b]0;title\x07"')
     assert problem.format() == 'x.yaml:3: f\\x00: got "\\x1b]0;title\\x07"'
 

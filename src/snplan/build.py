@@ -281,7 +281,7 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
                 wants_pdf.append((path, data))
     if wants_pdf:
         files.extend(convert_to_pdf(wants_pdf, requested == "pdfa", step))
-    return write_all(files)
+    return write_all(files, root=settings.out)
 
 
 __all__ = ["BuildError", "PdfUnavailable", "Settings", "build_many", "render_markdown"]

@@ -22,7 +22,9 @@ from .model.files import block_values, file_model
 from .problems import HasProblems, Problem, display_path, field_path
 from .yamlsource import Located, SourceError, read_file
 
-YEAR_DIR = re.compile(r"^\d{4}$")
+YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year
+# The years a data directory may hold (`ar` in the models accepts the same).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
@@ -140,10 +142,11 @@ class DataDirectoryError(Exception):
     """The data directory itself is missing or unusable: nothing can be loaded."""
 
 
-# Did-you-mean suggestions for unknown keys: one fuzzy search costs time in proportion to the
-# candidates, so a file full of unknown keys gets suggestions for its first ones only.
-MAX_SUGGESTIONS = 50
-_suggested = 0
+# "Did you mean" is a fuzzy search over the model's field names: only the first unknown keys of
+# a file get one, and only keys of a length a field name can have, so a file of 45 000 unknown
+# keys is reported in linear time (one search each took 9 s).
+MAX_SUGGESTIONS = 20
+MAX_SUGGESTED_KEY = 60
 
 
 @cache
@@ -193,8 +196,7 @@ def _describe(value: Any) -> str:
 
 def _message(error: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
     """A plain sentence for one pydantic error; `candidates` are the names an unknown key
-    may have been meant as."""
-    global _suggested
+    may have been meant as (none: no "did you mean")."""
     kind = error["type"]
     value = error.get("input")
     ctx = error.get("ctx") or {}
@@ -204,8 +206,7 @@ def _message(error: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
     if kind == "extra_forbidden":
         key = str(loc[-1]) if loc else ""
         close: list[str] = []
-        if _suggested < MAX_SUGGESTIONS and len(key) <= 64:
-            _suggested += 1
+        if candidates and len(key) <= MAX_SUGGESTED_KEY:
             # the key may be right elsewhere in the file but not here: never suggest itself
             others = [name for name in candidates if name != key]
             close = difflib.get_close_matches(key, others, n=1, cutoff=0.75)
@@ -266,13 +267,13 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Pr
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
-        global _suggested
-        _suggested = 0
         candidates = _field_names(model)
         problems = []
+        unknown = 0
         for error in exc.errors():
             loc = tuple(p for p in error["loc"] if isinstance(p, str | int))
-            message = _message(error, candidates)
+            unknown += error["type"] == "extra_forbidden"
+            message = _message(error, candidates if unknown <= MAX_SUGGESTIONS else ())
             if message == PLACEHOLDER_MESSAGE:
                 # named where the file writes it (a bare FYLL I standing for {budget: …}),
                 # so the placeholder check's report of the same value is the same problem
@@ -308,7 +309,7 @@ def _read(kind: str, path: Path, root: Path, problems: list[Problem]) -> Source 
     try:
         located = read_file(path)
     except SourceError as exc:
-        problems.append(Problem(shown, exc.line, "", exc.message))
+        problems.append(Problem(shown, exc.line, exc.field, exc.message))
         return None
     return Source(kind, shown, located)
 
@@ -333,6 +334,61 @@ def _load_one(model: type[BaseModel], kind: str, path: Path, root: Path,
     return obj, source
 
 
+def is_year(name: str) -> bool:
+    """Whether a directory name is a year the data may hold: four digits, 1900–2200."""
+    return bool(YEAR_DIR.match(name)) and FIRST_YEAR <= int(name) <= LAST_YEAR
+
+
+def _leads_nowhere(entry: Path) -> bool:
+    """A symbolic link that is broken or loops (to itself, or round through others)."""
+    return entry.is_symlink() and not entry.exists()
+
+
+def _nowhere(entry: Path) -> Problem:
+    return Problem(display_path(entry), None, "", "the symbolic link leads nowhere (it is "
+                   "broken or loops back to itself); remove it, or point it at a file or "
+                   "directory inside the data directory")
+
+
+def _top_level_entry(entry: Path, root: Path, problems: list[Problem]) -> bool:
+    """Report what is wrong with an entry of the data directory other than organisation.yaml;
+    True when it is a year directory to load. Nothing is passed over in silence: a directory
+    that is not a year, a year that is a file, a link that leads nowhere."""
+    shown = display_path(entry)
+    if _leads_nowhere(entry):
+        problems.append(_nowhere(entry))
+    elif entry.is_dir():
+        if is_year(entry.name):
+            return True
+        problems.append(Problem(shown, None, "", (
+            f"{entry.name} is not a year snplan can read ({FIRST_YEAR}–{LAST_YEAR})"
+            if YEAR_DIR.match(entry.name) else
+            "not a year: the directories of the data directory are years, written with four "
+            f"digits from {FIRST_YEAR} to {LAST_YEAR}") + "; rename or remove it"))
+    elif YEAR_DIR.match(entry.name) or (entry.name.isdigit() and entry.is_file()):
+        problems.append(Problem(shown, None, "", "a year is a directory holding the year's "
+                                "files, not a file; remove it or make it a directory"))
+    elif entry.name == "reference.docx":
+        from .render.reference_check import container_problem
+
+        problem = container_problem(entry)
+        if problem is not None:
+            problems.append(Problem(shown, None, "", problem))
+    elif entry.is_file() and entry.suffix in {".yaml", ".yml"}:
+        problems.append(Problem(shown, None, "", "unexpected file: data/ holds "
+                                f"organisation.yaml, {DISPOSITION_DIR}/ and one directory per "
+                                "year"))
+    elif not entry.is_file():
+        problems.append(Problem(shown, None, "", "unexpected entry (not a file or a "
+                                "directory): data/ holds organisation.yaml, reference.docx, "
+                                f"{DISPOSITION_DIR}/ and one directory per year"))
+    else:
+        problems.append(Problem(shown, None, "", "unexpected file, which snplan does not read: "
+                                "data/ holds organisation.yaml, reference.docx, "
+                                f"{DISPOSITION_DIR}/ and one directory per year", "warning"))
+    return False
+
+
 def data_files(root: Path) -> list[Path]:
     """The files a build reads from a data directory, found the way `load` finds them but
     without reading them: what the build manifest hashes (and nothing else that happens to lie
@@ -340,7 +396,7 @@ def data_files(root: Path) -> list[Path]:
     found = [root / "organisation.yaml", root / "reference.docx"]
     found += [p for p in _entries(root / DISPOSITION_DIR, []) if p.suffix == ".yaml"]
     for entry in _entries(root, []):
-        if not (YEAR_DIR.match(entry.name) and entry.is_dir()):
+        if not (is_year(entry.name) and entry.is_dir()):
             continue
         for files in DOCUMENT_FILES.values():
             if files.file:
@@ -396,6 +452,12 @@ def load(root: Path) -> Dataset:
     if org_path.is_file():
         dataset.organisation, dataset.organisation_source = _load_one(
             Organisation, "organisation", org_path, root, problems)
+    elif _leads_nowhere(org_path):
+        problems.append(_nowhere(org_path))
+    elif org_path.exists():
+        problems.append(Problem(display_path(org_path), None, "",
+                                "organisation.yaml is not a file (a directory, FIFO or "
+                                "device); it must be the YAML file of the organisation"))
     else:
         problems.append(Problem(display_path(org_path), None, "",
                                 "organisation.yaml is missing: it declares the breakdowns, "
@@ -404,7 +466,7 @@ def load(root: Path) -> Dataset:
     for entry in _entries(root, problems):
         if entry.name.startswith(".") or entry == org_path or entry.name == DISPOSITION_DIR:
             continue
-        if entry.is_dir() and YEAR_DIR.match(entry.name):
+        if _top_level_entry(entry, root, problems):
             elsewhere = _outside(entry, root)
             if elsewhere is not None:
                 problems.append(Problem(display_path(entry), None, "",
@@ -413,10 +475,6 @@ def load(root: Path) -> Dataset:
                 continue
             dataset.years[int(entry.name)] = _load_year(dataset, int(entry.name), entry,
                                                         broken, problems)
-        elif entry.is_file() and entry.suffix in {".yaml", ".yml"}:
-            problems.append(Problem(display_path(entry), None, "",
-                                    "unexpected file: data/ holds organisation.yaml, "
-                                    f"{DISPOSITION_DIR}/ and one directory per year"))
     return dataset
 
 
@@ -453,6 +511,9 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
             for item in _entries(entry, problems):
                 if item.name.startswith("."):
                     continue
+                if _leads_nowhere(item):
+                    problems.append(_nowhere(item))
+                    continue
                 if not (item.is_file() and item.suffix == ".yaml"):
                     problems.append(Problem(display_path(item), None, "",
                                             f"unexpected entry in {entry.name}/: "
@@ -464,6 +525,8 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
                                             "letters, digits, '-' and '_'"))
                     continue
                 load_document(files, item, item.stem)
+        elif _leads_nowhere(entry):
+            problems.append(_nowhere(entry))
         else:
             problems.append(Problem(display_path(entry), None, "",
                                     f"unexpected entry: a year holds {expected}"))

@@ -13,6 +13,7 @@ absent, never as an error.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -22,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import __version__
-from .render.output import atomic_write
+from .render.output import atomic_write, leads_through_link
 
 NAME = ".snplan-manifest.json"
 SCHEMA = 2
@@ -106,16 +107,24 @@ class Manifest:
                 continue
             for fmt, record in formats.items():
                 if isinstance(record, dict) and all(
-                        isinstance(record.get(k), str) for k in ("key", "file", "sha256")):
+                        isinstance(record.get(k), str) for k in ("key", "file", "sha256")) \
+                        and _inside(record["file"]):
                     clean_docs.setdefault(str(doc_id), {})[str(fmt)] = {
                         k: record[k] for k in ("key", "file", "sha256")}
         return cls(path, {str(k): v for k, v in fingerprints.items() if isinstance(v, str)},
                    clean_docs)
 
     def write(self) -> None:
+        """Record the builds. A link, FIFO or other non-file under the manifest's name was
+        read as no manifest; it is replaced by the file (the link itself, never what it
+        leads to)."""
         text = json.dumps({"schema": SCHEMA, "snplan": __version__,
                            "fingerprints": self.fingerprints, "documents": self.documents},
                           ensure_ascii=False, indent=2, sort_keys=True)
+        with contextlib.suppress(FileNotFoundError):
+            info = self.path.lstat()
+            if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):
+                self.path.unlink()
         atomic_write(self.path, (text + "\n").encode("utf-8"))
 
     def record(self, doc_id: str, fmt: str) -> dict[str, str] | None:
@@ -131,7 +140,7 @@ class Manifest:
         if record is None:
             return False
         path = out / record["file"]
-        return not path.is_symlink() and file_hash(path) == record["sha256"]
+        return not leads_through_link(path, out) and file_hash(path) == record["sha256"]
 
     def up_to_date(self, out: Path, doc_id: str, fmt: str, key: str) -> bool:
         record = self.record(doc_id, fmt)
@@ -180,6 +189,13 @@ class Inputs:
                 name = str(path)
             parts.append(f"d:{name}:{self.data_hashes.get(name, '-')}")
         return _digest(parts)
+
+
+def _inside(name: str) -> bool:
+    """A recorded file name that stays inside the output directory (a hand-edited manifest
+    could name /etc/passwd or ../data)."""
+    path = Path(name)
+    return bool(name) and not path.is_absolute() and ".." not in path.parts
 
 
 def _listing(directory: Path) -> list[Path]:

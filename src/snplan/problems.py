@@ -14,9 +14,13 @@ from typing import Literal
 Severity = Literal["error", "warning", "todo"]
 
 # Characters a terminal would act on or cannot encode: C0 and C1 controls (but tab and line
-# feed), lone surrogates, and the two non-characters. A message quoting a value from a hostile
-# file shows them as escapes.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# feed), lone surrogates, and the two non-characters; and characters that change how the rest
+# of the line reads without being seen: the bidirectional controls (U+202E RIGHT-TO-LEFT
+# OVERRIDE shows "exe.txt" as "txt.exe"), the invisible marks and zero-width characters, and
+# the line and paragraph separators. A message quoting a value from a hostile file shows them
+# as escapes.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
+                          "\u2060-\u2069\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
 def printable(text: str) -> str:
@@ -54,10 +58,22 @@ def display_path(path: Path, base: Path | None = None) -> str:
         if root is None:
             continue
         try:
-            return str(path.resolve().relative_to(root.resolve()))
+            return str(_resolved(path).relative_to(_resolved(root)))
         except ValueError:
             continue
     return str(path)
+
+
+def _resolved(path: Path) -> Path:
+    """`path` made absolute with its directories resolved but not its last part: a symbolic
+    link is named as itself (where it points is a message's business), and one that loops,
+    which `resolve` refuses, is named too."""
+    try:
+        if path.name in {"", ".", ".."}:
+            return path.resolve()
+        return path.parent.resolve() / path.name
+    except (OSError, RuntimeError):
+        return path.absolute()
 
 
 def field_path(loc: tuple[str | int, ...]) -> str:

@@ -170,7 +170,8 @@ def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
                          source=f"data/{source.year}/{spec.files.file}")
     text += yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
                       default_flow_style=False)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    with target.open("x", encoding="utf-8") as stream:  # "x": never overwrite
-        stream.write(text)
+    # never over a file, never through a link (the year directory must not be one)
+    from .render.output import write_new
+
+    write_new(target, text.encode("utf-8"), root=ds.root)
     return target

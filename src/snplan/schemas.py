@@ -49,7 +49,7 @@ def write(out: Path, dispositions: dict[str, Disposition] | None = None) -> list
     written = []
     for name, text in expected(dispositions).items():
         path = out / name
-        atomic_write(path, text.encode("utf-8"))
+        atomic_write(path, text.encode("utf-8"), root=out)
         written.append(path)
     return written
 

@@ -8,7 +8,9 @@ every mapping key and sequence item is recorded with its line, so that a validat
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -16,6 +18,8 @@ from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .problems import field_path
 
 Path_ = tuple[str | int, ...]
 
@@ -54,13 +58,33 @@ def too_large(value: object) -> bool:
 
 
 class SourceError(Exception):
-    """A file that cannot be read as YAML at all; carries the line when YAML gave one."""
+    """A file that cannot be read as YAML at all; carries the line when YAML gave one, and the
+    field when the trouble is in one value."""
 
-    def __init__(self, path: Path, line: int | None, message: str) -> None:
+    def __init__(self, path: Path, line: int | None, message: str, field: str = "") -> None:
         super().__init__(message)
         self.path = path
         self.line = line
         self.message = message
+        self.field = field
+
+
+# Numbers YAML 1.1 (PyYAML's) reads other than a person reads them: a leading zero makes an
+# octal number (061 is 49), 0x and 0b make hexadecimal and binary ones, and colons make a
+# base-60 number (1:20 is 80, an unquoted time 10:00 is 36000). They are refused where they
+# stand, never converted.
+_SURPRISING_NUMBER = re.compile(r"[-+]?(?:0[0-9_]*[1-9][0-9_]*|0x[0-9a-fA-F_]+|0b[01_]+"
+                                r"|[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?)")
+
+# Characters YAML 1.1 reads as line breaks although editors and people do not: NEL, LINE
+# SEPARATOR and PARAGRAPH SEPARATOR, pasted from web pages, PDF files and Word. In a plain
+# text they break the line (a confusing syntax error a line off); anywhere they would reach
+# Word as an invisible break. They are named as such, with the field they are in.
+_YAML_BREAKS = {"\x85": "U+0085 (NEXT LINE)", "\u2028": "U+2028 (LINE SEPARATOR)",
+                "\u2029": "U+2029 (PARAGRAPH SEPARATOR)"}
+# Stand-ins for them while the text is parsed (characters of the private use area, used only
+# when the text holds none of them).
+_STAND_INS = {"\x85": "\ue085", "\u2028": "\ue028", "\u2029": "\ue029"}
 
 
 @dataclass
@@ -86,8 +110,9 @@ class Located:
 class _Builder:
     """Turns a composed node tree into plain Python values, checking keys and limits."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, stand_ins: dict[str, str] | None = None) -> None:
         self.path = path
+        self.stand_ins = stand_ins or {}
         self.lines: dict[Path_, int] = {}
         self.count = 0
         self.chars = 0
@@ -155,6 +180,23 @@ class _Builder:
                 f"the file expands to more than {MAX_EXPANDED_CHARS} characters of text "
                 "(an alias bomb?)",
             )
+        if node.tag in {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"} and \
+                not node.style and _SURPRISING_NUMBER.fullmatch(node.value):
+            raise self._surprising(node, loc)
+        if self.stand_ins and node.tag == "tag:yaml.org,2002:str":
+            for character, stand_in in self.stand_ins.items():
+                if stand_in in node.value:
+                    position = node.value.index(stand_in)
+                    line = node.start_mark.line + 1
+                    if node.style == "|":  # a literal block begins on the line after the '|'
+                        line += 1 + node.value.count("\n", 0, position)
+                    raise SourceError(
+                        self.path, line,
+                        f"the text holds the character {_YAML_BREAKS[character]} "
+                        f"(character {position + 1}), which YAML reads as a line break and "
+                        "Word shows as an invisible one; it often comes with text pasted from "
+                        "a web page or a PDF: replace it with a space or a new line",
+                        _field(loc))
         if node.tag == "tag:yaml.org,2002:int":
             return self._number(node, self._construct(node))
         if node.tag == "tag:yaml.org,2002:timestamp":
@@ -172,6 +214,30 @@ class _Builder:
                 return self.constructor.construct_object(node)
             return self._number(node, value)
         return self._construct(node)
+
+    def _surprising(self, node: ScalarNode, loc: Path_) -> SourceError:
+        """The error for a number YAML 1.1 would read other than it looks."""
+        text = node.value
+        try:
+            value = self.constructor.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, ArithmeticError):
+            value = None
+        read = f"{value} " if isinstance(value, int | float) else ""
+        if ":" in text:
+            how = f"the base-60 number {read}(colons make it one)"
+            advice = f'write it in quotes ("{text}") if it is a time or a text'
+        elif text.lstrip("+-").lower().startswith(("0x", "0b")):
+            kind = "hexadecimal" if "x" in text.lower() else "binary"
+            how = f"the {kind} number {read}(YAML 1.1 reads 0x and 0b so)"
+            advice = f'write the number in decimal, or in quotes ("{text}") if it is a text'
+        else:
+            how = f"the octal number {read}(a leading zero makes it octal)"
+            plain = text.lstrip("+-").lstrip("0_") or "0"
+            sign = "-" if text.startswith("-") else ""
+            advice = f'write {sign}{plain} without the zero, or "{text}" in quotes if it is a text'
+        return SourceError(self.path, node.start_mark.line + 1,
+                           f"YAML reads {text[:40]} as {how}, not as it looks; {advice}",
+                           _field(loc))
 
     def _construct(self, node: ScalarNode) -> Any:
         if node.tag == "tag:yaml.org,2002:int":
@@ -397,6 +463,10 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
+        if "another document" in problem:  # a second "---": YAML would need a stream
+            return SourceError(path, line, "the file holds a second YAML document (after "
+                               "'---'); a data file is one document: remove the '---' line "
+                               "or move what follows into its own file")
         if line is not None:
             lines = text.splitlines() or [""]
             source_line = lines[max(0, min(line, len(lines)) - 1)]
@@ -408,8 +478,31 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
     return SourceError(path, None, f"YAML syntax error: {first}")
 
 
+def _field(loc: Path_) -> str:
+    """A field path as problems show it (`budget.drift.intakter`, `plan[0].risker`)."""
+    return field_path(tuple(part for part in loc if part != "<key>"))
+
+
+def _stand_in_breaks(text: str, path: Path) -> tuple[str, dict[str, str]]:
+    """`text` with each YAML-only line break replaced by a stand-in, so the parser counts the
+    lines an editor counts and the builder can name the field that holds one."""
+    found = {c: s for c, s in _STAND_INS.items() if c in text}
+    if not found:
+        return text, {}
+    if any(s in text for s in found.values()):  # the stand-ins are taken: name the line only
+        character = next(iter(found))
+        position = text.index(character)
+        raise SourceError(path, text.count("\n", 0, position) + 1,
+                          f"the file holds the character {_YAML_BREAKS[character]}, which "
+                          "YAML reads as a line break; replace it with a space or a new line")
+    for character, stand_in in found.items():
+        text = text.replace(character, stand_in)
+    return text, found
+
+
 def parse_text(text: str, path: Path) -> Located:
     """Parse YAML text into plain values plus their lines; raise SourceError on bad YAML."""
+    text, stand_ins = _stand_in_breaks(text, path)
     try:
         _check_depth(text, path)
         node = yaml.compose(text, Loader=_LOADER)
@@ -419,7 +512,7 @@ def parse_text(text: str, path: Path) -> Located:
         raise SourceError(path, None, "the data is nested too deeply to read") from None
     if node is None:
         return Located(path, None)
-    builder = _Builder(path)
+    builder = _Builder(path, stand_ins)
     try:
         data = builder.build(node, (), 0)
     except RecursionError:
@@ -430,15 +523,22 @@ def parse_text(text: str, path: Path) -> Located:
 def read_file(path: Path) -> Located:
     """Read and parse one file, refusing what is not small UTF-8 text."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise SourceError(
-                path, None, f"the file is {size // 1024} KiB; data files are at most "
-                f"{MAX_BYTES // (1024 * 1024)} MiB"
-            )
-        # Read at most one byte more than allowed: the size a file reports is not always the
-        # size it has (a file that grows, a special file).
-        with path.open("rb") as stream:
+        # Opened without waiting (a FIFO put in a file's place would block for ever) and
+        # judged by what was opened, not by an earlier look at the name.
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(handle, "rb") as stream:
+            info = os.fstat(stream.fileno())
+            if not stat.S_ISREG(info.st_mode):
+                raise SourceError(path, None, "not a regular file (a directory, FIFO or "
+                                              "device); a data file is a YAML text file")
+            size = info.st_size
+            if size > MAX_BYTES:
+                raise SourceError(
+                    path, None, f"the file is {size // 1024} KiB; data files are at most "
+                    f"{MAX_BYTES // (1024 * 1024)} MiB"
+                )
+            # Read at most one byte more than allowed: the size a file reports is not always
+            # the size it has (a file that grows).
             raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
         raise SourceError(path, None, f"cannot read the file: {exc.strerror or exc}") from None

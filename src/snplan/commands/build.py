@@ -14,7 +14,7 @@ from ..documents import Target
 from ..errors import DataError, UsageError
 from ..load import Dataset, data_files
 from ..manifest import Inputs, Manifest, bytes_hash, file_hash
-from ..problems import Problem
+from ..problems import Problem, display_path
 from ..render.pdf import PDF_FORMATS
 from .validate import load_clean, require_year
 
@@ -66,6 +66,16 @@ def reference_path(request: Request) -> Path:
         return request.settings.reference
     own = request.data / "reference.docx"
     return own if own.is_file() else request.settings.templates / "reference.docx"
+
+
+def _check_reference(path: Path) -> None:
+    """A style reference that is not a Word file (or is a zip bomb) ends the build with one
+    sentence naming it, before any document is rendered."""
+    from ..render.reference_check import reference_problem
+
+    problem = reference_problem(path)
+    if problem is not None:
+        raise DataError(f"{display_path(path)}: {problem}; nothing was built")
 
 
 def _check_request(request: Request) -> None:
@@ -125,7 +135,7 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     """Build what the request names; see the module docstring."""
     from ..build import convert_to_pdf, render_many, suffix_of
     from ..render import pdf
-    from ..render.output import write_all
+    from ..render.output import OutputPathError, write_all
 
     _check_request(request)
     progress = progress or Progress()
@@ -143,6 +153,7 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     report = load_clean(request.data)
     ds = report.dataset
     targets = select(ds, request, report.todo)
+    _check_reference(reference_path(request))
     result = Result()
     if request.kind is None:
         for kind, year, count in documents.unfinished(ds, report.todo):
@@ -169,6 +180,8 @@ def run(request: Request, progress: Progress | None = None) -> Result:
                 needed.append(fmt)
         if needed:
             jobs.append((target, tuple(needed)))
+    _check_outputs(out, [output_path(settings, target, suffix_of(fmt))
+                         for target, formats in jobs for fmt in formats])
     pdf_count = sum(1 for _, formats in jobs if PDF_FORMATS & set(formats))
     progress.start(len(jobs) + pdf_count)
     try:
@@ -206,12 +219,38 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     else:
         manifest.fingerprints.pop(fingerprint_key, None)
     try:
-        result.written = write_all(changed)
-        manifest.write()
+        result.written = write_all(changed, root=out)
+    except OutputPathError as exc:
+        raise DataError(f"{exc}; nothing was written") from None
     except OSError as exc:
         raise DataError(f"cannot write to {exc.filename or out}: {exc.strerror or exc}; "
                         "nothing was written") from None
+    try:
+        manifest.write()
+    except (OSError, OutputPathError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
+        raise DataError(f"wrote the documents, but cannot record the build in "
+                        f"{manifest.path}: {reason}") from None
     return result
+
+
+def _check_outputs(out: Path, paths: list[Path]) -> None:
+    """Every file a build will write lies in the output directory with no symbolic link on
+    the way (a year directory that is a link into data/ would have the build write there),
+    and the manifest's name is not taken by a directory: refused before anything is
+    rendered."""
+    from ..manifest import NAME
+    from ..render.output import OutputPathError, refuse_link
+
+    try:
+        for path in paths:
+            refuse_link(path, out)
+    except OutputPathError as exc:
+        raise DataError(f"{exc}; nothing was written") from None
+    record = out / NAME
+    if record.is_dir() and not record.is_symlink():
+        raise DataError(f"{record} is a directory; snplan records its builds in a file of "
+                        "that name: remove it; nothing was written")
 
 
 __all__ = ["Progress", "Request", "Result", "run", "select"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..problems import printable
 
 FORMATS = ("text", "markdown", "json")
 
@@ -20,4 +21,7 @@ def run(data: Path, base: str | None, head: str | None, fmt: str) -> str:
         report = diff.run(data, base, head)
     except diff.DiffError as exc:
         raise UsageError(str(exc)) from None
-    return diff.render(report, fmt)
+    text = diff.render(report, fmt)
+    # file names and texts from the data reach the terminal with their control and
+    # direction characters escaped (JSON escapes what it must itself)
+    return text if fmt == "json" else printable(text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import documents
+from ..problems import printable
 from .validate import load_clean
 
 
@@ -29,4 +30,4 @@ def run(data: Path) -> list[str]:
             else:
                 missing = documents.missing_for(dataset, spec.name, year)
                 lines.append(f"  missing  {spec.label} {year}: " + "; ".join(missing))
-    return lines
+    return [printable(line) for line in lines]  # titles from the data, escaped

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..problems import printable
 from .validate import load_clean, require_year
 
 
@@ -20,4 +21,7 @@ def run(data: Path, year: int | None, fmt: str) -> str:
             raise UsageError("the data holds no year yet")
         year = max(dataset.years)
     require_year(dataset, year)
-    return metrics.render(metrics.collect(dataset, year), year, fmt)
+    text = metrics.render(metrics.collect(dataset, year), year, fmt)
+    # names from the data reach a terminal with control and direction characters escaped;
+    # the machine formats (csv, json) carry them as they are
+    return printable(text) if fmt in {"table", "markdown"} else text

@@ -5,10 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DataError, UsageError
+from ..load import FIRST_YEAR, LAST_YEAR  # the years validation accepts
 from .validate import load_clean
-
-# The years `snplan validate` accepts in a plan (`ar` in the models).
-FIRST_YEAR, LAST_YEAR = 1900, 2200
 
 
 def run(data: Path, year: int) -> Path:
@@ -28,3 +26,9 @@ def run(data: Path, year: int) -> Path:
         raise DataError(str(exc)) from None
     except OutputPathError as exc:
         raise UsageError(str(exc)) from None
+    except FileExistsError as exc:
+        raise DataError(f"{exc.filename or existing} already exists; snplan new never "
+                        "overwrites a file") from None
+    except OSError as exc:
+        raise DataError(f"cannot write {exc.filename or existing}: {exc.strerror or exc}") \
+            from None

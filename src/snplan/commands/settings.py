@@ -19,6 +19,12 @@ def settings_for(out: Path, templates: Path | None, reference: Path | None,
         raise UsageError(f"the template directory {chosen} does not exist")
     if reference is not None and not reference.is_file():
         raise UsageError(f"the style reference {reference} does not exist")
+    if reference is not None:
+        from ..render.reference_check import container_problem
+
+        problem = container_problem(reference)
+        if problem is not None:
+            raise UsageError(f"{reference}: {problem}")
     protected = {"template": chosen} if data is None else {"data": data, "template": chosen}
     try:
         check_output_dir(out, protected)

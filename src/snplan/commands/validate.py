@@ -1,7 +1,10 @@
 """`snplan validate`: load, check, and summarise.
 
-This module must stay free of the document renderers (python-docx, openpyxl, Jinja): a
-controller runs validation on every save, and importing those alone costs a third of a second.
+This module must stay free of the document renderers (python-docx, openpyxl): a controller
+runs validation on every save, and importing those alone costs a third of a second. Jinja's
+parser (about 13 ms) is imported only when a prose text holds an expression, to check it
+against the prose language (`prose_rules`) as the build would; markdown-it only when a prose
+text may hold Markdown that Word cannot place.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from pathlib import Path
 from .. import rules
 from ..errors import DataError, UsageError
 from ..load import DataDirectoryError, Dataset, load
-from ..problems import HasProblems, Problem, display_path
+from ..problems import HasProblems, Problem, display_path, printable
 
 
 @dataclass
@@ -60,7 +63,7 @@ class Report(HasProblems):
             )
         for number in years:
             lines.append(f"  {number}: {describe_year(ds, number, self.todo)}")
-        return "\n".join(lines)
+        return printable("\n".join(lines))  # names from the data, escaped for the terminal
 
 
 def describe_year(dataset: Dataset, number: int, todo: list[Problem]) -> str:

@@ -19,8 +19,8 @@ the organisation's fonts, page, header and footer. The Markdown dialect:
   the optional title becomes a numbered caption below it ("Figur 1. Caption") when the
   reference has a Caption style;
 - a hyphen between digits (dates such as 2021-10-20) never breaks the line;
-- character entities are printed as typed (`&amp;` stays `&amp;`), except `&lt;`, which is how
-  the templates' filters escape `<` in text from the data;
+- character entities are printed as typed (`&amp;` stays `&amp;`); the templates' filters
+  escape `<` in text from the data as `\\<`, which prints as `<`;
 - directives as HTML comments on a line of their own:
   `<!-- toc -->` table of contents (levels 1–2),
   `<!-- pagebreak -->`,
@@ -220,10 +220,10 @@ def plain(children: Sequence[Token]) -> str:
 
 
 def _special(token: Token) -> str:
-    """An entity as typed (`&amp;` stays `&amp;`) except `&lt;`, the templates' escape of `<`;
-    a backslash escape as the character it escapes."""
+    """An entity as typed (`&amp;` stays `&amp;`); a backslash escape as the character it
+    escapes (`\\<`, the templates' escape of `<`)."""
     if token.info == "entity":
-        return "<" if token.markup == "&lt;" else token.markup
+        return token.markup
     return token.content
 
 

@@ -47,11 +47,43 @@ def confined(base: Path, *parts: str) -> Path:
     return target
 
 
-def refuse_link(path: Path) -> None:
-    """Refuse to write through a symbolic link: the file, or a directory on its way that lies
-    below the working directory, could lead anywhere (into the data, the templates)."""
+def _link_on_the_way(path: Path, root: Path | None) -> Path | None:
+    """The first symbolic link among `path` and the directories between `root` and it (`root`
+    itself is the user's choice and may be a link), or None."""
     if path.is_symlink():
-        raise OutputPathError(f"{path} is a symbolic link; snplan never writes through a link")
+        return path
+    if root is None:
+        return None
+    try:
+        relative = path.relative_to(root)
+    except ValueError:
+        raise OutputPathError(f"{path} lies outside {root}") from None
+    if ".." in relative.parts:
+        raise OutputPathError(f"{path} leads outside {root}")
+    current = root
+    for part in relative.parts[:-1]:
+        current = current / part
+        if current.is_symlink():
+            return current
+    return None
+
+
+def refuse_link(path: Path, root: Path | None = None) -> None:
+    """Refuse to write `path` when it is a symbolic link, or when a directory between `root`
+    (the output directory) and it is one: a link could lead anywhere (into the data, the
+    templates), and snplan never writes through one, nor replaces one."""
+    link = _link_on_the_way(path, root)
+    if link is not None:
+        raise OutputPathError(f"{link} is a symbolic link; snplan never writes through a "
+                              "link: remove it")
+
+
+def leads_through_link(path: Path, root: Path) -> bool:
+    """Whether `path`, or a directory between `root` and it, is a symbolic link."""
+    try:
+        return _link_on_the_way(path, root) is not None
+    except OutputPathError:
+        return True
 
 
 def check_output_dir(out: Path, protected: dict[str, Path]) -> None:
@@ -108,10 +140,11 @@ def _temporary(path: Path, data: bytes) -> str:
     return temporary
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, root: Path | None = None) -> None:
     """Write through a temporary file in the same directory and rename it into place, so a
     failed build leaves the previous file untouched and never a half-written one (nor a
-    directory it created for it)."""
+    directory it created for it). Never through a symbolic link (see `refuse_link`)."""
+    refuse_link(path, root)
     created = _make_parents(path.parent)
     temporary = None
     try:
@@ -125,11 +158,41 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def write_all(files: list[tuple[Path, bytes]]) -> list[Path]:
+def write_new(path: Path, data: bytes, root: Path | None = None) -> None:
+    """Create `path` with `data`, never over an existing file or link (nor through a link on
+    the way from `root`), and never half-written: the bytes go to a temporary file that is
+    then linked into place, which fails when the name is taken."""
+    refuse_link(path, root)
+    created = _make_parents(path.parent)
+    temporary = None
+    try:
+        temporary = _temporary(path, data)
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            raise
+        except OSError:  # a file system without hard links: create exclusively
+            handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL
+                             | getattr(os, "O_NOFOLLOW", 0), 0o644)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+    except BaseException:
+        _remove_dirs(created)
+        raise
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+
+
+def write_all(files: list[tuple[Path, bytes]], root: Path | None = None) -> list[Path]:
     """Write several files all or nothing: every one goes to a temporary file first, then
     they are renamed into place; when anything fails, the files already replaced get their
     previous content back and every new file and directory is removed, so the output
-    directory holds exactly what it held before."""
+    directory holds exactly what it held before. Nothing is written when a file, or a
+    directory between `root` and it, is a symbolic link."""
+    for path, _ in files:
+        refuse_link(path, root)
     created: list[Path] = []
     staged: list[tuple[Path, str]] = []
     replaced: list[tuple[Path, str | None]] = []  # (path, backup of its previous content)

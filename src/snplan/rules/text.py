@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from .. import prose_rules
 from ..load import Dataset, Document, Source
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..problems import Problem
@@ -16,8 +17,6 @@ from .common import problem
 _EXPRESSION = re.compile(r"{{-?\s*([^\W\d]\w*)")
 _BOUND = re.compile(r"{%-?\s*(?:for\s+([^\W\d][\w, ]*)\s+in|set\s+([^\W\d]\w*))")
 _KEYWORDS = frozenset({"true", "false", "none", "True", "False", "None", "range", "loop"})
-_BLOCK = re.compile(r"{{.*?(?:}}|$)|{%.*?(?:%}|$)", re.DOTALL)
-_PRIVATE = re.compile(r"(?<!\w)_\w+")
 
 # Characters that XML 1.0, and so a Word or Excel file, cannot hold: C0 controls other than
 # tab, line feed and carriage return; lone surrogates; U+FFFE and U+FFFF. YAML refuses them
@@ -93,16 +92,20 @@ def prose_names(ds: Dataset, document: Document) -> frozenset[str]:
 
 
 def check_prose_names(ds: Dataset) -> list[Problem]:
-    """Names used in figure expressions in prose exist, and no expression reaches for a name
-    beginning with an underscore (`''.__class__.__mro__`, `attr('__globals__')`): that is
-    Python's internals, which the sandbox refuses when a document is built; this says so at
-    once. Done without importing Jinja: the full evaluation happens when a document is
-    built."""
+    """Every prose text keeps to the prose language and to Markdown Word can place
+    (`prose_rules.refusals`: no statements, no calls, no names beginning with '_',
+    allow-listed filters; no pictures or block quotes), so validation refuses what the build
+    would refuse; and the names its expressions use exist. The full evaluation happens when a
+    document is built."""
     problems: list[Problem] = []
     for document in ds.documents():
         names = prose_names(ds, document)
         for loc, text in leaves(document.model):
-            if not isinstance(text, str) or ("{{" not in text and "{%" not in text):
+            if not isinstance(text, str):
+                continue
+            refused = prose_rules.refusals(text)
+            problems += [problem(document.source, loc, reason) for reason in refused]
+            if refused or not prose_rules.has_expression(text):
                 continue
             problems += _expression_problems(document.source, loc, text, names)
     return problems
@@ -111,12 +114,6 @@ def check_prose_names(ds: Dataset) -> list[Problem]:
 def _expression_problems(source: Source, loc: tuple[str | int, ...], text: str,
                          names: frozenset[str]) -> list[Problem]:
     problems = []
-    for block in _BLOCK.finditer(text):
-        found = _PRIVATE.search(block.group())
-        if found is not None:
-            return [problem(source, loc, f"the expression reaches for '{found.group()[:40]}'; "
-                                         "names beginning with '_' are Python's internals and "
-                                         "not allowed in prose")]
     bound = set()
     for match in _BOUND.finditer(text):
         bound.update(n.strip() for n in (match.group(1) or match.group(2)).split(","))

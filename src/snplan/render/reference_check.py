@@ -1,0 +1,83 @@
+"""Whether a Word style reference (an organisation's `data/reference.docx`, or `--reference`)
+can be used, decided before anything reads it whole.
+
+A reference is a zip of XML parts. One that is not a zip, is some other Office file renamed,
+or is a zip bomb (a few kilobytes that unpack to gigabytes) must end in one plain sentence
+naming the file, never in python-docx's exception or an exhausted machine. The zip's own
+directory is read first and bounds everything after it: Python's zip reader never unpacks an
+entry past the size the directory declares, so checking the declared sizes bounds the work.
+"""
+
+from __future__ import annotations
+
+import stat
+import zipfile
+from pathlib import Path
+
+# The shipped reference is 37 KB; an organisation's, with its logo in the header, a few MB.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_ENTRIES = 1000
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024
+WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+WORD_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+
+
+def container_problem(path: Path) -> str | None:
+    """Why `path` is not a Word file that may be read (not a regular file, too large, not a
+    zip, a zip bomb, not a Word document), judged from the zip's directory alone; None when
+    it may be read. Cheap: `snplan validate` asks it of `data/reference.docx`."""
+    try:
+        info = path.stat()
+    except (OSError, RuntimeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "a link loop"
+        return f"cannot read the style reference: {reason}"
+    if not stat.S_ISREG(info.st_mode):
+        return "the style reference is not a file"
+    if info.st_size > MAX_FILE_BYTES:
+        return (f"the style reference is {info.st_size // (1024 * 1024)} MiB; a Word style "
+                f"reference is at most {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            entries = archive.infolist()
+            if len(entries) > MAX_ENTRIES:
+                return (f"the style reference holds {len(entries)} parts; a Word file holds "
+                        f"far fewer (at most {MAX_ENTRIES} are read)")
+            unpacked = sum(entry.file_size for entry in entries)
+            if unpacked > MAX_UNPACKED_BYTES:
+                return (f"the style reference unpacks to {unpacked // (1024 * 1024)} MiB "
+                        f"(a zip bomb?); at most {MAX_UNPACKED_BYTES // (1024 * 1024)} MiB "
+                        "are read")
+            names = {entry.filename: entry for entry in entries}
+            types = names.get("[Content_Types].xml")
+            if types is None or "_rels/.rels" not in names:
+                return "the style reference is a zip file but not a Word document (.docx)"
+            if types.file_size > MAX_CONTENT_TYPES_BYTES:
+                return "the style reference's list of content types is too large"
+            content_types = archive.read(types).decode("utf-8", "replace")
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError,
+            NotImplementedError, RuntimeError):
+        return "the style reference is not a Word document (.docx): it is not a zip file"
+    except OSError as exc:
+        return f"cannot read the style reference: {exc.strerror or exc}"
+    if WORD_MAIN not in content_types and WORD_TEMPLATE not in content_types:
+        return ("the style reference is an Office file but not a Word document (.docx); "
+                "save it from Word as a .docx")
+    return None
+
+
+def reference_problem(path: Path) -> str | None:
+    """Why `path` cannot serve as the style reference of a build, or None: the container
+    checks, then python-docx opening it (bounded by them), so a part that is not the XML Word
+    writes is named before any document is rendered."""
+    problem = container_problem(path)
+    if problem is not None:
+        return problem
+    from docx import Document
+
+    try:
+        Document(str(path))
+    except Exception as exc:  # any failure to open is the file's, said plainly
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return f"the style reference cannot be opened as a Word document: {first}"
+    return None
