@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 OTHER_ORG = Path(__file__).resolve().parent / "fixtures" / "annan-kommun"
+EXEMPELBY = Path(__file__).resolve().parent / "fixtures" / "exempelby"
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -27,7 +27,7 @@ from snplan.cli import app
 
 from .docx_read import all_text, headings, open_docx, rows_of, table_starting_with
 from .test_schemas import _EditorLoader
-from .test_workbooks import assert_workbook_equals_word, recalculate
+from .test_workbooks import assert_every_table_adds_up, assert_workbook_equals_word, recalculate
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "exempelby"
 
@@ -659,6 +659,15 @@ def test_recalculated_workbooks_equal_the_word_tables(out: Path, recalculated: P
     # 15, 15 / 360 = 4,2 %; 15, 15 / 275 = 5,5 %; 5, 5 / 70 = 7,1 %; 216, 216 / 2 575 = 8,4 %;
     # the new fee has none
     assert computed == [(15, 4.2), (15, 5.5), (5, 7.1), (216, 8.4), (None, None)]
+
+
+def test_every_table_adds_up_in_word_and_in_the_workbook(out: Path, recalculated: Path
+                                                         ) -> None:
+    """Group totals and grand totals of the organisation's own tables (sub-rows, plan years,
+    units, causes of change) are the sums of their printed rows in both files."""
+    checked, rounded = assert_every_table_adds_up(FIXTURE, out, recalculated)
+    assert checked >= 20
+    assert rounded == []  # the fixture enters whole tkr: no total can differ by rounding
 
 
 def test_markdown_output_reads_the_same_figures(out: Path) -> None:

@@ -30,7 +30,7 @@ from snplan.build import DEFAULT_TEMPLATES, Settings, build_many
 from snplan.load import load
 from snplan.render.docx import DocxRenderer
 
-from .conftest import DATA, OTHER_ORG
+from .conftest import DATA, EXEMPELBY, OTHER_ORG
 from .test_word_writer import META
 
 SOFT_HYPHEN = "\u00ad"
@@ -130,7 +130,7 @@ def _convert(soffice: str, files: list[Path], work: Path) -> dict[Path, Path]:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[Path, Path], str]:
     soffice, pdftotext = _tools()
     files: list[Path] = []
-    for name, data in (("solna", DATA), ("annan", OTHER_ORG)):
+    for name, data in (("solna", DATA), ("annan", OTHER_ORG), ("exempelby", EXEMPELBY)):
         out = tmp_path_factory.mktemp(name)
         ds = load(data)
         build_many(ds, documents.all_targets(ds), Settings(out=out, templates=DEFAULT_TEMPLATES))
@@ -147,7 +147,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[Path, Path]
 
 def test_every_document_is_checked(rendered: tuple[dict[Path, Path], str]) -> None:
     pdfs, _ = rendered
-    assert len(pdfs) == 18
+    assert len(pdfs) == 23
 
 
 def test_every_figure_date_and_word_of_every_table_is_whole_on_a_line(

@@ -18,7 +18,7 @@ from snplan import documents
 from snplan.build import DEFAULT_TEMPLATES, Settings, build_many
 from snplan.load import load
 
-from .conftest import DATA, OTHER_ORG
+from .conftest import DATA, EXEMPELBY, OTHER_ORG
 
 audit = pytest.importorskip("openxml_audit")
 
@@ -28,7 +28,7 @@ FORMATS = [audit.FileFormat.OFFICE_2007, audit.FileFormat.OFFICE_2019]
 @pytest.fixture(scope="module")
 def built(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     files: list[Path] = []
-    for name, data in (("solna", DATA), ("annan", OTHER_ORG)):
+    for name, data in (("solna", DATA), ("annan", OTHER_ORG), ("exempelby", EXEMPELBY)):
         out = tmp_path_factory.mktemp(name)
         ds = load(data)
         build_many(ds, documents.all_targets(ds), Settings(out=out, templates=DEFAULT_TEMPLATES))
@@ -45,7 +45,7 @@ def test_every_kind_of_document_is_checked(built: list[Path]) -> None:
     names = [p.name for p in built]
     for kind in ("verksamhetsplan-", "arsredovisning-", "tjansteskrivelse-", "mbl-"):
         assert any(n.startswith(kind) for n in names), kind
-    assert len(built) == 17  # 15 from the shipped data, 2 from the other organisation
+    assert len(built) == 22  # 15 from the shipped data, 2 + 5 from the other organisations
 
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=lambda f: f.value)
