@@ -111,8 +111,9 @@ def _convert(soffice: str, files: list[Path], work: Path) -> dict[Path, Path]:
     """One LibreOffice run (with a profile of its own) for all documents."""
     sources = []
     for index, path in enumerate(files):
-        source = work / "in" / str(index) / path.name
-        source.parent.mkdir(parents=True)
+        # numbered names: two organisations both have an arsredovisning-2023
+        source = work / "in" / f"{index:02d}-{path.name}"
+        source.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(path, source)
         sources.append(source)
     subprocess.run([soffice, "--headless", f"-env:UserInstallation=file://{work / 'profile'}",

@@ -122,6 +122,14 @@ def test_dates_do_not_break_at_their_hyphens() -> None:
     assert doc.paragraphs[0].text == "Beslut 2021-10-20 om Barn-och-unga."
 
 
+def test_a_negative_amount_does_not_break_after_its_minus() -> None:
+    # "Budgetavvikelsen är -6 600 tkr." broke as "-" / "6 600" at a line end in LibreOffice
+    text = "Avvikelsen är -6 600 tkr (-1,5 %), från 10-12 till x-2 och -a.\n"
+    root = body(render(text))
+    assert len(root.findall(".//w:noBreakHyphen", NS)) == 3  # two minus signs, one range
+    assert Document(io.BytesIO(render(text))).paragraphs[0].text == text.strip()
+
+
 def test_each_numbered_list_starts_at_one() -> None:
     data = render("1. a\n2. b\n\nText.\n\n1. c\n2. d\n")
     numbers = [n.get(f"{{{W}}}val") for n in body(data).iter(f"{{{W}}}numId")]

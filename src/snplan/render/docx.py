@@ -62,7 +62,9 @@ _DIRECTIVE = re.compile(
     r"^<!--\s*(toc|pagebreak|keep|titlepage|signatures|style\s+[^>]+?|caption\s+.+?)\s*-->\s*$")
 # Characters XML 1.0 cannot hold (the data guards refuse them; this is the last wall).
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+# A hyphen between digits (a date) or a minus sign before a figure ("-6 600" at the start of a
+# text or after a space or bracket): never a place to break the line.
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)|(?<![\w\-])-(?=\d)")
 
 EMU_PER_TWIP = 635
 SECTION_BREAK_SPACING = '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
@@ -154,8 +156,9 @@ def rpr(*, style: str | None = None, font: str | None = None, bold: bool = False
 
 
 def text_run(text: str, props: str = "") -> str:
-    """A run of text. Tabs become tab elements and a hyphen between digits a non-breaking
-    hyphen, so that a date never breaks at the end of a line."""
+    """A run of text. Tabs become tab elements, and a hyphen between digits or a minus before
+    a figure a non-breaking hyphen, so that a date or a negative amount never breaks at the
+    end of a line."""
     if not text:
         return ""
     inner = []
