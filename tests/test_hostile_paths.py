@@ -306,12 +306,13 @@ def test_a_style_reference_that_cannot_be_read(tmp_path: Path, make: Any, reason
     assert problem is not None and reason in problem, problem
 
 
-def test_a_style_reference_python_docx_cannot_open(tmp_path: Path) -> None:
+def test_a_style_reference_the_writer_cannot_read(tmp_path: Path) -> None:
     path = _zip(tmp_path / "reference.docx", {"[Content_Types].xml": WORD,
                                               "_rels/.rels": "<Relationships"})
     assert container_problem(path) is None
     problem = reference_problem(path)
-    assert problem is not None and "cannot be opened as a Word document" in problem
+    assert problem is not None and "cannot be used as a Word document" in problem
+    assert "not well-formed XML" in problem
 
 
 # --- loading: years, links, suggestions -----------------------------------------------------------

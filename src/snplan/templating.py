@@ -24,6 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import (
+    BytecodeCache,
+    FileSystemBytecodeCache,
     FileSystemLoader,
     StrictUndefined,
     TemplateError,
@@ -163,6 +165,7 @@ def environment(templates: Path | None, unit: str, decimals: int | None = None
     reused across the documents of a build."""
     env = LimitedSandbox(
         loader=ConfinedLoader(templates) if templates else None,
+        bytecode_cache=_bytecode_cache() if templates else None,
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -171,6 +174,26 @@ def environment(templates: Path | None, unit: str, decimals: int | None = None
     )
     env.filters.update(filters(unit, decimals))
     return env
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    """Compiled templates kept between runs in the user's cache directory (beside the
+    charts): compiling the document template is a tenth of a second, a fifth of building one
+    document. Jinja checks each entry against the template's source, so an edited template
+    is compiled afresh; the directory is named for the snplan and Jinja versions, whose
+    compiled code differs. None when the directory cannot be made (a cache only saves
+    time)."""
+    import jinja2
+
+    from . import __version__
+    from .render.charts import cache_dir
+
+    directory = cache_dir().parent / f"templates-{__version__}-{jinja2.__version__}"
+    try:
+        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(directory))
 
 
 class ExpressionError(Exception):

@@ -68,16 +68,19 @@ def container_problem(path: Path) -> str | None:
 
 def reference_problem(path: Path) -> str | None:
     """Why `path` cannot serve as the style reference of a build, or None: the container
-    checks, then python-docx opening it (bounded by them), so a part that is not the XML Word
-    writes is named before any document is rendered."""
+    checks, then the Word writer reading it (its styles, page and parts, bounded by them), so
+    a part that is not the XML Word writes is named before any document is rendered. The
+    writer keeps what it read for the build, so the reference is read once."""
     problem = container_problem(path)
     if problem is not None:
         return problem
-    from docx import Document
+    from .package import ReferenceError, load_reference
 
     try:
-        Document(str(path))
-    except Exception as exc:  # any failure to open is the file's, said plainly
+        load_reference(path)
+    except ReferenceError as exc:
+        return f"the style reference cannot be used as a Word document: {exc}"
+    except Exception as exc:  # any other failure to read it is the file's, said plainly
         first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
         return f"the style reference cannot be opened as a Word document: {first}"
     return None
