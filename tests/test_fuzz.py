@@ -357,7 +357,8 @@ def test_prose_expressions_validate_and_build_agree(workspaces: dict[int, Path],
         for problem in report.problems:
             assert_names_a_file(problem, root)
         here = {p.message for p in report.errors
-                if p.path.endswith(f"{year}/{name}") and p.field in {"sammanfattning", "sammanfattning.text"}}
+                if p.path.endswith(f"{year}/{name}")
+                and p.field in {"sammanfattning", "sammanfattning.text"}}
         # every reason of the prose rules is reported by validation, at the file and field
         assert set(reasons) <= here, (prose, reasons, here)
         expression_reasons = prose_rules.expression_refusals(field_text) \
