@@ -64,11 +64,11 @@ def make_data(folder: Path, kind: str, size: int) -> Path:
 
 def measure_pipeline(kind: str, size: int) -> dict[str, float]:
     """Seconds of each stage for one data size (run in a child process)."""
-    from snplan.build import DEFAULT_TEMPLATES, Settings, render_markdown
     from snplan.commands import validate
     from snplan.documents import Target
-    from snplan.render.docx import DocxRenderer
-    from snplan.render.meta import DocumentMeta
+    from snplan.output.build import DEFAULT_TEMPLATES, Settings, render_markdown
+    from snplan.output.docx import DocxRenderer
+    from snplan.output.meta import DocumentMeta
 
     with tempfile.TemporaryDirectory() as folder:
         data = make_data(Path(folder), kind, size)
@@ -88,8 +88,8 @@ def measure_pipeline(kind: str, size: int) -> dict[str, float]:
 
 def measure_writer(kind: str, size: int) -> dict[str, float]:
     """Seconds of the Word writer alone on Markdown of `size` paragraphs or rows."""
-    from snplan.render.docx import DocxRenderer
-    from snplan.render.meta import DocumentMeta
+    from snplan.output.docx import DocxRenderer
+    from snplan.output.meta import DocumentMeta
 
     if kind == "paragraphs":
         markdown = "# Rubrik\n\n" + "".join(f"Stycke {i} med **fet** text.\n\n"

@@ -89,9 +89,9 @@ def growth(markdown_path: Path) -> list[tuple[int, int, float, float]]:
     """(factor, tables, writer seconds, pandoc seconds) for 1×, 10×, 100× the tables."""
     import datetime as dt
 
-    from snplan.build import DEFAULT_TEMPLATES
-    from snplan.render.docx import DocxRenderer
-    from snplan.render.meta import DocumentMeta
+    from snplan.output.build import DEFAULT_TEMPLATES
+    from snplan.output.docx import DocxRenderer
+    from snplan.output.meta import DocumentMeta
 
     meta = DocumentMeta("Prov", "Prov", "snplan", "Solna stad", "Socialförvaltningen",
                         "Årsredovisning", dt.datetime(2024, 1, 1))
@@ -115,9 +115,9 @@ def growth(markdown_path: Path) -> list[tuple[int, int, float, float]]:
 def long_list() -> float:
     import datetime as dt
 
-    from snplan.build import DEFAULT_TEMPLATES
-    from snplan.render.docx import DocxRenderer
-    from snplan.render.meta import DocumentMeta
+    from snplan.output.build import DEFAULT_TEMPLATES
+    from snplan.output.docx import DocxRenderer
+    from snplan.output.meta import DocumentMeta
 
     meta = DocumentMeta("Prov", "Prov", "snplan", "Solna stad", "Socialförvaltningen",
                         "Tjänsteskrivelse", dt.datetime(2024, 1, 1))

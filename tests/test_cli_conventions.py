@@ -13,8 +13,8 @@ import pytest
 from typer.testing import CliRunner
 
 from snplan import __version__
-from snplan.build import DEFAULT_TEMPLATES
 from snplan.cli import app
+from snplan.output.build import DEFAULT_TEMPLATES
 
 from .conftest import DATA, ROOT
 

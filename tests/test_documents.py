@@ -13,8 +13,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from snplan import documents
-from snplan.build import DEFAULT_TEMPLATES, Settings, build_many
-from snplan.load import load
+from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+from snplan.source.load import load
 
 from .conftest import DATA
 from .docx_read import all_text, headings, open_docx, rows_of, table_starting_with

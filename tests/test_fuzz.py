@@ -40,8 +40,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from snplan import documents, prose_rules
-from snplan.build import BuildError, Settings, render_markdown, render_target
 from snplan.commands import validate
+from snplan.output.build import BuildError, Settings, render_markdown, render_target
 from snplan.problems import Problem
 from snplan.templating import ExpressionError, environment, render_string
 

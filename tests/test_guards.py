@@ -11,16 +11,10 @@ from pathlib import Path
 import pytest
 from jinja2 import TemplateNotFound
 
+from snplan.output.files import OutputPathError, atomic_write, check_output_dir, confined, write_all
 from snplan.problems import Problem, printable
-from snplan.render.output import (
-    OutputPathError,
-    atomic_write,
-    check_output_dir,
-    confined,
-    write_all,
-)
+from snplan.source.yamlsource import SourceError, parse_text, too_large
 from snplan.templating import ExpressionError, environment, render_string
-from snplan.yamlsource import SourceError, parse_text, too_large
 
 from .conftest import ROOT
 

@@ -15,22 +15,22 @@ from typing import Any
 
 import pytest
 
-from snplan import load as loading
-from snplan import manifest
 from snplan.dispositions import default as default_disposition
-from snplan.load import Source, data_files, is_year, validate_model
 from snplan.model import DOCUMENT_FILES
 from snplan.model.files import file_model
-from snplan.problems import display_path
-from snplan.render.output import (
+from snplan.output import manifest
+from snplan.output.files import (
     OutputPathError,
     atomic_write,
     leads_through_link,
     write_all,
     write_new,
 )
-from snplan.render.reference_check import container_problem, reference_problem
-from snplan.yamlsource import SourceError, parse_text
+from snplan.output.reference_check import container_problem, reference_problem
+from snplan.problems import display_path
+from snplan.source import load as loading
+from snplan.source.load import Source, data_files, is_year, validate_model
+from snplan.source.yamlsource import SourceError, parse_text
 
 from .conftest import OTHER_ORG, ROOT
 

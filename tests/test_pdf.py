@@ -26,7 +26,7 @@ from typer.testing import CliRunner
 
 from snplan.cli import app
 from snplan.errors import BuildError
-from snplan.render import pdf
+from snplan.output import pdf
 
 from .conftest import DATA, ROOT
 

@@ -237,8 +237,8 @@ def test_character_entities_stay_text_in_every_filter() -> None:
 
     from docx import Document
 
-    from snplan.build import DEFAULT_TEMPLATES
-    from snplan.render.docx import DocxRenderer
+    from snplan.output.build import DEFAULT_TEMPLATES
+    from snplan.output.docx import DocxRenderer
 
     from .test_word_writer import META
 

@@ -10,7 +10,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from snplan.load import Dataset, load
+from snplan.source.load import Dataset, load
 from snplan.tables import FigureStore
 
 from .conftest import DATA

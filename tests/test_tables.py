@@ -10,7 +10,7 @@ import pytest
 from snplan.blocks.monthly import monthly_view
 from snplan.documents.context import tables_of
 from snplan.fmt import number, percent
-from snplan.load import Dataset, load
+from snplan.source.load import Dataset, load
 from snplan.tables import Table
 
 from .conftest import DATA

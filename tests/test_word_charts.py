@@ -8,8 +8,8 @@ import io
 import pytest
 
 from snplan.blocks.monthly import monthly_view
-from snplan.load import load
-from snplan.render.charts import MONTHS, group_chart, tick_label
+from snplan.output.charts import MONTHS, group_chart, tick_label
+from snplan.source.load import load
 
 from .conftest import DATA
 
@@ -30,7 +30,7 @@ def test_tick_labels(value: float, step: float, label: str) -> None:
 
 def test_the_formatter_takes_its_decimals_from_the_ticks() -> None:
     pytest.importorskip("matplotlib")
-    from snplan.render._swedish_ticks import SwedishFormatter
+    from snplan.output._swedish_ticks import SwedishFormatter
 
     formatter = SwedishFormatter()
     formatter.set_locs([8000, 9000, 10000, 11000, 12000])
@@ -59,7 +59,7 @@ def test_a_chart_of_the_2023_report() -> None:
         font_manager.findfont("Liberation Sans", fallback_to_default=False)
     except ValueError:
         pytest.skip("Liberation Sans is not installed")
-    from snplan.render.charts import _font_family
+    from snplan.output.charts import _font_family
 
     assert _font_family() in {"Arial", "Liberation Sans"}
 
@@ -67,8 +67,8 @@ def test_a_chart_of_the_2023_report() -> None:
 def test_report_pictures_have_captions() -> None:
     from docx import Document
 
-    from snplan.build import DEFAULT_TEMPLATES, Settings, render_docx
     from snplan.documents import Target
+    from snplan.output.build import DEFAULT_TEMPLATES, Settings, render_docx
 
     ds = load(DATA)
     data = render_docx(ds, Target(2023, "arsredovisning"),

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from snplan.render.layout import CellText, TextSetting, plan_table, segments
-from snplan.render.textwidth import family_for, metrics
+from snplan.output.layout import CellText, TextSetting, plan_table, segments
+from snplan.output.textwidth import family_for, metrics
 
 NBSP = "\u00a0"
 

@@ -26,9 +26,9 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from snplan import documents
-from snplan.build import DEFAULT_TEMPLATES, Settings, build_many
-from snplan.load import load
-from snplan.render.docx import DocxRenderer
+from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+from snplan.output.docx import DocxRenderer
+from snplan.source.load import load
 
 from .conftest import DATA, EXEMPELBY, OTHER_ORG
 from .test_word_writer import META

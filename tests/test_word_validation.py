@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from snplan import documents
-from snplan.build import DEFAULT_TEMPLATES, Settings, build_many
-from snplan.load import load
+from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+from snplan.source.load import load
 
 from .conftest import DATA, EXEMPELBY, OTHER_ORG
 

@@ -19,9 +19,9 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from snplan.build import DEFAULT_TEMPLATES
-from snplan.render.docx import DocxRenderer, RenderError
-from snplan.render.meta import DocumentMeta
+from snplan.output.build import DEFAULT_TEMPLATES
+from snplan.output.docx import DocxRenderer, RenderError
+from snplan.output.meta import DocumentMeta
 
 REFERENCE = DEFAULT_TEMPLATES / "reference.docx"
 META = DocumentMeta(title="Prov", subject="Socialnämnden, Prov", author="Socialnämnden, Solna stad",

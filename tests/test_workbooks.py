@@ -26,8 +26,8 @@ from snplan.blocks.table import ROUNDING_DIFFERENCES
 from snplan.cli import app
 from snplan.compute import round_half_up
 from snplan.documents.context import tables_of
-from snplan.load import load
-from snplan.render.xlsx import sheet_name
+from snplan.output.xlsx import sheet_name
+from snplan.source.load import load
 from snplan.tables import Table
 
 from .conftest import DATA, OTHER_ORG, ROOT, replace_in
@@ -364,7 +364,7 @@ def test_format_option(tmp_path: Path) -> None:
 
 
 def test_charts_are_drawn_once_and_cached(chart_cache: Path) -> None:
-    from snplan.render.charts import cache_dir, cached_group_chart
+    from snplan.output.charts import cache_dir, cached_group_chart
 
     ds = load(DATA)
     group = monthly_view(ds, "arsredovisning", "verksamhetsmatt", 2023)[0]

@@ -11,7 +11,7 @@ import yaml
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from snplan.yamlsource import SourceError, nesting_depth, parse_text, read_file
+from snplan.source.yamlsource import SourceError, nesting_depth, parse_text, read_file
 
 from .conftest import DATA
 

@@ -20,8 +20,8 @@ from pydantic import BaseModel
 
 from .commands import validate as validation
 from .fmt import number
-from .load import Dataset, data_files
-from .walk import fields
+from .source.load import Dataset, data_files
+from .source.walk import fields
 
 IDENTITY = ("id", "mal", "namn", "process", "omrade", "titel", "rubrik", "arende")
 WORKTREE = "WORKTREE"

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from .model import DOCUMENT_FILES
 from .model.disposition import Disposition
-from .yamlsource import parse_text
+from .source.yamlsource import parse_text
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "documents" / "dispositioner"
 

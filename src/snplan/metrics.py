@@ -18,7 +18,7 @@ from decimal import Decimal
 from . import compute
 from .blocks.monthly import monthly_view
 from .fmt import number, percent
-from .load import Dataset
+from .source.load import Dataset
 
 FORMATS = ("table", "json", "csv", "markdown")
 

@@ -12,10 +12,10 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from .load import Source
 from .problems import Problem, field_path
+from .source.load import Source
+from .source.walk import transform
 from .templating import ExpressionError, render_string
-from .walk import transform
 
 MARKERS = ("{{", "{%", "{#")
 

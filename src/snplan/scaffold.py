@@ -20,10 +20,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from .load import Dataset, Document
 from .model.common import PLACEHOLDER
 from .model.disposition import Kapitel
-from .walk import fields
+from .source.load import Dataset, Document
+from .source.walk import fields
 
 HEADER = """# yaml-language-server: $schema=../../schemas/{kind}.schema.json
 # {label} {year}, started by `snplan new {year}` from {source}.
@@ -171,7 +171,7 @@ def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
     text += yaml.dump(data, Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100,
                       default_flow_style=False)
     # never over a file, never through a link (the year directory must not be one)
-    from .render.output import write_new
+    from .output.files import write_new
 
     write_new(target, text.encode("utf-8"), root=ds.root)
     return target

@@ -44,7 +44,7 @@ def expected(dispositions: dict[str, Disposition] | None = None) -> dict[str, st
 
 
 def write(out: Path, dispositions: dict[str, Disposition] | None = None) -> list[Path]:
-    from .render.output import atomic_write
+    from .output.files import atomic_write
 
     written = []
     for name, text in expected(dispositions).items():

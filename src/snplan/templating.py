@@ -186,7 +186,7 @@ def _bytecode_cache() -> BytecodeCache | None:
     import jinja2
 
     from . import __version__
-    from .render.charts import cache_dir
+    from .output.charts import cache_dir
 
     directory = cache_dir().parent / f"templates-{__version__}-{jinja2.__version__}"
     try:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..load import Dataset, Document
 from ..model.disposition import Kapitel
 from ..model.organisation import Organisation, Skala
+from ..source.load import Dataset, Document
 from ..tables import Table
 
 # Levels of a scale are shown as a shape and in words, never by colour alone.

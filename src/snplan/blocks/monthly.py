@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from .. import compute, fmt
-from ..load import Dataset
+from ..source.load import Dataset
 from .base import BlockInput
 
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
@@ -72,7 +72,7 @@ def groups_of(block: BlockInput) -> list[MeasureGroupView]:
 
 
 def context(block: BlockInput) -> dict[str, Any] | None:
-    from ..render.charts import alt_text
+    from ..output.charts import alt_text
 
     chart = block.node.manadsmatt is None or block.node.manadsmatt.diagram
     groups = []

@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import documents
-from ..build import FORMATS, WORKBOOK_KINDS, Settings, formats_for, output_path
 from ..documents import Target
 from ..errors import DataError, UsageError
-from ..load import Dataset, data_files
-from ..manifest import Inputs, Manifest, bytes_hash, file_hash
+from ..output.build import FORMATS, WORKBOOK_KINDS, Settings, formats_for, output_path
+from ..output.manifest import Inputs, Manifest, bytes_hash, file_hash
+from ..output.pdf import PDF_FORMATS
 from ..problems import Problem, display_path
-from ..render.pdf import PDF_FORMATS
+from ..source.load import Dataset, data_files
 from .validate import load_clean, require_year
 
 
@@ -71,7 +71,7 @@ def reference_path(request: Request) -> Path:
 def _check_reference(path: Path) -> None:
     """A style reference that is not a Word file (or is a zip bomb) ends the build with one
     sentence naming it, before any document is rendered."""
-    from ..render.reference_check import reference_problem
+    from ..output.reference_check import reference_problem
 
     problem = reference_problem(path)
     if problem is not None:
@@ -133,9 +133,9 @@ def _doc_id(target: Target) -> str:
 
 def run(request: Request, progress: Progress | None = None) -> Result:
     """Build what the request names; see the module docstring."""
-    from ..build import convert_to_pdf, render_many, suffix_of
-    from ..render import pdf
-    from ..render.output import OutputPathError, write_all
+    from ..output import pdf
+    from ..output.build import convert_to_pdf, render_many, suffix_of
+    from ..output.files import OutputPathError, write_all
 
     _check_request(request)
     progress = progress or Progress()
@@ -239,8 +239,8 @@ def _check_outputs(out: Path, paths: list[Path]) -> None:
     the way (a year directory that is a link into data/ would have the build write there),
     and the manifest's name is not taken by a directory: refused before anything is
     rendered."""
-    from ..manifest import NAME
-    from ..render.output import OutputPathError, refuse_link
+    from ..output.files import OutputPathError, refuse_link
+    from ..output.manifest import NAME
 
     try:
         for path in paths:

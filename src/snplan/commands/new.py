@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import DataError, UsageError
-from ..load import FIRST_YEAR, LAST_YEAR  # the years validation accepts
+from ..source.load import FIRST_YEAR, LAST_YEAR  # the years validation accepts
 from .validate import load_clean
 
 
 def run(data: Path, year: int) -> Path:
     from .. import scaffold
-    from ..render.output import OutputPathError
+    from ..output.files import OutputPathError
 
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UsageError(f"{year} is outside the years snplan can validate "

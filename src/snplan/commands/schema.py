@@ -12,7 +12,7 @@ def _dispositions(data: Path | None) -> dict:
     follow them)."""
     if data is None or not data.is_dir():
         return {}
-    from ..load import load
+    from ..source.load import load
 
     return load(data).dispositions
 
@@ -20,7 +20,7 @@ def _dispositions(data: Path | None) -> dict:
 def run(out: Path, check: bool, data: Path | None = None) -> list[Path]:
     """The schema files written; with `check`, raise DataError naming the stale ones."""
     from .. import schemas
-    from ..render.output import OutputPathError
+    from ..output.files import OutputPathError
 
     dispositions = _dispositions(data)
     if check:

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from .. import rules
 from ..errors import DataError, UsageError
-from ..load import DataDirectoryError, Dataset, load
 from ..problems import HasProblems, Problem, display_path, printable
+from ..source.load import DataDirectoryError, Dataset, load
 
 
 @dataclass

@@ -6,8 +6,8 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from ..load import Dataset
 from ..problems import Problem
+from ..source.load import Dataset
 from .kind import DocumentKind, Target
 from .memo import MEMO
 from .plan import PLAN

@@ -13,10 +13,10 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..blocks import BlockInput
 from ..blocks import context as block_context
-from ..load import Dataset, Document
 from ..model.disposition import Disposition, Kapitel
 from ..problems import Problem
 from ..prose import evaluate
+from ..source.load import Dataset, Document
 from ..tables import FigureStore, Table, build_table
 from ..tables.engine import TableError, heading
 from .kind import DocumentKind, Target

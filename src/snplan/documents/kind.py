@@ -7,10 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..load import Dataset, Document
 from ..model import DISPOSITION_DIR, DOCUMENT_FILES, DocumentFiles
 from ..model.disposition import Disposition, Kapitel
 from ..problems import Problem, display_path
+from ..source.load import Dataset, Document
 
 
 @dataclass(frozen=True, order=True)

@@ -20,7 +20,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
-from ..yamlsource import MAX_DIGITS, too_large
+from ..source.yamlsource import MAX_DIGITS, too_large
 
 # A stable identifier that a human types: lower case, digits, '-' and '_'.
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_-]*$", max_length=64)]

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..load import Dataset
 from ..problems import Problem
+from ..source.load import Dataset
 from . import figures, protocol, references, text, typed_figures
 
 Rule = Callable[[Dataset], list[Problem]]

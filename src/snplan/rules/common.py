@@ -5,8 +5,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-from ..load import Source
 from ..problems import Problem, Severity, field_path
+from ..source.load import Source
 
 Loc = tuple[str | int, ...]
 

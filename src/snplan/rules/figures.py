@@ -14,11 +14,11 @@ from statistics import median
 
 from .. import compute
 from ..fmt import number
-from ..load import Dataset, Document
 from ..model import DOCUMENT_FILES
 from ..model.disposition import Kapitel
 from ..model.organisation import Indelning, Rad
 from ..problems import Problem
+from ..source.load import Dataset, Document
 from ..tables.figures import TOTAL, FigureStore, StoredBlock
 from .common import at, problem
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..load import Dataset, Document
 from ..model.organisation import Organisation
 from ..problems import Problem
+from ..source.load import Dataset, Document
 from .common import problem, unknown
 
 # Blocks whose two sides name people (the employer's and the employees').

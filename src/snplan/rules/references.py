@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..load import Dataset, Document, Source
 from ..model.blocks import MalNod
 from ..model.disposition import Kapitel
 from ..problems import Problem
+from ..source.load import Dataset, Document, Source
 from ..tables.figures import TOTAL
 from .common import duplicates, problem, unknown
 

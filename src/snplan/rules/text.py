@@ -8,10 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from .. import prose_rules
-from ..load import Dataset, Document, Source
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..problems import Problem
-from ..walk import leaves
+from ..source.load import Dataset, Document, Source
+from ..source.walk import leaves
 from .common import problem
 
 _EXPRESSION = re.compile(r"{{-?\s*([^\W\d]\w*)")

@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..load import Dataset, Document
 from ..problems import Problem
-from ..walk import leaves
+from ..source.load import Dataset, Document
+from ..source.walk import leaves
 from .common import problem
 
 # A number as Swedish prose writes it: digits grouped by (non-breaking) spaces, an optional

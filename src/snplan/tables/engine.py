@@ -21,9 +21,9 @@ from typing import Any
 
 from .. import fmt
 from ..compute import decimals_of, round_half_up
-from ..load import Dataset
 from ..model.disposition import Kapitel, Kolumn, TabellSpec
 from ..model.organisation import Indelning, Organisation, Rad
+from ..source.load import Dataset
 from . import ops
 from .figures import TOTAL, FigureStore, StoredBlock
 

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from ..load import Dataset, Document
 from ..model.blocks import FiguresRow
 from ..model.disposition import Kapitel
+from ..source.load import Dataset, Document
 
 TOTAL = "summa"  # the key of an entered grand total among a table's rows
 

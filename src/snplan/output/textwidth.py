@@ -7,7 +7,7 @@ break inside cells ("9 77 / 5"). The advance widths of the fonts that Word docum
 (Liberation Sans, Carlito, Liberation Serif) with fontTools and kept in `_fontwidths.py`, so
 building a document never reads a font file and gives the same layout on every machine.
 
-    python -m snplan.render.textwidth      # regenerates _fontwidths.py (needs fontTools)
+    python -m snplan.output.textwidth      # regenerates _fontwidths.py (needs fontTools)
 
 Kerning is ignored: it changes a line of figures by a fraction of a point, less than the slack
 the layout keeps.
@@ -117,7 +117,7 @@ def regenerate(target: Path | None = None) -> Path:
     """Write `_fontwidths.py` from the installed font files."""
     target = target or Path(__file__).with_name("_fontwidths.py")
     lines = ['"""Advance widths of the fonts Word documents are set in, read from their metric',
-             "twins with fontTools by `python -m snplan.render.textwidth`. Generated; do not edit.",
+             "twins with fontTools by `python -m snplan.output.textwidth`. Generated; do not edit.",
              "",
              "FONTS[family] = (units per em, line height in ems, regular widths, bold widths),",
              "the widths in the order of textwidth.CODE_POINTS; -1 where the font has no glyph.",

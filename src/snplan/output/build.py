@@ -16,19 +16,19 @@ from pathlib import Path
 from jinja2 import TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .documents import KINDS, Target
-from .documents.context import Built, ContextError, build_context
-from .errors import BuildError
-from .load import Dataset
-from .problems import Problem
-from .render import pdf
-from .render.docx import DocxRenderer, RenderError
-from .render.meta import DocumentMeta
-from .render.output import write_all
-from .render.pdf import PDF_FORMATS, PdfUnavailable
-from .templating import environment
+from ..documents import KINDS, Target
+from ..documents.context import Built, ContextError, build_context
+from ..errors import BuildError
+from ..problems import Problem
+from ..source.load import Dataset
+from ..templating import environment
+from . import pdf
+from .docx import DocxRenderer, RenderError
+from .files import write_all
+from .meta import DocumentMeta
+from .pdf import PDF_FORMATS, PdfUnavailable
 
-PACKAGE_ROOT = Path(__file__).resolve().parent
+PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # src/snplan
 # The templates and the default style reference are package data, so a non-editable install
 # builds documents (the repository's top-level `templates` is a link to this directory).
 DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
@@ -133,8 +133,8 @@ def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
             continue
         if node.manadsmatt is not None and not node.manadsmatt.diagram:
             continue
-        from .blocks.monthly import monthly_view
-        from .render.charts import cached_group_chart
+        from ..blocks.monthly import monthly_view
+        from .charts import cached_group_chart
 
         span = node.manadsmatt.ar if node.manadsmatt else 3
         for group in monthly_view(ds, target.kind, node.block or "", target.year, span):
@@ -178,7 +178,7 @@ def render_md(ds: Dataset, target: Target, settings: Settings) -> bytes:
 def render_target(ds: Dataset, target: Target, settings: Settings, formats: list[str]
                   ) -> dict[str, bytes]:
     """The files of one target in the given formats, rendered in memory. PDF is made
-    afterwards from the Word file (one LibreOffice for all documents, render/pdf.py), so
+    afterwards from the Word file (one LibreOffice for all documents, output/pdf.py), so
     asking for PDF renders the Word file too."""
     files: dict[str, bytes] = {}
     wanted = [f for f in formats if f not in PDF_FORMATS]
@@ -206,7 +206,7 @@ def suffix_of(fmt: str) -> str:
 def convert_to_pdf(documents: list[tuple[Path, bytes]], archive: bool = False,
                    step: Step | None = None, notes: list[str] | None = None
                    ) -> list[tuple[Path, bytes]]:
-    """The PDFs of Word documents (render/pdf.py does the work: tagged PDF/UA, PDF/A-2b as
+    """The PDFs of Word documents (output/pdf.py does the work: tagged PDF/UA, PDF/A-2b as
     well with `archive`); `notes` receives what the user should know, such as a font that
     stood in for one that is not installed."""
     converted = pdf.convert(documents, archive=archive, step=step)

@@ -1,5 +1,5 @@
 """Advance widths of the fonts Word documents are set in, read from their metric
-twins with fontTools by `python -m snplan.render.textwidth`. Generated; do not edit.
+twins with fontTools by `python -m snplan.output.textwidth`. Generated; do not edit.
 
 FONTS[family] = (units per em, line height in ems, regular widths, bold widths),
 the widths in the order of textwidth.CODE_POINTS; -1 where the font has no glyph.

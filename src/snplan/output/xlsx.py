@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .output import reproducible_zip
+from .files import reproducible_zip
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 INPUT_FONT = Font(color="1F4E79")

@@ -14,12 +14,15 @@ from decimal import Decimal
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
-from .blocks.monthly import MONTHS, monthly_view
-from .blocks.table import footnotes
-from .documents import KINDS, Target
-from .documents.context import document_title, tables_of, timestamp_for
-from .load import Dataset
-from .render.xlsx import (
+from ..blocks.monthly import MONTHS, monthly_view
+from ..blocks.table import footnotes
+from ..documents import KINDS, Target
+from ..documents.context import document_title, tables_of, timestamp_for
+from ..source.load import Dataset
+from ..tables import Column, Table
+from ..tables.engine import heading
+from ..tables.ops import excel_formula
+from .xlsx import (
     BOLD,
     TOTAL_BORDER,
     SheetBuilder,
@@ -32,9 +35,6 @@ from .render.xlsx import (
     sheet_name,
     workbook_bytes,
 )
-from .tables import Column, Table
-from .tables.engine import heading
-from .tables.ops import excel_formula
 
 
 def number_format(column: Column, decimals: int) -> str:

@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import __version__
-from .render.output import atomic_write, leads_through_link
+from .. import __version__
+from .files import atomic_write, leads_through_link
 
 NAME = ".snplan-manifest.json"
 SCHEMA = 2

@@ -19,7 +19,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .problems import field_path
+from ..problems import field_path
 
 Path_ = tuple[str | int, ...]
 

@@ -29,7 +29,7 @@ import zipfile
 from lxml import etree
 
 from . import package as pkg
-from .output import reproducible_zip
+from .files import reproducible_zip
 
 FONT = "Arial"
 LANGUAGE = "sv-SE"

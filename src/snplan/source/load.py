@@ -15,11 +15,11 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from .dispositions import default as default_disposition
-from .model import DISPOSITION_DIR, DOCUMENT_FILES, Disposition, Organisation
-from .model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
-from .model.files import block_values, file_model
-from .problems import HasProblems, Problem, display_path, field_path
+from ..dispositions import default as default_disposition
+from ..model import DISPOSITION_DIR, DOCUMENT_FILES, Disposition, Organisation
+from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
+from ..model.files import block_values, file_model
+from ..problems import HasProblems, Problem, display_path, field_path
 from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year
@@ -369,7 +369,7 @@ def _top_level_entry(entry: Path, root: Path, problems: list[Problem]) -> bool:
         problems.append(Problem(shown, None, "", "a year is a directory holding the year's "
                                 "files, not a file; remove it or make it a directory"))
     elif entry.name == "reference.docx":
-        from .render.reference_check import container_problem
+        from ..output.reference_check import container_problem
 
         problem = container_problem(entry)
         if problem is not None:
