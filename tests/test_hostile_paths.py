@@ -312,7 +312,7 @@ def test_a_style_reference_the_writer_cannot_read(tmp_path: Path) -> None:
     assert container_problem(path) is None
     problem = reference_problem(path)
     assert problem is not None and "cannot be used as a Word document" in problem
-    assert "not well-formed XML" in problem
+    assert "the XML of the reference's relationships is not well-formed" in problem
 
 
 # --- loading: years, links, suggestions -----------------------------------------------------------

@@ -77,7 +77,7 @@ def parse_xml(data: bytes, what: str) -> etree._Element:
     try:
         return etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ReferenceError(f"{what} is not well-formed XML: {exc}") from None
+        raise ReferenceError(f"the XML of {what} is not well-formed: {exc}") from None
 
 
 @dataclass(frozen=True)
