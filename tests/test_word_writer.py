@@ -96,6 +96,23 @@ def test_headings_keep_with_next_and_are_targets_of_the_contents() -> None:
     assert 'TOC \\o "1-2"' in instructions and "PAGEREF _Toc000002" in instructions
 
 
+def test_a_short_line_under_a_heading_keeps_with_what_follows() -> None:
+    """A goal's heading and its level ("Kommunfullmäktiges mål") ended a page of the
+    exempelby report with the goal's text on the next: the line under a heading keeps with
+    what follows it, as the heading keeps with the line. A paragraph that is not under a
+    heading, a long one and the last one do not."""
+    long = "Ord " * 60
+    root = body(render(f"## Mål\n\n*Kommunfullmäktiges mål*\n\nMålet uppfylls.\n\n"
+                       f"Fristående rad.\n\nMer text.\n\n## Nästa\n\n{long}\n\nSlut.\n\n"
+                       "## Sist\n\nSista raden.\n"))
+    kept = {"".join(p.itertext()).strip(): p.find("w:pPr/w:keepNext", NS) is not None
+            for p in root.iter(f"{{{W}}}p")}
+    assert kept["Kommunfullmäktiges mål"] is True
+    assert kept["Fristående rad."] is False
+    assert kept[long.strip()] is False
+    assert kept["Sista raden."] is False
+
+
 def test_links_keep_their_address() -> None:
     data = render("Se [Solna stads webbplats](https://www.solna.se/politik) för mer.\n")
     link = body(data).find(".//w:hyperlink", NS)

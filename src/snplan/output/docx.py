@@ -484,8 +484,13 @@ class _Writer:
             self._figure(content, style, children)
             return
         # A short paragraph that introduces a table, a list or a picture ("… är:", a bold
-        # title) stays on the page of what it introduces.
-        keep = upcoming in {"table", "list", "picture"} and len(content.text) <= 200
+        # title) stays on the page of what it introduces; so does a short line under a
+        # heading (a goal's level, "Kommunfullmäktiges mål"), or the heading, which keeps
+        # with it, would end a page with nothing of its own below it.
+        after_heading = bool(self.blocks) and self.blocks[-1].kind == "heading"
+        keep = len(content.text) <= 200 and (
+            upcoming in {"table", "list", "picture"}
+            or (after_heading and upcoming not in {None, "break"}))
         self.add(paragraph(content.xml, ppr(style, keep_next=keep)), keeps_with_next=keep)
 
     def _figure(self, content: _Inline, style: str | None, children: Sequence[Token]) -> None:
