@@ -55,11 +55,6 @@ CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
 
-# Bounds on a reference: it holds styles and a page, never megabytes of anything.
-MAX_REFERENCE_BYTES = 20 * 1024 * 1024  # the file itself
-MAX_UNPACKED_BYTES = 64 * 1024 * 1024  # all parts decompressed
-MAX_PARTS = 1000
-
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
                           remove_blank_text=False)
@@ -342,15 +337,18 @@ class Reference:
 
 
 def _read_zip(path: Path) -> tuple[dict[str, bytes], list[str]]:
+    """The parts of the reference, within the bounds of `reference_check` (checked again on
+    the archive opened here: the file may have changed since the build checked it)."""
+    from .reference_check import directory_problem, size_problem
+
     try:
         size = path.stat().st_size
     except OSError as exc:
         raise ReferenceError(f"cannot read the style reference {path}: {exc.strerror}") \
             from None
-    if size > MAX_REFERENCE_BYTES:
-        raise ReferenceError(f"the style reference {path} is {size} bytes; a style reference "
-                             f"holds styles and a page and is far below "
-                             f"{MAX_REFERENCE_BYTES // (1024 * 1024)} MB")
+    problem = size_problem(size)
+    if problem is not None:
+        raise ReferenceError(f"{problem} ({path})")
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -358,13 +356,9 @@ def _read_zip(path: Path) -> tuple[dict[str, bytes], list[str]]:
                              f"(.docx): {exc}") from None
     with archive:
         infos = archive.infolist()
-        if len(infos) > MAX_PARTS:
-            raise ReferenceError(f"the style reference {path} holds {len(infos)} parts; "
-                                 "it is not a plain Word document")
-        total = sum(info.file_size for info in infos)
-        if total > MAX_UNPACKED_BYTES:
-            raise ReferenceError(f"the style reference {path} unpacks to {total} bytes; "
-                                 "refusing to read it")
+        problem = directory_problem(infos)
+        if problem is not None:
+            raise ReferenceError(f"{problem} ({path})")
         parts: dict[str, bytes] = {}
         order: list[str] = []
         try:

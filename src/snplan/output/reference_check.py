@@ -15,12 +15,36 @@ import zipfile
 from pathlib import Path
 
 # The shipped reference is 37 KB; an organisation's, with its logo in the header, a few MB.
+# These bounds are the Word writer's too (`package.read_zip` checks the archive it opens
+# against them).
 MAX_FILE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+MAX_UNPACKED_BYTES = 64 * 1024 * 1024
 MAX_ENTRIES = 1000
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 WORD_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+
+
+def size_problem(size: int) -> str | None:
+    """Why a file of `size` bytes is too large to be a style reference, or None."""
+    if size > MAX_FILE_BYTES:
+        return (f"the style reference is {size // (1024 * 1024)} MiB; a Word style "
+                f"reference is at most {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    return None
+
+
+def directory_problem(entries: list[zipfile.ZipInfo]) -> str | None:
+    """Why a zip with this directory is not read (too many parts, or parts that unpack past
+    the bound: a zip bomb), or None. Python's zip reader never unpacks an entry past the size
+    its directory declares, so these sizes bound the reading."""
+    if len(entries) > MAX_ENTRIES:
+        return (f"the style reference holds {len(entries)} parts; a Word file holds far "
+                f"fewer (at most {MAX_ENTRIES} are read)")
+    unpacked = sum(entry.file_size for entry in entries)
+    if unpacked > MAX_UNPACKED_BYTES:
+        return (f"the style reference unpacks to {unpacked // (1024 * 1024)} MiB (a zip "
+                f"bomb?); at most {MAX_UNPACKED_BYTES // (1024 * 1024)} MiB are read")
+    return None
 
 
 def container_problem(path: Path) -> str | None:
@@ -34,20 +58,15 @@ def container_problem(path: Path) -> str | None:
         return f"cannot read the style reference: {reason}"
     if not stat.S_ISREG(info.st_mode):
         return "the style reference is not a file"
-    if info.st_size > MAX_FILE_BYTES:
-        return (f"the style reference is {info.st_size // (1024 * 1024)} MiB; a Word style "
-                f"reference is at most {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+    problem = size_problem(info.st_size)
+    if problem is not None:
+        return problem
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-            if len(entries) > MAX_ENTRIES:
-                return (f"the style reference holds {len(entries)} parts; a Word file holds "
-                        f"far fewer (at most {MAX_ENTRIES} are read)")
-            unpacked = sum(entry.file_size for entry in entries)
-            if unpacked > MAX_UNPACKED_BYTES:
-                return (f"the style reference unpacks to {unpacked // (1024 * 1024)} MiB "
-                        f"(a zip bomb?); at most {MAX_UNPACKED_BYTES // (1024 * 1024)} MiB "
-                        "are read")
+            problem = directory_problem(entries)
+            if problem is not None:
+                return problem
             names = {entry.filename: entry for entry in entries}
             types = names.get("[Content_Types].xml")
             if types is None or "_rels/.rels" not in names:
