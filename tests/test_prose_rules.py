@@ -133,6 +133,20 @@ def test_a_text_without_expressions_is_not_parsed_as_jinja() -> None:
     assert refusals("Kostnad {# per brukare") == []
 
 
+def test_the_build_evaluates_the_texts_validation_checks() -> None:
+    """The build's evaluation and validation's rules take the same texts as templates: an
+    unclosed `{#` is text to both (the build used to evaluate it and fail on the comment
+    validation had passed), a closed comment is removed."""
+    from snplan.prose import evaluate
+
+    env = environment(None, "tkr")
+    problems: list = []
+    assert evaluate("Kostnad {# per brukare", None, env, {}, problems) == \
+        "Kostnad {# per brukare"
+    assert evaluate("Kostnad 12{# en slump #} kr", None, env, {}, problems) == "Kostnad 12 kr"
+    assert problems == []
+
+
 # --- the second wall: the prose sandbox on its own ------------------------------------------
 
 def prose() -> object:

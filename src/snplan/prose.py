@@ -13,15 +13,10 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from .problems import Problem, field_path
+from .prose_rules import has_expression
 from .source.load import Source
 from .source.walk import transform
 from .templating import ExpressionError, render_string
-
-MARKERS = ("{{", "{%", "{#")
-
-
-def has_expression(text: str) -> bool:
-    return any(marker in text for marker in MARKERS)
 
 
 def evaluate(obj: Any, source: Source | None, env: SandboxedEnvironment,

@@ -31,6 +31,7 @@ instead of failing the build at the template.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
@@ -88,6 +89,9 @@ STATEMENTS = {
     "Scope": "{% autoescape %}",
     "ExprStmt": "{% do %}", "Continue": "{% continue %}", "Break": "{% break %}",
 }
+# What makes a text a template: an expression or a statement, or a comment, `{# … #}` (it
+# marks a typed figure as a coincidence and is removed when evaluated). A `{#` that no `#}`
+# closes is text, as it reads.
 MARKERS = ("{{", "{%")
 # The deepest an expression may nest (a figure with a few filters is under ten).
 MAX_NESTING = 50
@@ -96,8 +100,12 @@ MAX_REASONS = 5
 
 
 def has_expression(text: str) -> bool:
-    """Whether Jinja would treat the text as holding expressions (what `prose` evaluates)."""
-    return any(marker in text for marker in MARKERS)
+    """Whether the text is a template: what `prose` evaluates and what these rules check,
+    the same texts."""
+    if any(marker in text for marker in MARKERS):
+        return True
+    comment = text.find("{#")
+    return comment >= 0 and "#}" in text[comment + 2:]
 
 
 def refusals(text: str) -> list[str]:
@@ -173,8 +181,7 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
     elif isinstance(node, nodes.Const):
         pass
     elif isinstance(node, nodes.List | nodes.Tuple):
-        for item in node.items:
-            _expression(item, reasons, inner)
+        _each(node.items, reasons, inner)
     elif isinstance(node, nodes.Getattr):
         if node.attr.startswith("_"):
             reasons.append(_private(node.attr))
@@ -186,9 +193,7 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
         _expression(node.node, reasons, inner)
         _expression(node.arg, reasons, inner)
     elif isinstance(node, nodes.Slice):
-        for part in (node.start, node.stop, node.step):
-            if part is not None:
-                _expression(part, reasons, inner)
+        _each((node.start, node.stop, node.step), reasons, inner)
     elif isinstance(node, nodes.Filter):
         _filter(node, reasons, inner)
     elif isinstance(node, nodes.Test):
@@ -208,16 +213,13 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
     elif isinstance(node, nodes.UnaryExpr):  # not, unary minus and plus
         _expression(node.node, reasons, inner)
     elif isinstance(node, nodes.Concat):  # a ~ b
-        for part in node.nodes:
-            _expression(part, reasons, inner)
+        _each(node.nodes, reasons, inner)
     elif isinstance(node, nodes.Compare):
         _expression(node.expr, reasons, inner)
         for operand in node.ops:
             _expression(operand.expr, reasons, inner)
-    elif isinstance(node, nodes.CondExpr):
-        for part in (node.test, node.expr1, node.expr2):
-            if part is not None:
-                _expression(part, reasons, inner)
+    elif isinstance(node, nodes.CondExpr):  # `else` may be left out
+        _each((node.test, node.expr1, node.expr2), reasons, inner)
     elif isinstance(node, nodes.Call):
         callee = _callee(node.node)
         reasons.append(f"calling {callee} is not allowed in prose: expressions state figures "
@@ -226,6 +228,14 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
             _expression(node.node, reasons, inner)
     else:
         reasons.append(f"the expression uses {_describe(node)}, which prose does not allow")
+
+
+def _each(parts: Iterable[Any], reasons: list[str], depth: int) -> None:
+    """Check each of the expression nodes `parts`, passing over the parts a node leaves out
+    (None: a slice's step, a conditional's `else`)."""
+    for part in parts:
+        if part is not None:
+            _expression(part, reasons, depth)
 
 
 def _callee(node: Any) -> str:

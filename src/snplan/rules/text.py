@@ -15,8 +15,9 @@ from ..source.walk import leaves
 from .common import problem
 
 _EXPRESSION = re.compile(r"{{-?\s*([^\W\d]\w*)")
-_BOUND = re.compile(r"{%-?\s*(?:for\s+([^\W\d][\w, ]*)\s+in|set\s+([^\W\d]\w*))")
-_KEYWORDS = frozenset({"true", "false", "none", "True", "False", "None", "range", "loop"})
+# Literals Jinja reads as names. (Statements that bind names, `{% for %}` and `{% set %}`, and
+# Jinja's own names such as `range` and `loop` are refused by prose_rules before this.)
+_KEYWORDS = frozenset({"true", "false", "none", "True", "False", "None"})
 
 # Characters that XML 1.0, and so a Word or Excel file, cannot hold: C0 controls other than
 # tab, line feed and carriage return; lone surrogates; U+FFFE and U+FFFF. YAML refuses them
@@ -114,12 +115,9 @@ def check_prose_names(ds: Dataset) -> list[Problem]:
 def _expression_problems(source: Source, loc: tuple[str | int, ...], text: str,
                          names: frozenset[str]) -> list[Problem]:
     problems = []
-    bound = set()
-    for match in _BOUND.finditer(text):
-        bound.update(n.strip() for n in (match.group(1) or match.group(2)).split(","))
     for match in _EXPRESSION.finditer(text):
         name = match.group(1)
-        if name in names or name in bound or name in _KEYWORDS:
+        if name in names or name in _KEYWORDS:
             continue
         problems.append(problem(source, loc, f"the expression uses the name '{name}', which "
                                              f"does not exist here (known: "
