@@ -186,9 +186,9 @@ def _bytecode_cache() -> BytecodeCache | None:
     import jinja2
 
     from . import __version__
-    from .output.charts import cache_dir
+    from .cache import user_cache_dir
 
-    directory = cache_dir().parent / f"templates-{__version__}-{jinja2.__version__}"
+    directory = user_cache_dir(f"templates-{__version__}-{jinja2.__version__}")
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError:

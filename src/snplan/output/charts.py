@@ -19,6 +19,7 @@ from pathlib import Path
 
 from .. import fmt
 from ..blocks.monthly import MONTHS, MeasureGroupView
+from ..cache import user_cache_dir
 
 # Sharp enough for print at the width of the text (16 cm), still small.
 DPI = 150
@@ -130,8 +131,7 @@ CHART_VERSION = "3"
 def cache_dir() -> Path:
     """Where drawn charts are kept between builds: matplotlib needs about 50 ms per small
     chart, far more than the rest of a report, and the pictures only change with the data."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "snplan" / "charts"
+    return user_cache_dir("charts")
 
 
 def _key(group: MeasureGroupView) -> str:
