@@ -314,16 +314,14 @@ def finish_package(package: pkg.PackageWriter, reference: pkg.Reference, meta: D
         part = reference.part(rel_type)
         if part is not None and part in package.parts:
             package.set(part, rewrite(package.parts[part]))
-    core = next((pkg._resolve("", r.target) for r in package.package_rels
-                 if r.type == pkg.REL_CORE), None)
-    if core is None:
-        core = "docProps/core.xml"
-        package.package_rels.append(pkg.Rel("rIdCore", pkg.REL_CORE, core))
-    package.set(core, core_xml(meta), pkg.CT_CORE)
-    app = next((pkg._resolve("", r.target) for r in package.package_rels
-                if r.type == pkg.REL_APP), None)
-    if app is None:
-        app = "docProps/app.xml"
-        package.package_rels.append(pkg.Rel("rIdApp", pkg.REL_APP, app))
-    package.set(app, app_xml(meta), pkg.CT_APP)
+    # the document properties, in the parts the reference relates them to, or new ones
+    for rel_type, rel_id, default, xml, content_type in (
+            (pkg.REL_CORE, "rIdCore", "docProps/core.xml", core_xml(meta), pkg.CT_CORE),
+            (pkg.REL_APP, "rIdApp", "docProps/app.xml", app_xml(meta), pkg.CT_APP)):
+        part = next((pkg._resolve("", r.target) for r in package.package_rels
+                     if r.type == rel_type), None)
+        if part is None:
+            part = default
+            package.package_rels.append(pkg.Rel(rel_id, rel_type, part))
+        package.set(part, xml, content_type)
     return package.to_bytes()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Any
 
 from lxml import etree
 
@@ -60,63 +61,54 @@ def build_reference() -> bytes:
     section.header_distance = section.footer_distance = Cm(1.2)
     styles = doc.styles
 
-    normal = styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(10.5)
-    normal.paragraph_format.space_after = Pt(6)
+    def look(style: Any, size: float | None = None, *, bold: bool | None = None,
+             italic: bool | None = None, black_text: bool = False, before: float | None = None,
+             after: float | None = None, keep: bool | None = None,
+             align: WD_ALIGN_PARAGRAPH | None = None) -> Any:
+        """Set the font (always the reference's) and what is given of a style's look."""
+        style.font.name = FONT
+        if size is not None:
+            style.font.size = Pt(size)
+        if bold is not None:
+            style.font.bold = bold
+        if italic is not None:
+            style.font.italic = italic
+        if black_text:
+            style.font.color.rgb = black
+        spacing = style.paragraph_format
+        if before is not None:
+            spacing.space_before = Pt(before)
+        if after is not None:
+            spacing.space_after = Pt(after)
+        if keep is not None:
+            spacing.keep_with_next = keep
+        if align is not None:
+            spacing.alignment = align
+        return style
+
+    normal = look(styles["Normal"], 10.5, after=6)
     normal.paragraph_format.line_spacing = 1.1
     normal.paragraph_format.widow_control = True
 
     for level, size in ((1, 16), (2, 13), (3, 11), (4, 10.5)):
-        style = styles[f"Heading {level}"]
-        style.font.name = FONT
-        style.font.size = Pt(size)
-        style.font.bold = True
-        style.font.italic = False
-        style.font.color.rgb = black
-        style.paragraph_format.space_before = Pt(14 if level == 1 else 10 if level < 4 else 8)
-        style.paragraph_format.space_after = Pt(4)
-        style.paragraph_format.keep_with_next = True
-        style.paragraph_format.keep_together = True
+        heading = look(styles[f"Heading {level}"], size, bold=True, italic=False,
+                       black_text=True, before=14 if level == 1 else 10 if level < 4 else 8,
+                       after=4, keep=True)
+        heading.paragraph_format.keep_together = True
 
     def paragraph_style(name: str, size: float, *, bold: bool = False, after: float = 0,
                         before: float = 0, align: WD_ALIGN_PARAGRAPH | None = None,
-                        keep: bool = False):  # noqa: ANN202 - a python-docx style
+                        keep: bool = False) -> Any:
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
         style.base_style = normal
-        style.font.name = FONT
-        style.font.size = Pt(size)
-        style.font.bold = bold
-        style.paragraph_format.space_after = Pt(after)
-        style.paragraph_format.space_before = Pt(before)
-        style.paragraph_format.keep_with_next = keep
-        if align is not None:
-            style.paragraph_format.alignment = align
-        return style
+        return look(style, size, bold=bold, after=after, before=before, keep=keep,
+                    align=align)
 
-    title = styles["Title"]
-    title.font.name = FONT
-    title.font.size = Pt(28)
-    title.font.bold = True
-    title.font.color.rgb = black
-    title.paragraph_format.space_before = Pt(150)
-    title.paragraph_format.space_after = Pt(12)
-    subtitle = styles["Subtitle"]
-    subtitle.font.name = FONT
-    subtitle.font.size = Pt(13)
-    subtitle.font.italic = False
-    subtitle.font.color.rgb = black
-    caption = styles["Caption"]
-    caption.font.name = FONT
-    caption.font.size = Pt(9)
-    caption.font.bold = True
-    caption.font.color.rgb = black
-    caption.paragraph_format.space_before = Pt(3)
-    caption.paragraph_format.space_after = Pt(10)
+    look(styles["Title"], 28, bold=True, black_text=True, before=150, after=12)
+    look(styles["Subtitle"], 13, italic=False, black_text=True)
+    look(styles["Caption"], 9, bold=True, black_text=True, before=3, after=10)
+    look(styles["TOC Heading"], black_text=True)
 
-    toc_heading = styles["TOC Heading"]
-    toc_heading.font.name = FONT
-    toc_heading.font.color.rgb = black
     for level in (1, 2):
         toc = styles.add_style(f"TOC {level}", WD_STYLE_TYPE.PARAGRAPH)
         toc.base_style = normal
@@ -146,13 +138,8 @@ def build_reference() -> bytes:
     paragraph_style("snplan Underskrift", 10.5, before=40, keep=True)
     paragraph_style("snplan Underskriftstitel", 10, after=0, keep=True)
 
-    header = styles["Header"]
-    header.font.name = FONT
-    header.font.size = Pt(9)
-    footer = styles["Footer"]
-    footer.font.name = FONT
-    footer.font.size = Pt(9)
-    footer.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    header = look(styles["Header"], 9)
+    footer = look(styles["Footer"], 9, align=WD_ALIGN_PARAGRAPH.RIGHT)
 
     table = styles.add_style("snplan Tabell", WD_STYLE_TYPE.TABLE)
     table.base_style = styles["Table Grid"]
