@@ -62,3 +62,20 @@ def line_after(path: Path, anchor: str, needle: str) -> int:
         if needle in lines[number - 1]:
             return number
     raise AssertionError(f"{needle!r} not after {anchor!r} in {path}")
+
+
+@pytest.fixture(scope="session")
+def every_docx(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Every Word document of the shipped data and of both fixture organisations, built once
+    for the tests that read them all (schema validation, figures whole in the PDF)."""
+    from snplan import documents
+    from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+    from snplan.source.load import load
+
+    files: list[Path] = []
+    for name, data in (("solna", DATA), ("annan", OTHER_ORG), ("exempelby", EXEMPELBY)):
+        out = tmp_path_factory.mktemp(name)
+        ds = load(data)
+        build_many(ds, documents.all_targets(ds), Settings(out=out, templates=DEFAULT_TEMPLATES))
+        files += sorted(out.rglob("*.docx"))
+    return files

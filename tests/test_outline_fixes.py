@@ -96,6 +96,12 @@ def build(data: Path, out: Path, *args: str) -> str:
     return result.output
 
 
+def built_markdown(data: Path, out: Path, kind: str, stem: str) -> str:
+    """Build one document of 2024 as Markdown and return its text."""
+    build(data, out, kind, "2024")
+    return (out / "2024" / f"{stem}.md").read_text(encoding="utf-8")
+
+
 def test_a_free_table_block_is_printed(tmp_path: Path) -> None:
     """An outline table without columns is a free table (appendices): the data gives its
     columns and rows. It used to print its chapter heading and nothing under it."""
@@ -113,8 +119,7 @@ def test_a_free_table_block_is_printed(tmp_path: Path) -> None:
                 - [Ekbacken, 64, 96.5, 2023-10-12]
             """,
     })
-    build(data, tmp_path / "out", "vp", "2024")
-    text = (tmp_path / "out" / "2024" / "verksamhetsplan-2024.md").read_text(encoding="utf-8")
+    text = built_markdown(data, tmp_path / "out", "vp", "verksamhetsplan-2024")
     appendix = text[text.index("# Bilaga 1 Statistik"):]
     assert "Platser per boende." in appendix
     assert "| Boende | Platser | Beläggning | Tillsyn |" in appendix
@@ -141,8 +146,7 @@ def test_goal_levels_are_named(tmp_path: Path) -> None:
                       niva: Verksamhetsmål
             """,
     })
-    build(data, tmp_path / "out", "vp", "2024")
-    text = (tmp_path / "out" / "2024" / "verksamhetsplan-2024.md").read_text(encoding="utf-8")
+    text = built_markdown(data, tmp_path / "out", "vp", "verksamhetsplan-2024")
     assert ("## Äldre ska känna sig trygga.\n\n*Kommunfullmäktiges mål*\n\n"
             "### Färre olika medarbetare hos varje brukare.\n\n*Resultatmål*\n\n"
             "### Ett mål bara i år.\n\n*Verksamhetsmål*\n") in text
@@ -167,8 +171,7 @@ def test_protocol_keeps_abbreviations_in_titles(tmp_path: Path) -> None:
             justeras: {arbetsgivare: [chef, hr], arbetstagare: [ombud]}
             """,
     })
-    build(data, tmp_path / "out", "mbl", "2024")
-    text = (tmp_path / "out" / "2024" / "mbl-plan.md").read_text(encoding="utf-8")
+    text = built_markdown(data, tmp_path / "out", "mbl", "mbl-plan")
     assert "- Maria Berg, förvaltningschef\n" in text
     assert "- Lena Sandberg, HR-strateg\n" in text
     assert "| Maria Berg<br>Förvaltningschef | Peter Ek<br>Vision |" in text
@@ -295,8 +298,7 @@ def test_protocol_names_who_made_a_protocol_note(tmp_path: Path) -> None:
             justeras: {arbetsgivare: [chef], arbetstagare: [ombud]}
             """,
     })
-    build(data, tmp_path / "out", "mbl", "2024")
-    text = (tmp_path / "out" / "2024" / "mbl-plan.md").read_text(encoding="utf-8")
+    text = built_markdown(data, tmp_path / "out", "mbl", "mbl-plan")
     assert "Vision anser att bemanningen är för låg.\n\nProtokollsanteckning: Vision.\n" in text
     assert text.count("Protokollsanteckning") == 1
 
@@ -324,8 +326,7 @@ def test_measures_table_shows_the_columns_the_measures_have(tmp_path: Path) -> N
                        kommentar: Mätt i oktober.}
             """,
     })
-    build(data, tmp_path / "out", "vp", "2024")
-    text = (tmp_path / "out" / "2024" / "verksamhetsplan-2024.md").read_text(encoding="utf-8")
+    text = built_markdown(data, tmp_path / "out", "vp", "verksamhetsplan-2024")
     assert ("| Mått | Enhet | Utgångsvärde | Mål 2024 | Mål 2025 |\n|---|---|---:|---:|---:|\n"
             "| Olika medarbetare | antal | 16 | 14 | 12 |\n") in text
     assert ("| Mått | Utfall | Bedömning | Kommentar |\n|---|---:|---|---|\n"

@@ -25,12 +25,9 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from snplan import documents
-from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+from snplan.output.build import DEFAULT_TEMPLATES
 from snplan.output.docx import DocxRenderer
-from snplan.source.load import load
 
-from .conftest import DATA, EXEMPELBY, OTHER_ORG
 from .test_word_writer import META
 
 SOFT_HYPHEN = "\u00ad"
@@ -128,14 +125,10 @@ def _convert(soffice: str, files: list[Path], work: Path) -> dict[Path, Path]:
 
 
 @pytest.fixture(scope="module")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[Path, Path], str]:
+def rendered(tmp_path_factory: pytest.TempPathFactory, every_docx: list[Path]
+             ) -> tuple[dict[Path, Path], str]:
     soffice, pdftotext = _tools()
-    files: list[Path] = []
-    for name, data in (("solna", DATA), ("annan", OTHER_ORG), ("exempelby", EXEMPELBY)):
-        out = tmp_path_factory.mktemp(name)
-        ds = load(data)
-        build_many(ds, documents.all_targets(ds), Settings(out=out, templates=DEFAULT_TEMPLATES))
-        files += sorted(out.rglob("*.docx"))
+    files = list(every_docx)  # a copy: the control document is added below
     # the control: 24 columns of long words cannot fit any page without breaking words
     wide = "| " + " | ".join(f"Kolumnrubrik{i}" for i in range(24)) + " |\n"
     wide += "|" + "---|" * 24 + "\n"
