@@ -30,7 +30,7 @@ def test_tick_labels(value: float, step: float, label: str) -> None:
 
 def test_the_formatter_takes_its_decimals_from_the_ticks() -> None:
     pytest.importorskip("matplotlib")
-    from snplan.output._swedish_ticks import SwedishFormatter
+    from snplan.output.charts._swedish_ticks import SwedishFormatter
 
     formatter = SwedishFormatter()
     formatter.set_locs([8000, 9000, 10000, 11000, 12000])

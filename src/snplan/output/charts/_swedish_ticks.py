@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from matplotlib.ticker import Formatter
 
-from .charts import tick_label
+from . import tick_label
 
 
 class SwedishFormatter(Formatter):

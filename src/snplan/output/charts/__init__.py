@@ -17,9 +17,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from .. import fmt
-from ..blocks.monthly import MONTHS, MeasureGroupView
-from ..cache import user_cache_dir
+from ... import fmt
+from ...blocks.monthly import MONTHS, MeasureGroupView
+from ...cache import user_cache_dir
 
 # Sharp enough for print at the width of the text (16 cm), still small.
 DPI = 150
