@@ -39,11 +39,12 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from snplan import documents, prose_rules
+from snplan import documents
 from snplan.commands import validate
 from snplan.output.build import BuildError, Settings, render_markdown, render_target
 from snplan.problems import Problem
-from snplan.templating import ExpressionError, environment, render_string
+from snplan.prose import rules as prose_rules
+from snplan.prose.sandbox import ExpressionError, environment, render_string
 
 from .conftest import DATA, ROOT
 

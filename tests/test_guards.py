@@ -13,8 +13,8 @@ from jinja2 import TemplateNotFound
 
 from snplan.output.files import OutputPathError, atomic_write, check_output_dir, confined, write_all
 from snplan.problems import Problem, printable
+from snplan.prose.sandbox import ExpressionError, environment, render_string
 from snplan.source.yamlsource import SourceError, parse_text, too_large
-from snplan.templating import ExpressionError, environment, render_string
 
 from .conftest import ROOT
 

@@ -11,8 +11,8 @@ from decimal import Decimal
 
 import pytest
 
-from snplan.prose_rules import expression_refusals, markdown_refusals, refusals
-from snplan.templating import (
+from snplan.prose.rules import expression_refusals, markdown_refusals, refusals
+from snplan.prose.sandbox import (
     MAX_OUTPUT,
     ExpressionError,
     block,
@@ -137,7 +137,7 @@ def test_the_build_evaluates_the_texts_validation_checks() -> None:
     """The build's evaluation and validation's rules take the same texts as templates: an
     unclosed `{#` is text to both (the build used to evaluate it and fail on the comment
     validation had passed), a closed comment is removed."""
-    from snplan.prose import evaluate
+    from snplan.prose.evaluate import evaluate
 
     env = environment(None, "tkr")
     problems: list = []

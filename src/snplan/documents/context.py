@@ -15,7 +15,7 @@ from ..blocks import BlockInput
 from ..blocks import context as block_context
 from ..model.disposition import Disposition, Kapitel
 from ..problems import Problem
-from ..prose import evaluate
+from ..prose.evaluate import evaluate
 from ..source.load import Dataset, Document
 from ..tables import FigureStore, Table, build_table
 from ..tables.engine import TableError, heading

@@ -20,8 +20,8 @@ from ..documents import KINDS, Target
 from ..documents.context import Built, ContextError, build_context
 from ..errors import BuildError
 from ..problems import Problem
+from ..prose.sandbox import environment
 from ..source.load import Dataset
-from ..templating import environment
 from . import pdf
 from .docx import DocxRenderer, RenderError
 from .files import write_all

@@ -7,9 +7,9 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .. import prose_rules
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..problems import Problem
+from ..prose import rules as prose_rules
 from ..source.load import Dataset, Document, Source
 from ..source.walk import leaves
 from .common import problem

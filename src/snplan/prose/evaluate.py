@@ -12,11 +12,11 @@ from typing import Any
 
 from jinja2.sandbox import SandboxedEnvironment
 
-from .problems import Problem, field_path
-from .prose_rules import has_expression
-from .source.load import Source
-from .source.walk import transform
-from .templating import ExpressionError, render_string
+from ..problems import Problem, field_path
+from ..source.load import Source
+from ..source.walk import transform
+from .rules import has_expression
+from .sandbox import ExpressionError, render_string
 
 
 def evaluate(obj: Any, source: Source | None, env: SandboxedEnvironment,

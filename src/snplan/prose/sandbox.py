@@ -34,8 +34,8 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from . import fmt
-from .prose_rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
+from .. import fmt
+from .rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
 
 
 def cell(value: Any) -> str:
@@ -185,8 +185,8 @@ def _bytecode_cache() -> BytecodeCache | None:
     time)."""
     import jinja2
 
-    from . import __version__
-    from .cache import user_cache_dir
+    from .. import __version__
+    from ..cache import user_cache_dir
 
     directory = user_cache_dir(f"templates-{__version__}-{jinja2.__version__}")
     try:
