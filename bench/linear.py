@@ -66,7 +66,7 @@ def measure_pipeline(kind: str, size: int) -> dict[str, float]:
     """Seconds of each stage for one data size (run in a child process)."""
     from snplan.commands import validate
     from snplan.documents import Target
-    from snplan.output.build import DEFAULT_TEMPLATES, Settings, render_markdown
+    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, render_markdown
     from snplan.output.docx import DocxRenderer
     from snplan.output.meta import DocumentMeta
 

@@ -69,7 +69,7 @@ def every_docx(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Every Word document of the shipped data and of both fixture organisations, built once
     for the tests that read them all (schema validation, figures whole in the PDF)."""
     from snplan import documents
-    from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, build_many
     from snplan.source.load import load
 
     files: list[Path] = []

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from snplan.blocks.monthly import monthly_view
-from snplan.documents.context import tables_of
+from snplan.documents.resolve import tables_of
 from snplan.fmt import number, percent
 from snplan.source.load import Dataset, load
 from snplan.tables import Table

@@ -216,7 +216,7 @@ def _totals(ds: Dataset) -> dict[str, Decimal | None]:
     """The totals a reader cares about: every total row of every table of every year's
     documents, in every figure column (deviations and changes included), by label."""
     from .documents import KINDS
-    from .documents.context import tables_of
+    from .documents.resolve import tables_of
     from .tables.engine import TableError
 
     result: dict[str, Decimal | None] = {}

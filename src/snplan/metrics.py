@@ -45,7 +45,7 @@ class Section:
 def collect(ds: Dataset, year: int) -> list[Section]:
     """Every table figure and monthly annual figure of the documents of `year`."""
     from .documents import KINDS
-    from .documents.context import tables_of
+    from .documents.resolve import tables_of
 
     sections: list[Section] = []
     entry = ds.years.get(year)

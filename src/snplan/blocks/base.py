@@ -1,14 +1,23 @@
-"""What a block's layout context is made from."""
+"""What every block type shares: the input it resolves from, the base class that registers a
+type, and the small node-making helpers the types use.
+
+A block type is one module under `blocks/` with one subclass of `BlockType`; subclassing
+registers it (`REGISTRY`), as mkdocs derives its plugin events from its base class, so adding
+a type adds a module and nothing else reads a type's name.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from ..model.disposition import Kapitel
 from ..model.organisation import Organisation, Skala
+from ..prose.markup import blocks as prose_blocks
+from ..prose.markup import inline, lines, unmarked
 from ..source.load import Dataset, Document
-from ..tables import Table
+from ..tables import Table as EngineTable
+from ..tree import Block, Cell, Column, Paragraph, Row, Runs, Table, Text
 
 # Levels of a scale are shown as a shape and in words, never by colour alone.
 SYMBOLS = {"niva1": "●", "niva2": "◆", "niva3": "▲", "niva4": "■"}
@@ -25,7 +34,7 @@ class BlockInput:
     node: Kapitel
     content: Any
     level: int
-    tables: dict[str, Table] = field(default_factory=dict)
+    tables: dict[str, EngineTable] = field(default_factory=dict)
 
     @property
     def org(self) -> Organisation:
@@ -36,11 +45,88 @@ class BlockInput:
     def year(self) -> int:
         return self.document.year
 
+    @property
+    def key(self) -> str:
+        return self.node.block or ""
+
     def scale(self, name: str) -> Skala:
         return getattr(self.org.skalor, name)
 
 
-def legend(scale: Skala, header: str) -> dict[str, Any]:
+REGISTRY: dict[str, BlockType] = {}
+
+
+class BlockType:
+    """A type of block. `typ` is the outline's name for it; `resolve` turns one block's
+    content into nodes of the resolved document (nothing: the block holds nothing to print)."""
+
+    typ: ClassVar[str]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "typ" in cls.__dict__:
+            REGISTRY[cls.typ] = cls()
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        raise NotImplementedError
+
+    def title(self, content: Any) -> str | None:
+        """A heading the content gives itself, replacing the chapter's (none by default)."""
+        return None
+
+    def unprinted(self, block: BlockInput) -> list[Block]:
+        """What stays in the document of a block the outline reads but does not print
+        (`visas: false`): nothing, but for a table, which the workbook still shows."""
+        return []
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def plain(text: str | None) -> str:
+    """Text from the data for a place that holds plain text (a label, a file's name)."""
+    return unmarked(" ".join(str(text or "").split()))
+
+
+def prose(text: str | None, level: int = 1) -> list[Block]:
+    """Prose from the data as blocks."""
+    return list(prose_blocks(text, level)) if text else []
+
+
+def text_cell(text: str) -> Cell:
+    """A cell of text from the data: each paragraph a line of the cell."""
+    return Cell(lines=lines(text) if text else (), value=plain(text) or None)
+
+
+def simple_table(key: str, header: list[str], rows: list[list[str]], name: str = "",
+                 right: set[int] | None = None) -> Table:
+    """A table of text cells under one header row (a scale's legend, a summary)."""
+    right = right or set()
+    columns = tuple(Column(f"k{i + 1}", plain(h), "text", "right" if i in right else "left")
+                    for i, h in enumerate(header))
+    body = tuple(Row(str(n + 1), plain(r[0]) if r else "", tuple(text_cell(c) for c in r))
+                 for n, r in enumerate(rows))
+    return Table(key, columns, body, name=name or plain(header[0]) if header else name)
+
+
+def legend(key: str, scale: Skala, header: str) -> Table:
     """The legend of a four-level scale: symbol and wording of each level."""
-    return {"header": ["Symbol", header],
-            "rows": [[SYMBOLS[n], getattr(scale, n)] for n in LEVELS]}
+    return simple_table(f"{key}-skala", ["Symbol", header],
+                        [[SYMBOLS[n], getattr(scale, n)] for n in LEVELS],
+                        name=f"{header}: symboler")
+
+
+def bold_line(text: str) -> Paragraph:
+    return Paragraph(tuple(Text(r.text, bold=True, italic=r.italic, link=r.link,
+                                figure=r.figure) if isinstance(r, Text) else r
+                           for r in inline(text)))
+
+
+def italic_line(text: str) -> Paragraph:
+    return Paragraph(tuple(Text(r.text, bold=r.bold, italic=True, link=r.link,
+                                figure=r.figure) if isinstance(r, Text) else r
+                           for r in inline(text)))
+
+
+def heading(text: str) -> Runs:
+    return inline(text)

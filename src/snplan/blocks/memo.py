@@ -1,49 +1,78 @@
-"""The parts of a memo: bulleted lists, free sections, attachments and signatures."""
+"""The parts of a memo: bulleted lists, attachments and signatures."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from .base import BlockInput
-from .text import section
-
-
-def list_context(block: BlockInput) -> dict[str, Any] | None:
-    items = list(block.content)
-    label = block.node.lista.etikett if block.node.lista else None
-    return {"punkter": items, "etikett": label} if items else None
+from ..prose.markup import inline
+from ..tree import Block, Break, Inline, ListBlock, ListItem, PageBreak, Paragraph, Section, Signer
+from ..tree import Signatures as SignatureBlock
+from .base import BlockInput, BlockType, bold_line, heading, plain
+from .text import section_blocks
 
 
-def sections_context(block: BlockInput) -> dict[str, Any] | None:
-    """Free sections, each under its own heading at the chapter's level."""
-    sections = [section(s, block, block.level) for s in block.content]
-    return {"sections": sections} if sections else None
+class BulletList(BlockType):
+    """Bullets, under an optional bold label from the outline ("Beslutet expedieras
+    till:")."""
+
+    typ = "lista"
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        items = list(block.content)
+        if not items:
+            return []
+        label = block.node.lista.etikett if block.node.lista else None
+        listing = ListBlock(tuple(ListItem((Paragraph(inline(str(item))),)) for item in items))
+        return ([bold_line(label)] if label else []) + [listing]
 
 
-def attachments_context(block: BlockInput) -> dict[str, Any] | None:
+def details(lines: list[str]) -> Paragraph:
+    """Lines of who sends a matter and when, one per line."""
+    runs: list[Inline] = []
+    for index, line in enumerate(lines):
+        if index:
+            runs.append(Break())
+        runs.extend(inline(line))
+    return Paragraph(tuple(runs), role="details")
+
+
+class Attachments(BlockType):
     """Attachments, each on a new page with its sender, date and registration number above
     its title."""
-    attachments = []
-    for attachment in block.content:
-        lines = [f"Bilaga: {attachment.avsandare}" if attachment.avsandare else "Bilaga"]
-        if attachment.datum:
-            lines.append(attachment.datum.isoformat())
-        if attachment.diarienummer:
-            lines.append(attachment.diarienummer)
-        attachments.append({"titel": attachment.titel, "uppgifter": lines,
-                            "sections": [section(s, block, 2) for s in attachment.avsnitt]})
-    return {"bilagor": attachments} if attachments else None
+
+    typ = "bilagor"
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        out: list[Block] = []
+        for attachment in block.content:
+            lines = [f"Bilaga: {attachment.avsandare}" if attachment.avsandare else "Bilaga"]
+            if attachment.datum:
+                lines.append(attachment.datum.isoformat())
+            if attachment.diarienummer:
+                lines.append(attachment.diarienummer)
+            sections: list[Block] = []
+            for part in attachment.avsnitt:
+                title = heading(part.rubrik) if part.rubrik else None
+                sections.append(Section(title, 2, tuple(section_blocks(part, block, 2))))
+            out += [PageBreak(), details(lines),
+                    Section(heading(attachment.titel), 1, tuple(sections))]
+        return out
 
 
-def person_lines(block: BlockInput, person_id: str | None, title: str | None
-                 ) -> dict[str, str]:
+def signer(block: BlockInput, person_id: str | None, title: str | None) -> Signer:
     """Name and title of a signature; a signature may be a title alone."""
     people = {p.id: p for p in block.org.personer}
     person = people.get(person_id) if person_id else None
-    return {"namn": person.namn if person else "",
-            "titel": title or (person.titel if person and person.titel else "")}
+    under = title or (person.titel if person and person.titel else "")
+    return Signer(plain(person.namn) if person else "", (plain(under),) if under else ())
 
 
-def signatures_context(block: BlockInput) -> dict[str, Any] | None:
-    people = [person_lines(block, s.person, s.titel) for s in block.content]
-    return {"underskrifter": people} if people else None
+class SignatureList(BlockType):
+    """Who signs, two by two with room to sign."""
+
+    typ = "underskrifter"
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        people = [signer(block, s.person, s.titel) for s in block.content]
+        if not people:
+            return []
+        rows = tuple(tuple(people[i:i + 2]) for i in range(0, len(people), 2))
+        return [SignatureBlock(rows)]

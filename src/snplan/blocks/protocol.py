@@ -3,9 +3,11 @@ notes and stances, and who signs ("Justeras")."""
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import dataclass
 
-from .base import BlockInput
+from ..prose.markup import inline
+from ..tree import Block, ListBlock, ListItem, Paragraph, Section, Signatures, Signer, Text
+from .base import BlockInput, BlockType, bold_line, heading, plain, prose
 
 
 def running_title(title: str) -> str:
@@ -17,46 +19,84 @@ def running_title(title: str) -> str:
     return title[:1].lower() + title[1:]
 
 
-def _attendee(block: BlockInput, person_id: str) -> dict[str, str]:
-    """A person's name, title in running text (`titel`), title as written (`befattning`,
-    printed under a signature) and union."""
+@dataclass(frozen=True)
+class Attendee:
+    """A person's name, title in running text, title as written (printed under a signature)
+    and union."""
+
+    name: str
+    title: str
+    position: str
+    union: str
+
+
+def attendee(block: BlockInput, person_id: str) -> Attendee:
     people = {p.id: p for p in block.org.personer}
     unions = {f.id: f.namn for f in block.org.fack}
     person = people.get(person_id)
     if person is None:
-        return {"namn": person_id, "titel": "", "befattning": "", "fack": ""}
+        return Attendee(person_id, "", "", "")
     union = unions.get(person.fack, "") if person.fack else ""
     title = person.titel or ""
-    return {"namn": person.namn, "titel": running_title(title), "befattning": title,
-            "fack": union}
+    return Attendee(plain(person.namn), plain(running_title(title)), plain(title), plain(union))
 
 
-def attendance_context(block: BlockInput) -> dict[str, Any] | None:
-    return {"arbetsgivare": [_attendee(block, p) for p in block.content.arbetsgivare],
-            "arbetstagare": [_attendee(block, p) for p in block.content.arbetstagare]}
+def _people(names: list[str]) -> ListBlock:
+    return ListBlock(tuple(ListItem((Paragraph(inline(name)),)) for name in names))
 
 
-def signing_context(block: BlockInput) -> dict[str, Any] | None:
+class Attendance(BlockType):
+    """Who attended for the employer and for the employees."""
+
+    typ = "narvarande"
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        employer = [attendee(block, p) for p in block.content.arbetsgivare]
+        employees = [attendee(block, p) for p in block.content.arbetstagare]
+        return [bold_line("För arbetsgivaren:"),
+                _people([a.name + (f", {a.title}" if a.title else "") for a in employer]),
+                bold_line("För arbetstagarparten:"),
+                _people([a.name + (f", {a.union}" if a.union else "") for a in employees])]
+
+
+class Signing(BlockType):
     """Who signs for each side, paired line by line."""
-    employer = [_attendee(block, p) for p in block.content.arbetsgivare]
-    employees = [_attendee(block, p) for p in block.content.arbetstagare]
-    pairs = [(employer[index] if index < len(employer) else None,
-              employees[index] if index < len(employees) else None)
-             for index in range(max(len(employer), len(employees)))]
-    return {"arbetsgivare": employer, "arbetstagare": employees, "par": pairs}
+
+    typ = "justering"
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        employer = [attendee(block, p) for p in block.content.arbetsgivare]
+        employees = [attendee(block, p) for p in block.content.arbetstagare]
+        rows = []
+        for index in range(max(len(employer), len(employees))):
+            left = employer[index] if index < len(employer) else None
+            right = employees[index] if index < len(employees) else None
+            rows.append((Signer(left.name, (left.position,) if left.position else ())
+                         if left else None,
+                         Signer(right.name, (right.union,) if right.union else ())
+                         if right else None))
+        return [Signatures(tuple(rows), ("För arbetsgivaren",
+                                         "För arbetstagarorganisationerna"))]
 
 
-def paragraphs_context(block: BlockInput) -> dict[str, Any] | None:
-    unions = {f.id: f.namn for f in block.org.fack}
-    paragraphs = []
-    for number, paragraph in enumerate(block.content, start=1):
-        paragraphs.append({
-            "nummer": number,
-            "rubrik": paragraph.rubrik,
-            "text": paragraph.text,
-            "anteckning_av": [unions.get(u, u) for u in paragraph.protokollsanteckning],
-            "stallningstaganden": [{"fack": unions.get(s.fack, s.fack),
-                                    "stallning": s.stallning}
-                                   for s in paragraph.stallningstaganden],
-        })
-    return {"paragrafer": paragraphs, "niva": block.level}
+class Paragraphs(BlockType):
+    """Numbered paragraphs (numbered by their position), each with the unions' protocol
+    notes and stances."""
+
+    typ = "paragrafer"
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        unions = {f.id: f.namn for f in block.org.fack}
+        out: list[Block] = []
+        for number, paragraph in enumerate(block.content, start=1):
+            body: list[Block] = [bold_line(paragraph.rubrik)] if paragraph.rubrik else []
+            body += prose(paragraph.text)
+            if paragraph.protokollsanteckning:
+                names = ", ".join(plain(unions.get(u, u)) for u in paragraph.protokollsanteckning)
+                body.append(Paragraph((Text(f"Protokollsanteckning: {names}."),), role="note"))
+            for stance in paragraph.stallningstaganden:
+                body.append(Paragraph((Text(f"Ställningstagande: "
+                                            f"{plain(unions.get(stance.fack, stance.fack))} – "
+                                            f"{stance.stallning}."),), role="note"))
+            out.append(Section(heading(f"§ {number}"), block.level, tuple(body)))
+        return out

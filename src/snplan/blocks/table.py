@@ -1,22 +1,24 @@
-"""The layout of a table block: header, alignment, rows (totals bold, sub-rows indented),
-the scale's legend, footnotes (the definitions of computed columns, the rounding policy, the
-data's own notes), or records (a heading and labelled paragraphs per row)."""
+"""Tables (`tabell`): a table of the engine as a node of the resolved document — typed
+columns, rows with their roles, cells holding the value, its display text and the formula a
+spreadsheet computes it with — with the scale's legend, footnotes (the definitions of computed
+columns, the rounding policy, the data's own notes), or records (a heading and labelled
+paragraphs per row)."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from typing import Any
 
+from ..prose.markup import inline, lines
 from ..tables import Column, Row, Table
 from ..tables.engine import free_table, heading
-from ..tables.ops import OPS
-from .base import SYMBOLS, BlockInput, legend
-
-# An em space per level of a sub-row under a heading row, as a Markdown entity: a table cell's
-# own leading spaces are trimmed by the Markdown parser (the Word writer turns them into the
-# paragraph's indentation).
-INDENT = "&emsp;"
+from ..tables.figures import TOTAL
+from ..tables.ops import OPS, excel_template, sum_template
+from ..tree import Block, Cell, Formula, Paragraph, Runs, Section, Text
+from ..tree import Column as NodeColumn
+from ..tree import Row as NodeRow
+from ..tree import Table as NodeTable
+from .base import SYMBOLS, BlockInput, BlockType, legend, plain, prose
 
 ROUNDING = ("Beloppen är avrundade var för sig; summor och beräknade värden räknas på de "
             "inmatade beloppen.")
@@ -24,19 +26,10 @@ ROUNDING_DIFFERENCES = ("Avrundningsdifferenser förekommer: en summa kan avvika
                         "summan av de avrundade raderna.")
 
 
-def _cell(table: Table, row: Row, column: Column, block: BlockInput) -> dict[str, Any]:
-    cell = row.cells[column.id]
-    if column.spec.typ == "bedomning" and column.spec.skala and cell.value:
-        scale = block.scale(column.spec.skala)
-        return {"text": f"{SYMBOLS[cell.value]} {getattr(scale, cell.value)}", "bold": True,
-                "after": cell.comment, "indent": ""}
-    return {"text": table.text(row, column), "bold": row.total, "after": "", "indent": ""}
-
-
 def footnotes(table: Table) -> list[str]:
     """The table's footnotes: what each computed column is, the rounding policy (and that
     totals differ from their rounded rows where they do), then the outline's own notes."""
-    lines: list[str] = []
+    lines_: list[str] = []
     spec = table.spec
     custom = [heading(line, table.year, None) for line in spec.fotnot]
     if spec.definitioner:
@@ -47,70 +40,113 @@ def footnotes(table: Table) -> list[str]:
                 continue
             defined = any(line.startswith(f"{column.description} =") for line in custom)
             if not defined:
-                lines.append(OPS[op].define(column.header.replace("\u00ad", ""),
-                                            [names[ref] for ref in column.spec.av],
-                                            table.context) + ".")
-    counts = spec.indelning is not None and _breakdown_is_exact(table)
+                lines_.append(OPS[op].define(column.header.replace("\u00ad", ""),
+                                             [names[ref] for ref in column.spec.av],
+                                             table.context) + ".")
+    counts = spec.indelning is not None and table.exact
     if any(row.total for row in table.rows) and any(c.figure for c in table.visible) \
             and not counts:
-        lines.append(ROUNDING)
+        lines_.append(ROUNDING)
         if table.unbalanced():
-            lines.append(ROUNDING_DIFFERENCES)
-    return lines + custom
+            lines_.append(ROUNDING_DIFFERENCES)
+    return lines_ + custom
 
 
-def _breakdown_is_exact(table: Table) -> bool:
-    """Whether the table's rows are counts that add up exactly (no rounding to speak of)."""
-    return table.exact
+def _kind(column: Column) -> str:
+    if column.spec.typ == "bedomning":
+        return "assessment"
+    if column.percent:
+        return "percent"
+    return "number" if column.figure else "text"
 
 
-def table_layout(table: Table, block: BlockInput) -> dict[str, Any]:
-    """What the template needs to print one table."""
-    spec = table.spec
-    breakdown = spec.indelning is not None
-    columns = table.visible
-    header = ([table.caption] if breakdown else []) + [c.header for c in columns]
-    align = (["left"] if breakdown else []) + ["right" if c.figure else "left"
-                                                for c in columns]
-    rows = []
-    for row in table.rows:
-        cells = []
-        if breakdown:
-            cells.append({"text": row.label, "bold": row.total, "after": "",
-                          "indent": INDENT * row.indent})
-        cells += [_cell(table, row, column, block) for column in columns]
-        rows.append({"cells": cells, "total": row.total})
-    if not rows and spec.tom is not None:
-        rows.append({"cells": [{"text": spec.tom, "bold": False, "after": "", "indent": ""}]
-                     + [{"text": "", "bold": False, "after": "", "indent": ""}]
-                     * (len(header) - 1), "total": False})
-    scales = [c.spec.skala for c in columns if c.spec.typ == "bedomning" and c.spec.skala]
-    content = table.content
-    result: dict[str, Any] = {
-        "text": "", "efter": "",
-        "rubrik": table.caption if not breakdown and table.caption and not spec.kolumner
-        else None,
-        "header": header, "align": align, "rows": rows,
-        "legend": (legend(block.scale(scales[0]), next(
-            c.header for c in columns if c.spec.skala == scales[0]))
-            if spec.skalforklaring and scales else None),
-        "footnotes": footnotes(table),
-        "notes": list(getattr(content, "fotnoter", []) or []),
-        "notes_label": spec.fotnoter_rubrik,
-        "records": _records(table) if spec.visning == "poster" else None,
-    }
-    return result
+def _role(row: Row) -> str:
+    if not row.total:
+        return "data"
+    return "total" if row.id == TOTAL and row.depth == 0 else "subtotal"
 
 
-def _records(table: Table) -> list[dict[str, Any]]:
+class _Converter:
+    """One engine table as a node: cells with their display, value and formula."""
+
+    def __init__(self, table: Table, block: BlockInput) -> None:
+        self.table = table
+        self.block = block
+        self.breakdown = table.spec.indelning is not None
+        self.offset = 1 if self.breakdown else 0
+        self.index = {c.id: i + self.offset for i, c in enumerate(table.columns)}
+
+    def columns(self) -> tuple[NodeColumn, ...]:
+        out = [NodeColumn("", self.table.caption)] if self.breakdown else []
+        for column in self.table.columns:
+            kind = _kind(column)
+            out.append(NodeColumn(column.id, column.header, kind,  # type: ignore[arg-type]
+                                  "right" if column.figure else "left",
+                                  hidden=column.spec.dold, description=column.description))
+        return tuple(out)
+
+    def cell(self, row_index: int, row: Row, column: Column) -> Cell:
+        table = self.table
+        cell = row.cells[column.id]
+        if cell.origin == "blank":
+            return Cell(blank=True)
+        value = cell.value
+        if column.spec.typ == "bedomning" and column.spec.skala and value:
+            scale = self.block.scale(column.spec.skala)
+            shown: tuple[Runs, ...] = ((Text(f"{SYMBOLS[value]} {getattr(scale, value)}",
+                                             bold=True),),)
+            if cell.comment:
+                shown += lines(cell.comment)
+            return Cell(shown, value, entered=True)
+        text = table.text(row, column)
+        if not column.figure:
+            if isinstance(value, dt.date):
+                return Cell(((Text(value.isoformat()),),), value, entered=True)
+            if isinstance(value, list):
+                return Cell(tuple(inline(str(v)) for v in value),
+                            "\n".join(plain(str(v)) for v in value), entered=True)
+            shown_lines = lines(text) if text else ()
+            return Cell(shown_lines, plain(text) if text else None,
+                        entered=cell.origin != "derived")
+        return Cell(((Text(text),),), value, cell.decimals, self.formula(row_index, row, column),
+                    entered=cell.origin in {"input", "entered", "field"})
+
+    def formula(self, row_index: int, row: Row, column: Column) -> Formula | None:
+        cell = row.cells[column.id]
+        position = self.index[column.id]
+        if cell.origin == "sum":
+            refs = tuple((child, position) for child in row.children)
+            return Formula(sum_template(len(refs)), refs)
+        if cell.origin == "derived" and column.spec.berakning is not None:
+            refs = tuple((row_index, self.index[ref]) for ref in column.spec.av)
+            return Formula(excel_template(column.spec.berakning, len(refs), self.table.context),
+                           refs)
+        return None
+
+    def rows(self) -> tuple[NodeRow, ...]:
+        out = []
+        for index, row in enumerate(self.table.rows):
+            cells = [Cell((inline(row.label),), plain(row.label))] if self.breakdown else []
+            cells += [self.cell(index, row, column) for column in self.table.columns]
+            out.append(NodeRow(row.id, plain(row.label), tuple(cells),
+                               _role(row), row.indent))  # type: ignore[arg-type]
+        if not out and self.table.spec.tom is not None:
+            width = len(self.table.columns) + self.offset
+            empty = [Cell((inline(self.table.spec.tom),), plain(self.table.spec.tom))]
+            out.append(NodeRow("tom", plain(self.table.spec.tom),
+                               tuple(empty + [Cell()] * (width - 1))))
+        return tuple(out)
+
+
+def _records(table: Table, level: int) -> list[Block]:
     """Rows laid out as records: the heading fields, then each other field as a labelled
     paragraph."""
     spec = table.spec
-    records = []
+    out: list[Block] = []
     for row in table.rows:
         title = " ".join(table.text(row, table.column(f)) for f in spec.rubrik_falt
                          if row.cells[f].value not in (None, ""))
-        fields = []
+        fields: list[Block] = []
         for column in table.visible:
             if column.id in spec.rubrik_falt:
                 continue
@@ -119,12 +155,55 @@ def _records(table: Table) -> list[dict[str, Any]]:
                 continue
             shown = value.isoformat() if isinstance(value, dt.date) \
                 else table.text(row, column)
-            fields.append({"label": column.header, "text": shown})
-        records.append({"rubrik": title, "fields": fields})
-    return records
+            label = inline(column.header)
+            fields.append(Paragraph((*(Text(r.text, bold=True) for r in label
+                                       if isinstance(r, Text)), Text(":", bold=True),
+                                     Text(" "), *inline(shown))))
+        out.append(Section(inline(title), level + 1, tuple(fields)))
+    return out
 
 
-def _free_block(block: BlockInput) -> Table | None:
+def sheet_for(table: Table, block: BlockInput) -> str | None:
+    """The workbook sheet of a table: tables of the outline with figures and rows."""
+    if not table.spec.kolumner or not table.rows or not any(c.figure for c in table.columns):
+        return None
+    chapter = heading(block.node.rubrik, block.year, block.org) if block.node.rubrik else ""
+    return chapter or table.caption or table.key
+
+
+def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = True
+                ) -> list[Block]:
+    """A table with what goes with it: the legend of its scale before it, its notes, or its
+    rows as records."""
+    spec = table.spec
+    out: list[Block] = []
+    columns = table.visible
+    scales = [c.spec.skala for c in columns if c.spec.typ == "bedomning" and c.spec.skala]
+    if spec.skalforklaring and scales:
+        header = next(c.header for c in columns if c.spec.skala == scales[0])
+        out.append(legend(table.key, block.scale(scales[0]), header))
+    notes = [inline(line) for line in footnotes(table)]
+    data_notes = list(getattr(table.content, "fotnoter", []) or [])
+    if data_notes and spec.fotnoter_rubrik:
+        notes.append(inline(spec.fotnoter_rubrik))
+    notes += [inline(str(line)) for line in data_notes]
+    if spec.visning == "poster":
+        out += _records(table, level)
+        out += [Paragraph(note, role="note") for note in notes]
+        return out
+    convert = _Converter(table, block)
+    breakdown = spec.indelning is not None
+    title = table.caption if not breakdown and table.caption and not spec.kolumner else ""
+    chapter = heading(block.node.rubrik, block.year, block.org) if block.node.rubrik else ""
+    out.append(NodeTable(
+        key=table.key, columns=convert.columns(), rows=convert.rows(),
+        name=plain(chapter or table.caption or table.key), title=plain(title),
+        row_headers=breakdown, notes=tuple(notes), keep=True, printed=printed,
+        sheet=sheet_for(table, block), id=f"tabell-{table.key}"))
+    return out
+
+
+def free_block(block: BlockInput) -> Table | None:
     """A free table block (an outline table without `indelning` or `kolumner`, as appendices
     have): the data gives its columns and rows. The document's tables hold only tables with
     columns of the outline, so it is made here from this document's own content, under the
@@ -137,11 +216,24 @@ def _free_block(block: BlockInput) -> Table | None:
     return dataclasses.replace(table, key=block.node.block or "", spec=spec, caption=caption)
 
 
-def context(block: BlockInput) -> dict[str, Any] | None:
-    table = block.tables.get(block.node.block or "") or _free_block(block)
-    if table is None:
-        return None
-    result = table_layout(table, block)
-    result["text"] = block.content.text
-    result["efter"] = block.content.efter
-    return result
+class TableBlock(BlockType):
+    """A table of the outline with the prose before and after it."""
+
+    typ = "tabell"
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        table = block.tables.get(block.key) or free_block(block)
+        if table is None:
+            return []
+        return (prose(block.content.text) + table_nodes(table, block, block.level)
+                + prose(block.content.efter))
+
+    def unprinted(self, block: BlockInput) -> list[Block]:
+        """A table the outline reads but does not print: still in the workbook."""
+        table = block.tables.get(block.key)
+        if table is None:
+            return []
+        return table_nodes(table, block, block.level, printed=False)
+
+
+__all__ = ["ROUNDING", "ROUNDING_DIFFERENCES", "TableBlock", "footnotes", "table_nodes"]

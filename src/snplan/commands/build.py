@@ -11,11 +11,11 @@ from pathlib import Path
 from .. import documents
 from ..documents import Target
 from ..errors import DataError, UsageError
-from ..output.build import FORMATS, WORKBOOK_KINDS, Settings, formats_for, output_path
 from ..output.manifest import Inputs, Manifest, bytes_hash, file_hash
 from ..output.pdf import PDF_FORMATS
 from ..problems import Problem, display_path
 from ..source.load import Dataset, data_files
+from .rendering import FORMATS, WORKBOOK_KINDS, Settings, formats_for, output_path
 from .validate import load_clean, require_year
 
 
@@ -134,8 +134,8 @@ def _doc_id(target: Target) -> str:
 def run(request: Request, progress: Progress | None = None) -> Result:
     """Build what the request names; see the module docstring."""
     from ..output import pdf
-    from ..output.build import convert_to_pdf, render_many, suffix_of
     from ..output.files import OutputPathError, write_all
+    from .rendering import convert_to_pdf, render_many, suffix_of
 
     _check_request(request)
     progress = progress or Progress()

@@ -13,9 +13,9 @@ def run(out: Path | None) -> Path:
     """Write the default reference to `out` (default: reference.docx in the working
     directory). Without `--out` nothing existing is overwritten, least of all the reference
     snplan ships."""
-    from ..output.build import DEFAULT_TEMPLATES
     from ..output.files import OutputPathError, atomic_write, refuse_link
     from ..output.reference import build_reference
+    from .rendering import DEFAULT_TEMPLATES
 
     target = out if out is not None else Path(DEFAULT_NAME)
     if out is None:

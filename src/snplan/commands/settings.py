@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
-from ..output.build import DEFAULT_TEMPLATES, Settings
+from .rendering import DEFAULT_TEMPLATES, Settings
 
 
 def settings_for(out: Path, templates: Path | None, reference: Path | None,

@@ -38,29 +38,6 @@ from .. import fmt
 from .rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
 
 
-def cell(value: Any) -> str:
-    """Text safe inside a Markdown table cell: pipes escaped, paragraphs as line breaks.
-    (Character entities stay text: the Word writer prints an entity as typed.)"""
-    text = ("" if value is None else str(value))
-    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "\\<")
-    parts = [p.strip() for p in text.strip().split("\n\n")]
-    joined = "<br>".join(" ".join(p.split("\n")) for p in parts if p)
-    return joined
-
-
-def inline(value: Any) -> str:
-    """Text on one line (headings, list items): line breaks become spaces."""
-    return " ".join(("" if value is None else str(value)).split())
-
-
-def block(value: Any) -> str:
-    """Prose from the data as Markdown blocks; '<' is escaped so no raw HTML reaches Word (a
-    character entity such as `&amp;` stays the text it is: the Word writer prints it as
-    typed)."""
-    text = ("" if value is None else str(value))
-    return text.replace("<", "\\<").strip()
-
-
 def _decimals(value: Any) -> int | None:
     """A number of decimals a filter was given: a whole number 0..MAX_DECIMALS (a number the
     data chooses must not size a text: `tal(1000000000)` would build a billion zeros)."""
@@ -92,8 +69,7 @@ def filters(unit: str, decimals: int | None = None) -> dict[str, Callable[..., s
         places = 1 if decimals is None else _decimals(decimals) or 0
         return fmt.percent(Decimal(value) / abs(Decimal(base)) * 100, places)
 
-    return {"belopp": belopp, "tal": tal, "procent": procent, "procent_av": procent_av,
-            "cell": cell, "inline": inline, "block": block}
+    return {"belopp": belopp, "tal": tal, "procent": procent, "procent_av": procent_av}
 
 
 # What one expression may make: a power with a larger exponent, or a repeated text or list
@@ -165,7 +141,7 @@ def environment(templates: Path | None, unit: str, decimals: int | None = None
     reused across the documents of a build."""
     env = LimitedSandbox(
         loader=ConfinedLoader(templates) if templates else None,
-        bytecode_cache=_bytecode_cache() if templates else None,
+        bytecode_cache=bytecode_cache() if templates else None,
         undefined=StrictUndefined,
         autoescape=False,
         keep_trailing_newline=True,
@@ -176,7 +152,7 @@ def environment(templates: Path | None, unit: str, decimals: int | None = None
     return env
 
 
-def _bytecode_cache() -> BytecodeCache | None:
+def bytecode_cache() -> BytecodeCache | None:
     """Compiled templates kept between runs in the user's cache directory (beside the
     charts): compiling the document template is a tenth of a second, a fifth of building one
     document. Jinja checks each entry against the template's source, so an edited template
@@ -273,16 +249,28 @@ def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
     return run
 
 
+# What a figure an expression produced is put between when the evaluation marks figures (the
+# build does, so the resolved document knows which runs are computed; see prose/markup).
+FIGURE_START = "\ue000"
+FIGURE_END = "\ue001"
+
+
+def _marked(value: Any) -> Any:
+    return f"{FIGURE_START}{value}{FIGURE_END}"
+
+
 @lru_cache(maxsize=8)
-def prose_environment(env: SandboxedEnvironment) -> ProseSandbox:
+def prose_environment(env: SandboxedEnvironment, marked: bool = False) -> ProseSandbox:
     """The prose sandbox for a template environment: its allow-listed filters (bound to the
-    organisation's unit), nothing else."""
+    organisation's unit), nothing else. `marked`: every expression's output is put between
+    the figure marks."""
     # The number filters import Babel and load the locale on first use: done here, outside
     # any evaluation's deadline, so an import is never cut short by it.
     fmt.number(Decimal(1), 1)
     prose = ProseSandbox(undefined=StrictUndefined, autoescape=False,
                          keep_trailing_newline=True, trim_blocks=env.trim_blocks,
-                         lstrip_blocks=env.lstrip_blocks)
+                         lstrip_blocks=env.lstrip_blocks,
+                         finalize=_marked if marked else None)
     prose.filters = {name: _bounded(env.filters[name]) for name in FILTERS
                      if name in env.filters}
     prose.tests = {name: test for name, test in prose.tests.items() if name in TESTS}
@@ -359,12 +347,14 @@ def evaluate(prose: ProseSandbox, text: str, namespace: dict[str, Any],
         _BUDGET.reset(budget)
 
 
-def render_string(env: SandboxedEnvironment, text: str, namespace: dict[str, Any]) -> str:
+def render_string(env: SandboxedEnvironment, text: str, namespace: dict[str, Any],
+                  marked: bool = False) -> str:
     """Evaluate the expressions in one prose text; raise ExpressionError with a plain reason.
     What the prose language does not allow is refused before anything is evaluated, with the
-    reasons `snplan validate` gives."""
+    reasons `snplan validate` gives. `marked`: the figures the expressions produce are put
+    between FIGURE_START and FIGURE_END."""
     reasons = expression_refusals(text)
     if reasons:
         raise ExpressionError("; ".join(reasons))
     seconds = PROSE_SECONDS + PROSE_SECONDS_PER_CHARACTER * len(text)
-    return evaluate(prose_environment(env), text, namespace, seconds)
+    return evaluate(prose_environment(env, marked), text, namespace, seconds)

@@ -57,7 +57,7 @@ def printed_figures(ds: Dataset, document: Document
     """Every figure the tables a document's prose quotes print, by (magnitude, decimals),
     each with every cell that prints it."""
     from ..documents import KINDS
-    from ..documents.context import tables_of
+    from ..documents.resolve import tables_of
 
     quoted = KINDS[document.kind].quoted(ds, document)
     if quoted is None:

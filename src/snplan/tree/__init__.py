@@ -335,8 +335,9 @@ Block = (Paragraph | ListBlock | Section | Table | Figure | Signatures | Cover |
 @dataclass(frozen=True, slots=True)
 class Meta:
     """What a document says about itself: its title, subject and author (document
-    properties), the organisation and administration (the running header), the kind's label,
-    its fixed timestamp (from the data, never the clock) and its language."""
+    properties), the organisation, committee and administration (the running header), the
+    kind's label, its fixed timestamp (from the data, never the clock), its language and the
+    unit its amounts are in."""
 
     title: str
     subject: str
@@ -348,6 +349,7 @@ class Meta:
     language: str = "sv-SE"
     keywords: str = ""
     unit: str = ""
+    committee: str = ""
 
 
 @dataclass(frozen=True, slots=True)

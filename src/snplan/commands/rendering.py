@@ -1,6 +1,7 @@
-"""Building documents: context → template → Markdown → Word, written atomically.
-
-The CLI calls these functions; tests call them directly.
+"""Rendering documents for `snplan build`: each target resolved once into its tree, then
+written by each writer the request names (Word, Excel, Markdown; PDF afterwards from the Word
+files), in memory and on every core. `commands.build` decides what to render and writes the
+files; tests call these functions directly.
 """
 
 from __future__ import annotations
@@ -8,25 +9,21 @@ from __future__ import annotations
 import concurrent.futures
 import multiprocessing
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from jinja2 import TemplateError, UndefinedError
-from jinja2.sandbox import SandboxedEnvironment, SecurityError
-
+from .. import tree
 from ..documents import KINDS, Target
-from ..documents.context import Built, ContextError, build_context
+from ..documents.resolve import ContextError, resolve
 from ..errors import BuildError
+from ..output import excel, markdown, pdf, word
+from ..output.charts import png
+from ..output.files import write_all
+from ..output.pdf import PDF_FORMATS, PdfUnavailable
 from ..problems import Problem
 from ..prose.sandbox import environment
 from ..source.load import Dataset
-from . import pdf
-from .docx import DocxRenderer, RenderError
-from .files import write_all
-from .meta import DocumentMeta
-from .pdf import PDF_FORMATS, PdfUnavailable
 
 PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # src/snplan
 # The templates and the default style reference are package data, so a non-editable install
@@ -52,101 +49,8 @@ class Settings:
         return self.templates / "reference.docx"
 
 
-TEMPLATE = "dokument.md.j2"
-
-
-def _environment(ds: Dataset, settings: Settings) -> SandboxedEnvironment:
-    """The template environment, with the organisation's unit and decimals in its filters."""
-    assert ds.organisation is not None
-    return environment(settings.templates, ds.organisation.belopp_enhet,
-                       ds.organisation.amount_decimals())
-
-
-def context_for(ds: Dataset, target: Target, settings: Settings) -> Built:
-    return build_context(ds, target, _environment(ds, settings))
-
-
-def render_markdown(ds: Dataset, target: Target, settings: Settings) -> tuple[str, Built]:
-    """The document as Markdown text (what the Word file says), and its context."""
-    assert ds.organisation is not None
-    try:
-        built = context_for(ds, target, settings)
-    except ContextError as exc:
-        raise BuildError(exc.problems) from None
-    env = _environment(ds, settings)
-    template_path = settings.templates / TEMPLATE
-    try:
-        template = env.get_template(TEMPLATE)
-        text = template.render(built.context)
-    except (UndefinedError, SecurityError) as exc:
-        filename, line = _template_line(exc)
-        raise BuildError([Problem(filename or str(template_path), line, "",
-                                  f"template error: {exc}")]) from None
-    except TemplateError as exc:
-        line = getattr(exc, "lineno", None)
-        raise BuildError([Problem(str(template_path), line, "",
-                                  f"template error: {exc}")]) from None
-    return text, built
-
-
-def _template_line(exc: Exception) -> tuple[str | None, int | None]:
-    """The template file and line a template error arose in (the innermost one)."""
-    tb = exc.__traceback__
-    where: tuple[str | None, int | None] = (None, None)
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            where = (tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return where
-
-
-def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
-    """The Word document of a target, as reproducible bytes."""
-    assert ds.organisation is not None
-    text, built = render_markdown(ds, target, settings)
-    meta = DocumentMeta(
-        title=built.title,
-        subject=built.subject,
-        author=f"{ds.organisation.namnd}, {ds.organisation.kommun}",
-        organisation=ds.organisation.kommun,
-        administration=ds.organisation.forvaltning,
-        kind_label=built.kind_label,
-        timestamp=built.timestamp,
-    )
-    renderer = DocxRenderer(settings.reference_for(ds), images=charts_for(ds, target))
-    try:
-        return renderer.render(text, meta)
-    except RenderError as exc:
-        raise BuildError([Problem(str(settings.templates / TEMPLATE), None,
-                                  "", f"cannot lay out the document: {exc}")]) from None
-
-
-def charts_for(ds: Dataset, target: Target) -> dict[str, bytes]:
-    """The pictures a document shows: one chart per group of monthly measures, for every
-    monthly-measures block of its outline that asks for charts."""
-    document = ds.years[target.year].document(target.kind, target.slug)
-    if document is None:
-        return {}
-    charts: dict[str, bytes] = {}
-    for node in ds.disposition(target.kind).blocks():
-        if node.typ != "manadsmatt" or document.block(node.block or "") is None:
-            continue
-        if node.manadsmatt is not None and not node.manadsmatt.diagram:
-            continue
-        from ..blocks.monthly import monthly_view
-        from .charts import cached_group_chart
-
-        span = node.manadsmatt.ar if node.manadsmatt else 3
-        for group in monthly_view(ds, target.kind, node.block or "", target.year, span):
-            chart = cached_group_chart(group)
-            charts[chart.name] = chart.png
-    return charts
-
-
 FORMATS = ("docx", "xlsx", "pdf", "pdfa", "md", "all")
 WORKBOOK_KINDS = frozenset(name for name, kind in KINDS.items() if kind.workbook)
-_DIRECTIVE_LINE = re.compile(r"^<!--.*-->\s*$", re.MULTILINE)
-_PICTURE = re.compile(r"!\[([^\]]*)\]\(chart:[^)]*\)")
 
 # Called after each step of a build (a document rendered, a PDF converted) with its label.
 Step = Callable[[str], None]
@@ -159,39 +63,50 @@ def formats_for(target: Target, requested: str) -> list[str]:
     return [f for f in wanted if f != "xlsx" or target.kind in WORKBOOK_KINDS]
 
 
-def render_xlsx(ds: Dataset, target: Target) -> bytes:
-    from .workbooks import workbook
+def resolve_target(ds: Dataset, target: Target, settings: Settings) -> tree.Document:
+    """The resolved document of a target; BuildError names every failing expression."""
+    assert ds.organisation is not None
+    env = environment(settings.templates, ds.organisation.belopp_enhet,
+                      ds.organisation.amount_decimals())
+    try:
+        return resolve(ds, target, env)
+    except ContextError as exc:
+        raise BuildError(exc.problems) from None
 
-    return workbook(ds, target)
+
+def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Settings) -> bytes:
+    """One format of a resolved document."""
+    if fmt == "docx":
+        try:
+            return word.write(document, settings.reference_for(ds), png)
+        except word.RenderError as exc:
+            raise BuildError([Problem(str(settings.reference_for(ds)), None, "",
+                                      f"cannot lay out the document: {exc}")]) from None
+    if fmt == "xlsx":
+        return excel.write(document)
+    if fmt == "md":
+        try:
+            return markdown.write(document, settings.templates)
+        except markdown.TemplateProblem as exc:
+            raise BuildError([Problem(exc.filename, exc.line, "", str(exc))]) from None
+    raise ValueError(f"no writer for {fmt}")
 
 
-def render_md(ds: Dataset, target: Target, settings: Settings) -> bytes:
-    """The document as Markdown: what the Word file says, with its tables, for reviewing how a
-    document's wording and figures change in a pull request."""
-    text, _ = render_markdown(ds, target, settings)
-    text = _DIRECTIVE_LINE.sub("", text)
-    text = _PICTURE.sub(lambda m: f"*Diagram: {m.group(1)}*", text)
-    text = re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"
-    return text.encode("utf-8")
+def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
+    """The Word document of a target, as reproducible bytes."""
+    return write_format(resolve_target(ds, target, settings), "docx", ds, settings)
 
 
 def render_target(ds: Dataset, target: Target, settings: Settings, formats: list[str]
                   ) -> dict[str, bytes]:
-    """The files of one target in the given formats, rendered in memory. PDF is made
-    afterwards from the Word file (one LibreOffice for all documents, output/pdf.py), so
-    asking for PDF renders the Word file too."""
-    files: dict[str, bytes] = {}
+    """The files of one target in the given formats, rendered in memory from one resolved
+    document. PDF is made afterwards from the Word file (one LibreOffice for all documents,
+    output/pdf.py), so asking for PDF renders the Word file too."""
     wanted = [f for f in formats if f not in PDF_FORMATS]
     if PDF_FORMATS & set(formats) and "docx" not in wanted:
         wanted.insert(0, "docx")
-    for fmt in wanted:
-        if fmt == "docx":
-            files[fmt] = render_docx(ds, target, settings)
-        elif fmt == "xlsx":
-            files[fmt] = render_xlsx(ds, target)
-        elif fmt == "md":
-            files[fmt] = render_md(ds, target, settings)
-    return files
+    document = resolve_target(ds, target, settings)
+    return {fmt: write_format(document, fmt, ds, settings) for fmt in wanted}
 
 
 def output_path(settings: Settings, target: Target, suffix: str = ".docx") -> Path:
@@ -284,4 +199,5 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
     return write_all(files, root=settings.out)
 
 
-__all__ = ["BuildError", "PdfUnavailable", "Settings", "build_many", "render_markdown"]
+__all__ = ["DEFAULT_TEMPLATES", "FORMATS", "BuildError", "PdfUnavailable", "Settings",
+           "build_many", "render_docx", "render_many", "render_target", "resolve_target"]
