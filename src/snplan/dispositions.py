@@ -9,8 +9,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .model import DOCUMENT_FILES
 from .model.disposition import Disposition
+from .model.kinds import KINDS as DOCUMENT_FILES
 from .source.yamlsource import parse_text
 
 DEFAULTS_DIR = Path(__file__).resolve().parent / "documents" / "dispositioner"

@@ -13,8 +13,10 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from .dispositions import default as default_disposition
-from .model import DOCUMENT_FILES, Disposition, Organisation
+from .model.disposition import Disposition
 from .model.files import file_model
+from .model.kinds import KINDS as DOCUMENT_FILES
+from .model.organisation import Organisation
 
 
 def _models(dispositions: dict[str, Disposition]) -> dict[str, tuple[type[BaseModel], str]]:

@@ -9,15 +9,19 @@ a type adds a module and nothing else reads a type's name.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from ..model.disposition import Kapitel
+from pydantic import BaseModel
+
 from ..model.organisation import Organisation, Skala
 from ..prose.markup import blocks as prose_blocks
 from ..prose.markup import inline, lines, unmarked
-from ..source.load import Dataset, Document
-from ..tables import Table as EngineTable
 from ..tree import Block, Cell, Column, Paragraph, Row, Runs, Table, Text
+
+if TYPE_CHECKING:  # the loader builds its models from the block types: types only here
+    from ..model.disposition import Kapitel
+    from ..source.load import Dataset, Document
+    from ..tables import Table as EngineTable
 
 # Levels of a scale are shown as a shape and in words, never by colour alone.
 SYMBOLS = {"niva1": "●", "niva2": "◆", "niva3": "▲", "niva4": "■"}
@@ -57,10 +61,25 @@ REGISTRY: dict[str, BlockType] = {}
 
 
 class BlockType:
-    """A type of block. `typ` is the outline's name for it; `resolve` turns one block's
-    content into nodes of the resolved document (nothing: the block holds nothing to print)."""
+    """A type of block: everything about it in one place.
+
+    `typ` is the outline's name for it; `model` the type of its content in a data file
+    (`content_model` when it depends on the outline's options); `option` the outline key of
+    its options and `options` their model (`implied`: a block with those options is of this
+    type when it names none; `missing_options`: the message when a block of this type lacks
+    them); `resolve` turns one block's content into nodes of the resolved document.
+    """
 
     typ: ClassVar[str]
+    model: ClassVar[Any] = None
+    option: ClassVar[str | None] = None
+    options: ClassVar[type[BaseModel] | None] = None
+    implied: ClassVar[bool] = False
+    missing_options: ClassVar[str] = ""
+
+    def content_model(self, node: Kapitel) -> Any:
+        """The type of this block's content under its outline entry."""
+        return self.model
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -5,11 +5,13 @@ one section per goal with its assessment, prose, activities and measures."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import model_validator
 
 from .. import fmt
-from ..model.blocks import MalNod, MattPlan
-from ..model.disposition import MalSpec
+from ..model.common import Amount, Id, Niva, Strict, Text, named
+from ..model.organisation import SkalaNamn
 from ..prose.markup import inline
 from ..tree import Block, ListBlock, ListItem, Paragraph, Section, Table
 from .base import (
@@ -23,6 +25,96 @@ from .base import (
     prose,
     simple_table,
 )
+
+# ------------------------------------------------------------------------------ models
+
+
+class MalSpec(Strict):
+    """How a goal chain (or a list of assignments) is laid out: a summary table of every
+    goal with its assessment, a legend of the scale, and/or one heading per goal with its
+    prose, activities and measures. `skala` is the assessment scale; `bedomas`: every goal
+    must carry an assessment (a report's goals)."""
+
+    skala: SkalaNamn = "mal"
+    bedomas: bool = False
+    sammanstallning: bool = False
+    sammanstallning_rubrik: str = "Nämndmål"
+    skalforklaring: bool = False
+    detaljer: bool = True
+    aktiviteter_rubrik: str = "Aktiviteter"
+    aktiviteter_text: str = "Viktiga aktiviteter som bidrar till måluppfyllelse är:"
+    matt_rubrik: str = "Mått"
+
+
+
+class Aktivitet(Strict):
+    """An activity, with its description where the plan gives one (a row of the plan's
+    activity table; a report lists activities by name)."""
+
+    namn: str
+    beskrivning: Text | None = None
+
+
+class MattPlan(Strict):
+    """A measure of a goal: what is measured, in which unit, from which baseline, to which
+    target level per year; in a report also its outcome and assessment."""
+
+    namn: str
+    enhet: str | None = None
+    utgangsvarde: Amount | None = None
+    malvarden: dict[int, Amount] = {}
+    utfall: Amount | None = None
+    bedomning: Niva | None = None
+    kommentar: Text = ""
+
+
+class MalNod(Strict):
+    """One goal (or assignment) of a chain: a goal of the organisation (`mal`, its id) or one
+    named here (`namn`), with prose, an assessment (in a report), activities, measures and the
+    goals under it (`delmal`)."""
+
+    mal: Id | None = None
+    id: Id | None = None
+    namn: str | None = None
+    niva: str | None = None
+    bedomning: Niva | None = None
+    matning: Text = ""
+    text: Text = ""
+    aktiviteter_text: str | None = None
+    aktiviteter: list[Annotated[Aktivitet, named("namn", Aktivitet)]] = []
+    matt: list[Annotated[MattPlan, named("namn", MattPlan)]] = []
+    matt_saknas: str | None = None
+    delmal: list[MalNod] = []
+
+    @model_validator(mode="after")
+    def _named(self) -> MalNod:
+        if (self.mal is None) == (self.namn is None):
+            raise ValueError("a goal is either one of the organisation's (mal: ID) or named "
+                             "here (namn: TEXT)")
+        return self
+
+
+MalNod.model_rebuild()
+
+
+class MalBlock(Strict):
+    """A goal chain: prose before it, the vision it starts from (printed in italics), prose
+    before the goals, and the goals."""
+
+    text: Text = ""
+    vision: Text = ""
+    mal_text: Text = ""
+    mal: list[MalNod] = []
+
+
+class UppdragBlock(Strict):
+    """Assignments given to the committee (uppdrag), assessed on the assignment scale."""
+
+    text: Text = ""
+    uppdrag: list[MalNod] = []
+
+
+# ------------------------------------------------------------------------------ resolving
 
 ASSESSMENT_HEADERS = {"mal": "Bedömning", "uppdrag": "Status", "internkontroll": "Resultat"}
 
@@ -122,6 +214,10 @@ class GoalChain(BlockType):
     """Goals (`mal`), assessed on the goal scale unless the outline names another."""
 
     typ = "mal"
+    model = MalBlock
+    option = "mal"
+    options = MalSpec
+    implied = True
 
     def nodes(self, content: Any) -> list[MalNod]:
         return content.mal
@@ -159,6 +255,10 @@ class Assignments(GoalChain):
     """Assignments given to the committee (`uppdrag`), assessed on the assignment scale."""
 
     typ = "uppdrag"
+    model = UppdragBlock
+    option = "mal"
+    options = MalSpec
+    implied = False
 
     def nodes(self, content: Any) -> list[MalNod]:
         return content.uppdrag

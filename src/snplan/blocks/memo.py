@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from pydantic import model_validator
+
+from ..model.common import Id, Strict
+from ..model.common import Section as SectionData
 from ..prose.markup import inline
 from ..tree import Block, Break, Inline, ListBlock, ListItem, PageBreak, Paragraph, Section, Signer
 from ..tree import Signatures as SignatureBlock
@@ -9,11 +15,46 @@ from .base import BlockInput, BlockType, bold_line, heading, plain
 from .text import section_blocks
 
 
+class ListaSpec(Strict):
+    """A bulleted list, optionally under a bold label ("Beslutet expedieras till:")."""
+
+    etikett: str | None = None
+
+
+
+class Underskrift(Strict):
+    """A signature line: a person from the organisation, or only a title when the document
+    names no one (ÅR 2023 is signed "Tf. förvaltningschef")."""
+
+    person: Id | None = None
+    titel: str | None = None
+
+    @model_validator(mode="after")
+    def _someone(self) -> Underskrift:
+        if self.person is None and self.titel is None:
+            raise ValueError("a signature needs a person or a title")
+        return self
+
+
+class Bilaga(Strict):
+    """An attachment printed with the matter (a report, a plan, a follow-up table)."""
+
+    titel: str
+    avsandare: str | None = None
+    datum: dt.date | None = None
+    diarienummer: str | None = None
+    avsnitt: list[SectionData] = []
+
+
 class BulletList(BlockType):
     """Bullets, under an optional bold label from the outline ("Beslutet expedieras
     till:")."""
 
     typ = "lista"
+    model = list[str]
+    option = "lista"
+    options = ListaSpec
+    implied = True
 
     def resolve(self, block: BlockInput) -> list[Block]:
         items = list(block.content)
@@ -39,6 +80,7 @@ class Attachments(BlockType):
     its title."""
 
     typ = "bilagor"
+    model = list[Bilaga]
 
     def resolve(self, block: BlockInput) -> list[Block]:
         out: list[Block] = []
@@ -69,6 +111,7 @@ class SignatureList(BlockType):
     """Who signs, two by two with room to sign."""
 
     typ = "underskrifter"
+    model = list[Underskrift]
 
     def resolve(self, block: BlockInput) -> list[Block]:
         people = [signer(block, s.person, s.titel) for s in block.content]

@@ -6,12 +6,48 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from pydantic import Field, model_validator
 
 from .. import fmt
-from ..source.load import Dataset
+from ..model.common import Amount, Id, Strict
+from ..model.common import Text as Prose
 from ..tables.ops import annual_figure, annual_template
 from ..tree import Block, Cell, Column, Figure, Formula, Panel, Row, Section, Series, Table, Text
 from .base import BlockInput, BlockType, heading, plain, prose
+
+if TYPE_CHECKING:
+    from ..source.load import Dataset
+
+# ------------------------------------------------------------------------------ models
+
+
+class ManadsmattSpec(Strict):
+    """Monthly measures: the `ar` years up to the document's year, one table per measure and
+    one chart per group of measures (`diagram`)."""
+
+    ar: int = Field(default=3, ge=1, le=10)
+    diagram: bool = True
+
+
+
+class ManadsmattBlock(Strict):
+    """Monthly activity measures of the year: twelve values per measure, keyed by measure id."""
+
+    text: Prose = ""
+    varden: dict[Id, list[Amount]] = {}
+
+    @model_validator(mode="after")
+    def _twelve_months(self) -> ManadsmattBlock:
+        for key, series in self.varden.items():
+            if len(series) != 12:
+                raise ValueError(
+                    f"{key}: a monthly series has 12 values, this one has {len(series)}")
+        return self
+
+
+# ------------------------------------------------------------------------------ resolving
 
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 SHEET = "Verksamhetsmått"
@@ -125,6 +161,10 @@ def chart(group: MeasureGroupView, key: str) -> Figure:
 
 class MonthlyMeasures(BlockType):
     typ = "manadsmatt"
+    model = ManadsmattBlock
+    option = "manadsmatt"
+    options = ManadsmattSpec
+    implied = True
 
     def resolve(self, block: BlockInput) -> list[Block]:
         options = block.node.manadsmatt

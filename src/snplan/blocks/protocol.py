@@ -4,10 +4,43 @@ notes and stances, and who signs ("Justeras")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Annotated, Literal
 
+from pydantic import Field
+
+from ..model.common import Id, Strict
+from ..model.common import Text as Prose
 from ..prose.markup import inline
 from ..tree import Block, ListBlock, ListItem, Paragraph, Section, Signatures, Signer, Text
 from .base import BlockInput, BlockType, bold_line, heading, plain, prose
+
+
+class Narvarande(Strict):
+    """Who attended (or signs) for the employer and for the employees."""
+
+    arbetsgivare: list[Id] = Field(min_length=1)
+    arbetstagare: list[Id] = Field(min_length=1)
+
+
+class Stallningstagande(Strict):
+    """A union's stance, recorded in the paragraph that holds it."""
+
+    fack: Id
+    stallning: Literal["enig", "oenig"]
+
+
+class Paragraf(Strict):
+    """A numbered paragraph of the protocol (numbered by its position).
+
+    `protokollsanteckning` lists the unions whose protocol note the paragraph is;
+    `avslutande` marks the closing paragraph.
+    """
+
+    rubrik: str | None = None
+    text: Prose
+    protokollsanteckning: list[Id] = []
+    stallningstaganden: list[Stallningstagande] = []
+    avslutande: bool = False
 
 
 def running_title(title: str) -> str:
@@ -49,6 +82,7 @@ class Attendance(BlockType):
     """Who attended for the employer and for the employees."""
 
     typ = "narvarande"
+    model = Narvarande
 
     def resolve(self, block: BlockInput) -> list[Block]:
         employer = [attendee(block, p) for p in block.content.arbetsgivare]
@@ -63,6 +97,7 @@ class Signing(BlockType):
     """Who signs for each side, paired line by line."""
 
     typ = "justering"
+    model = Narvarande
 
     def resolve(self, block: BlockInput) -> list[Block]:
         employer = [attendee(block, p) for p in block.content.arbetsgivare]
@@ -84,6 +119,7 @@ class Paragraphs(BlockType):
     notes and stances."""
 
     typ = "paragrafer"
+    model = Annotated[list[Paragraf], Field(min_length=1)]
 
     def resolve(self, block: BlockInput) -> list[Block]:
         unions = {f.id: f.namn for f in block.org.fack}

@@ -8,17 +8,137 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from decimal import Decimal
+from typing import TYPE_CHECKING, Annotated, Any
 
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
+
+from ..model.common import Amount, FreeCell, FreeColumnItem, Id, Lines, Niva, Strict
+from ..model.common import Text as Prose
 from ..prose.markup import inline, lines
 from ..tables import Column, Row, Table
 from ..tables.engine import free_table, heading
 from ..tables.figures import TOTAL
 from ..tables.ops import OPS, excel_template, sum_template
+from ..tables.spec import TabellSpec
 from ..tree import Block, Cell, Formula, Paragraph, Runs, Section, Text
 from ..tree import Column as NodeColumn
 from ..tree import Row as NodeRow
 from ..tree import Table as NodeTable
 from .base import SYMBOLS, BlockInput, BlockType, legend, plain, prose
+
+if TYPE_CHECKING:
+    from ..model.disposition import Kapitel
+
+# ------------------------------------------------------------------------------ models
+
+
+class FiguresRow(BaseModel):
+    """A row of a table of a breakdown: its figures by kind (`budget: -17.3`), and a label
+    used this year only (`namn`, where a document printed a row differently)."""
+
+    model_config = ConfigDict(extra="allow", validate_default=True)
+    __pydantic_extra__: dict[str, Amount] = Field(init=False)  # type: ignore[assignment]
+    namn: str | None = None
+
+    def figures(self) -> dict[str, Decimal]:
+        return dict(self.__pydantic_extra__ or {})
+
+
+_TABLE_KEYS = frozenset({"rubrik", "text", "kolumner", "rader", "efter", "fotnoter"})
+
+
+def _table_shorthand(value: Any) -> Any:
+    """A table written as just its rows: `driftbudget: {intakter: 42.4, kostnader: -268.6}` or
+    a list of rows."""
+    if isinstance(value, list):
+        return {"rader": value}
+    if isinstance(value, dict) and value and not (set(value) & _TABLE_KEYS):
+        return {"rader": value}
+    return value
+
+
+class TableContent(Strict):
+    """The common fields of a table block: prose before (`text`) and after (`efter`) it, a
+    caption of this year (`rubrik`), footnotes, and its rows."""
+
+    rubrik: str | None = None
+    text: Prose = ""
+    efter: Prose = ""
+    fotnoter: list[str] = []
+
+
+def _figure_row(value: Any, standard: str | None) -> Any:
+    if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+        if standard is None:
+            return value  # let validation say a mapping of figures is expected
+        return {standard: value}
+    return value
+
+
+_TABLE_MODELS: dict[str, Any] = {}
+
+
+def _table_model(spec: TabellSpec) -> Any:
+    """The content model of one table block (made once per distinct table)."""
+    key = spec.model_dump_json()
+    if key not in _TABLE_MODELS:
+        _TABLE_MODELS[key] = _new_table_model(spec)
+    return _TABLE_MODELS[key]
+
+
+def _new_table_model(spec: TabellSpec) -> Any:
+    name = "Tabell"
+    if spec.indelning is not None:
+        standard = spec.standard
+
+        def row(value: Any) -> Any:
+            return _figure_row(value, standard)
+
+        Row = Annotated[FiguresRow, BeforeValidator(  # noqa: N806
+            row, json_schema_input_type=FiguresRow | Amount)]
+        model = create_model(name, __base__=TableContent, rader=(dict[Id, Row], {}))
+        shorthand: Any = dict[Id, FiguresRow | Amount]
+    elif not spec.kolumner:
+        model = create_model(name, __base__=TableContent,
+                             kolumner=(list[FreeColumnItem], Field(min_length=1)),
+                             rader=(list[list[FreeCell]], []))
+        shorthand = None
+    else:
+        row_model = _data_row_model(spec)
+        model = create_model(name, __base__=TableContent, rader=(list[row_model], []))
+        shorthand = list[row_model]
+    accepted = model if shorthand is None else model | shorthand
+    return Annotated[model, BeforeValidator(_table_shorthand, json_schema_input_type=accepted)]
+
+
+_FIELD_TYPES: dict[str | None, Any] = {
+    None: Prose, "text": Prose, "belopp": Amount, "tal": Amount, "procent": Amount,
+    "datum": dt.date, "lista": list[str], "bedomning": Niva,
+}
+
+
+def _data_row_model(spec: TabellSpec) -> type[BaseModel]:
+    """The model of a row entered in the data: the fields and figures its columns read."""
+    fields: dict[str, Any] = {"id": (Id | None, None)}
+    figure_kinds = {c.varde for c in spec.kolumner if c.varde} | {
+        c.inmatad for c in spec.kolumner if c.inmatad}
+    operands = {ref for c in spec.kolumner for ref in c.av}
+    for column in spec.kolumner:
+        if column.falt is not None:
+            kind = Lines if column.typ == "lista" else _FIELD_TYPES[column.typ]
+            fields[column.falt] = (kind | None, None)
+        if column.kommentar is not None:
+            fields[column.kommentar] = (Prose, "")
+    for kind in figure_kinds:
+        fields.setdefault(kind, (Amount | None, None))
+    for ref in operands:  # a computed column may use a field column's value
+        fields.setdefault(ref, (Amount | None, None))
+    fields.setdefault(spec.radnamn, (str | None, None))
+    return create_model("Rad", __base__=Strict, **fields)
+
+
+# ------------------------------------------------------------------------------ resolving
 
 ROUNDING = ("Beloppen är avrundade var för sig; summor och beräknade värden räknas på de "
             "inmatade beloppen.")
@@ -220,6 +340,14 @@ class TableBlock(BlockType):
     """A table of the outline with the prose before and after it."""
 
     typ = "tabell"
+    option = "tabell"
+    options = TabellSpec
+    implied = True
+    missing_options = "a table block needs its tabell (indelning and kolumner)"
+
+    def content_model(self, node: Kapitel) -> Any:
+        assert node.tabell is not None
+        return _table_model(node.tabell)
 
     def resolve(self, block: BlockInput) -> list[Block]:
         table = block.tables.get(block.key) or free_block(block)

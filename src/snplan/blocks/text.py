@@ -4,6 +4,7 @@ level; and lists of such sections (`avsnitt`), each under its own heading."""
 from __future__ import annotations
 
 from ..model.common import Avsnitt
+from ..model.common import Section as SectionData
 from ..tables.engine import free_table
 from ..tree import Block, Section
 from .base import BlockInput, BlockType, heading, prose
@@ -30,6 +31,7 @@ class TextBlock(BlockType):
     here."""
 
     typ = "text"
+    model = SectionData
 
     def title(self, content: Avsnitt) -> str | None:
         return content.rubrik
@@ -42,6 +44,7 @@ class Sections(BlockType):
     """Free sections, each under its own heading at the chapter's level."""
 
     typ = "avsnitt"
+    model = list[SectionData]
 
     def resolve(self, block: BlockInput) -> list[Block]:
         return [section(s, block, block.level) for s in block.content]

@@ -61,7 +61,7 @@ def tables_of(ds: Dataset, kind: str, year: int) -> dict[str, Table]:
         for node in ds.disposition(kind).blocks():
             if node.tabell is None or not node.tabell.kolumner:
                 continue
-            table = build_table(ds, store, year, node)
+            table = build_table(ds, store, year, node.block or "", node.tabell)
             if table is not None:
                 tables[node.block or ""] = table
         ds.cache[key] = tables

@@ -14,8 +14,8 @@ from statistics import median
 
 from .. import compute
 from ..fmt import number
-from ..model import DOCUMENT_FILES
 from ..model.disposition import Kapitel
+from ..model.kinds import KINDS as DOCUMENT_FILES
 from ..model.organisation import Indelning, Rad
 from ..problems import Problem
 from ..source.load import Dataset, Document

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..model.blocks import MalNod
+from ..blocks.goals import MalNod
 from ..model.disposition import Kapitel
 from ..problems import Problem
 from ..source.load import Dataset, Document, Source

@@ -16,9 +16,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..dispositions import default as default_disposition
-from ..model import DISPOSITION_DIR, DOCUMENT_FILES, Disposition, Organisation
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
+from ..model.disposition import Disposition
 from ..model.files import block_values, file_model
+from ..model.kinds import DISPOSITION_DIR, KINDS
+from ..model.organisation import Organisation
 from ..problems import HasProblems, Problem, display_path, field_path
 from .yamlsource import Located, SourceError, read_file
 
@@ -82,7 +84,7 @@ class Document:
 
     @property
     def blocks(self) -> dict[str, Any]:
-        return block_values(self.model, DOCUMENT_FILES[self.kind].meta)
+        return block_values(self.model, KINDS[self.kind].meta)
 
     def block(self, key: str) -> Any:
         return getattr(self.model, key, None)
@@ -398,7 +400,7 @@ def data_files(root: Path) -> list[Path]:
     for entry in _entries(root, []):
         if not (is_year(entry.name) and entry.is_dir()):
             continue
-        for files in DOCUMENT_FILES.values():
+        for files in KINDS.values():
             if files.file:
                 found.append(entry / files.file)
             else:
@@ -424,10 +426,10 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         if entry.name.startswith("."):
             continue
         kind = entry.stem
-        if entry.suffix != ".yaml" or kind not in DOCUMENT_FILES or not entry.is_file():
+        if entry.suffix != ".yaml" or kind not in KINDS or not entry.is_file():
             problems.append(Problem(display_path(entry), None, "",
                                     f"unexpected entry: {DISPOSITION_DIR}/ holds one outline "
-                                    f"per document kind ({', '.join(DOCUMENT_FILES)}), "
+                                    f"per document kind ({', '.join(KINDS)}), "
                                     "named KIND.yaml"))
             continue
         obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
@@ -482,24 +484,24 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
                problems: list[Problem]) -> Year:
     result = Year(year, directory)
     root = dataset.root
-    singles = {f.file: f for f in DOCUMENT_FILES.values() if f.file}
-    folders = {f.folder: f for f in DOCUMENT_FILES.values() if f.folder}
+    singles = {f.file: f for f in KINDS.values() if f.file}
+    folders = {f.folder: f for f in KINDS.values() if f.folder}
     expected = ", ".join([*singles, *(f"{name}/" for name in folders)])
 
     def load_document(files: Any, path: Path, slug: str) -> None:
-        if files.kind in broken:
+        if files.name in broken:
             problems.append(Problem(display_path(path), None, "",
                                     f"not checked: the outline {DISPOSITION_DIR}/"
-                                    f"{files.kind}.yaml has errors"))
+                                    f"{files.name}.yaml has errors"))
             return
-        model = file_model(files.meta, dataset.disposition(files.kind), files.kind)
-        obj, source = _load_one(model, files.kind, path, root, problems)
-        key = files.kind if not slug else f"{files.folder}/{slug}"
+        model = file_model(files.meta, dataset.disposition(files.name), files.name)
+        obj, source = _load_one(model, files.name, path, root, problems)
+        key = files.name if not slug else f"{files.folder}/{slug}"
         if source is not None:
             result.sources[key] = source
         if obj is not None and source is not None:
-            result.documents.setdefault(files.kind, {})[slug] = Document(
-                files.kind, year, slug, obj, source)
+            result.documents.setdefault(files.name, {})[slug] = Document(
+                files.name, year, slug, obj, source)
 
     for entry in _entries(directory, problems):
         if entry.name.startswith("."):
