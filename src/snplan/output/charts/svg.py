@@ -93,6 +93,16 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
             f'{_num(y + 3.8)}L{_num(x - 3.8)} {_num(y)}Z" fill="{colour}"/>')
 
 
+def _fit(text: str, size: float, room: float, bold: bool = False) -> str:
+    """`textLength` squeezing a text into `room` when its estimated width (an average
+    glyph of 0.6 em, 0.66 em bold) would overflow it; nothing when it fits. The text stays
+    text, only narrower, instead of being cut off at the picture's edge."""
+    estimate = len(text) * size * (0.66 if bold else 0.6)
+    if estimate <= room:
+        return ""
+    return f' textLength="{_num(room)}" lengthAdjust="spacingAndGlyphs"'
+
+
 def _panel(panel: Panel, left: float, top: float, font: str) -> str:
     """One small line chart: title (with the unit of its values), y axis with grid lines,
     categories, a line per series, broken where a value is missing (a line across a gap
@@ -121,7 +131,8 @@ def _panel(panel: Panel, left: float, top: float, font: str) -> str:
     out = [f'<g font-family="{_esc(font)}">',
            f'<text x="{_num(left + PANEL_WIDTH / 2)}" y="{_num(top + 17)}" '
            f'font-size="{TITLE_SIZE}" font-weight="bold" text-anchor="middle" '
-           f'fill="#000">{_esc(title)}</text>']
+           f'fill="#000"{_fit(title, TITLE_SIZE, PANEL_WIDTH - 16, True)}>'
+           f'{_esc(title)}</text>']
     for tick in ticks:
         y = y_of(float(tick))
         out.append(f'<line x1="{_num(plot_left)}" y1="{_num(y)}" x2="{_num(plot_right)}" '
@@ -133,8 +144,9 @@ def _panel(panel: Panel, left: float, top: float, font: str) -> str:
                f'H{_num(plot_right)}" fill="none" stroke="{AXIS}" stroke-width="1"/>')
     for index, category in enumerate(panel.categories):
         out.append(f'<text x="{_num(x_of(index))}" y="{_num(plot_bottom + 16)}" '
-                   f'font-size="{CATEGORY_SIZE}" text-anchor="middle" '
-                   f'fill="{AXIS}">{_esc(category)}</text>')
+                   f'font-size="{CATEGORY_SIZE}" text-anchor="middle" fill="{AXIS}"'
+                   f'{_fit(category, CATEGORY_SIZE, (plot_right - plot_left) / count - 2)}>'
+                   f'{_esc(category)}</text>')
     for number, series in enumerate(panel.series):
         colour = COLOURS[number % len(COLOURS)]
         dash = DASHES[number % len(DASHES)]
@@ -167,6 +179,8 @@ def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, fl
 def _legend(labels: list[str], width: float, font: str) -> str:
     """The years' line styles in one row, centred; each item as wide as its label."""
     widths = [34 + len(label) * LEGEND_SIZE * 0.62 + 20 for label in labels]
+    scale = min(1.0, (width - 16) / sum(widths)) if widths else 1.0
+    widths = [w * scale for w in widths]
     x = (width - sum(widths)) / 2
     middle = LEGEND_HEIGHT / 2
     out = [f'<g font-family="{_esc(font)}" font-size="{LEGEND_SIZE}">']
@@ -178,7 +192,7 @@ def _legend(labels: list[str], width: float, font: str) -> str:
                    f'y2="{_num(middle)}" stroke="{colour}" stroke-width="2"{dashed}/>')
         out.append(_marker(MARKERS[number % len(MARKERS)], x + 14, middle, colour))
         out.append(f'<text x="{_num(x + 34)}" y="{_num(middle + LEGEND_SIZE * 0.35)}" '
-                   f'fill="#000">{_esc(label)}</text>')
+                   f'fill="#000"{_fit(label, LEGEND_SIZE, item - 40)}>{_esc(label)}</text>')
         x += item
     out.append("</g>")
     return "".join(out)
