@@ -358,4 +358,9 @@ def _nested(entries: list[tuple[int, str, str]]) -> str:
 
 def write(document: Document, style: WebStyle | None = None, *,
           links: dict[str, str] | None = None) -> bytes:
+    """The document as one HTML page (UTF-8 bytes, the same for the same tree), in the
+    organisation's look (`style`, the shipped one when None). `links` maps a format's label
+    to the relative address of the same document in it ("PDF" → "arsredovisning-2023.pdf"):
+    the page offers them under its title, as a municipality's site puts the PDF beside the
+    web edition."""
     return _Writer(document, style or WebStyle(), links).write()
