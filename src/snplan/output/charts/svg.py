@@ -16,11 +16,17 @@ from decimal import Decimal
 from ... import fmt
 from ...tree import Figure, Panel
 
-# One panel's size in user units (about pixels at 100 %), and the figure's columns.
-PANEL_WIDTH = 340
-PANEL_HEIGHT = 190
+# One panel's size in user units (pixels at 100 %), and the figure's columns: two panels
+# side by side fill a web page's text column (about 50 em) and the text of the chart is read
+# at its natural size (11–13 px, the size of a table's small print), not shrunk.
+PANEL_WIDTH = 380
+PANEL_HEIGHT = 230
 COLUMNS = 2
-LEGEND_HEIGHT = 26
+LEGEND_HEIGHT = 30
+TITLE_SIZE = 13
+TICK_SIZE = 11
+CATEGORY_SIZE = 10.5
+LEGEND_SIZE = 12
 # Dark enough on white for the 3:1 contrast graphics need (WCAG 1.4.11).
 COLOURS = ("#1f4e79", "#a33b0a", "#2e6b30", "#5b3a8c")
 DASHES = ("", "6 3", "2 3", "8 3 2 3")
@@ -67,23 +73,42 @@ def _tick_label(value: Decimal, step: Decimal) -> str:
     return fmt.number(value, int(decimals))
 
 
+def value_label(value: Decimal | None) -> str:
+    """A value of a series as the figure's data table prints it (Swedish, as many decimals
+    as it was given with; a dash where there is none), so a page that shows the chart and
+    its numbers writes them as the tables do."""
+    return fmt.number(value)
+
+
 def _marker(kind: str, x: float, y: float, colour: str) -> str:
     if kind == "circle":
-        return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="2.6" fill="{colour}"/>'
+        return f'<circle cx="{_num(x)}" cy="{_num(y)}" r="3.2" fill="{colour}"/>'
     if kind == "square":
-        return (f'<rect x="{_num(x - 2.4)}" y="{_num(y - 2.4)}" width="4.8" height="4.8" '
+        return (f'<rect x="{_num(x - 3)}" y="{_num(y - 3)}" width="6" height="6" '
                 f'fill="{colour}"/>')
     if kind == "triangle":
-        return (f'<path d="M{_num(x)} {_num(y - 3)}L{_num(x + 3)} {_num(y + 2.4)}'
-                f'L{_num(x - 3)} {_num(y + 2.4)}Z" fill="{colour}"/>')
-    return (f'<path d="M{_num(x)} {_num(y - 3.2)}L{_num(x + 3.2)} {_num(y)}L{_num(x)} '
-            f'{_num(y + 3.2)}L{_num(x - 3.2)} {_num(y)}Z" fill="{colour}"/>')
+        return (f'<path d="M{_num(x)} {_num(y - 3.8)}L{_num(x + 3.6)} {_num(y + 2.8)}'
+                f'L{_num(x - 3.6)} {_num(y + 2.8)}Z" fill="{colour}"/>')
+    return (f'<path d="M{_num(x)} {_num(y - 3.8)}L{_num(x + 3.8)} {_num(y)}L{_num(x)} '
+            f'{_num(y + 3.8)}L{_num(x - 3.8)} {_num(y)}Z" fill="{colour}"/>')
+
+
+def _fit(text: str, size: float, room: float, bold: bool = False) -> str:
+    """`textLength` squeezing a text into `room` when its estimated width (an average
+    glyph of 0.6 em, 0.66 em bold) would overflow it; nothing when it fits. The text stays
+    text, only narrower, instead of being cut off at the picture's edge."""
+    estimate = len(text) * size * (0.66 if bold else 0.6)
+    if estimate <= room:
+        return ""
+    return f' textLength="{_num(room)}" lengthAdjust="spacingAndGlyphs"'
 
 
 def _panel(panel: Panel, left: float, top: float, font: str) -> str:
-    """One small line chart: title, y axis with grid lines, categories, a line per series."""
-    plot_left, plot_right = left + 44, left + PANEL_WIDTH - 10
-    plot_top, plot_bottom = top + 24, top + PANEL_HEIGHT - 26
+    """One small line chart: title (with the unit of its values), y axis with grid lines,
+    categories, a line per series, broken where a value is missing (a line across a gap
+    would show months that have no figures)."""
+    plot_left, plot_right = left + 54, left + PANEL_WIDTH - 12
+    plot_top, plot_bottom = top + 30, top + PANEL_HEIGHT - 30
     values = [float(v) for s in panel.series for v in s.values if v is not None]
     low = min(values, default=0.0)
     high = max(values, default=1.0)
@@ -102,49 +127,73 @@ def _panel(panel: Panel, left: float, top: float, font: str) -> str:
     def x_of(index: int) -> float:
         return plot_left + (index + 0.5) * (plot_right - plot_left) / count
 
+    title = f"{panel.title} ({panel.unit})" if panel.unit else panel.title
     out = [f'<g font-family="{_esc(font)}">',
-           f'<text x="{_num(left + PANEL_WIDTH / 2)}" y="{_num(top + 14)}" font-size="11" '
-           f'text-anchor="middle" fill="#000">{_esc(panel.title)}</text>']
+           f'<text x="{_num(left + PANEL_WIDTH / 2)}" y="{_num(top + 17)}" '
+           f'font-size="{TITLE_SIZE}" font-weight="bold" text-anchor="middle" '
+           f'fill="#000"{_fit(title, TITLE_SIZE, PANEL_WIDTH - 16, True)}>'
+           f'{_esc(title)}</text>']
     for tick in ticks:
         y = y_of(float(tick))
         out.append(f'<line x1="{_num(plot_left)}" y1="{_num(y)}" x2="{_num(plot_right)}" '
-                   f'y2="{_num(y)}" stroke="{GRID}" stroke-width="0.6"/>')
-        out.append(f'<text x="{_num(plot_left - 4)}" y="{_num(y + 3)}" font-size="9" '
-                   f'text-anchor="end" fill="{AXIS}">{_esc(_tick_label(tick, step))}</text>')
+                   f'y2="{_num(y)}" stroke="{GRID}" stroke-width="0.8"/>')
+        out.append(f'<text x="{_num(plot_left - 5)}" y="{_num(y + TICK_SIZE * 0.35)}" '
+                   f'font-size="{TICK_SIZE}" text-anchor="end" '
+                   f'fill="{AXIS}">{_esc(_tick_label(tick, step))}</text>')
     out.append(f'<path d="M{_num(plot_left)} {_num(plot_top)}V{_num(plot_bottom)}'
-               f'H{_num(plot_right)}" fill="none" stroke="{AXIS}" stroke-width="0.8"/>')
+               f'H{_num(plot_right)}" fill="none" stroke="{AXIS}" stroke-width="1"/>')
     for index, category in enumerate(panel.categories):
-        out.append(f'<text x="{_num(x_of(index))}" y="{_num(plot_bottom + 13)}" '
-                   f'font-size="8.5" text-anchor="middle" fill="{AXIS}">{_esc(category)}</text>')
+        out.append(f'<text x="{_num(x_of(index))}" y="{_num(plot_bottom + 16)}" '
+                   f'font-size="{CATEGORY_SIZE}" text-anchor="middle" fill="{AXIS}"'
+                   f'{_fit(category, CATEGORY_SIZE, (plot_right - plot_left) / count - 2)}>'
+                   f'{_esc(category)}</text>')
     for number, series in enumerate(panel.series):
         colour = COLOURS[number % len(COLOURS)]
         dash = DASHES[number % len(DASHES)]
-        points = [(x_of(i), y_of(float(v))) for i, v in enumerate(series.values)
-                  if v is not None]
-        if not points:
-            continue
-        path = "M" + "L".join(f"{_num(x)} {_num(y)}" for x, y in points)
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<path d="{path}" fill="none" stroke="{colour}" stroke-width="1.6"'
-                   f'{dashed}/>')
-        out.extend(_marker(MARKERS[number % len(MARKERS)], x, y, colour) for x, y in points)
+        points = [(x_of(i), y_of(float(v))) if v is not None else None
+                  for i, v in enumerate(series.values)]
+        for run in _runs(points):
+            if len(run) > 1:
+                path = "M" + "L".join(f"{_num(x)} {_num(y)}" for x, y in run)
+                out.append(f'<path d="{path}" fill="none" stroke="{colour}" '
+                           f'stroke-width="2"{dashed}/>')
+        out.extend(_marker(MARKERS[number % len(MARKERS)], x, y, colour)
+                   for x, y in (p for p in points if p is not None))
     out.append("</g>")
     return "".join(out)
 
 
+def _runs(points: list[tuple[float, float] | None]) -> list[list[tuple[float, float]]]:
+    """The points between missing values."""
+    runs: list[list[tuple[float, float]]] = [[]]
+    for point in points:
+        if point is None:
+            if runs[-1]:
+                runs.append([])
+        else:
+            runs[-1].append(point)
+    return [r for r in runs if r]
+
+
 def _legend(labels: list[str], width: float, font: str) -> str:
-    item = 70
-    start = (width - item * len(labels)) / 2
-    out = [f'<g font-family="{_esc(font)}" font-size="10">']
-    for number, label in enumerate(labels):
-        x = start + number * item
+    """The years' line styles in one row, centred; each item as wide as its label."""
+    widths = [34 + len(label) * LEGEND_SIZE * 0.62 + 20 for label in labels]
+    scale = min(1.0, (width - 16) / sum(widths)) if widths else 1.0
+    widths = [w * scale for w in widths]
+    x = (width - sum(widths)) / 2
+    middle = LEGEND_HEIGHT / 2
+    out = [f'<g font-family="{_esc(font)}" font-size="{LEGEND_SIZE}">']
+    for number, (label, item) in enumerate(zip(labels, widths, strict=True)):
         colour = COLOURS[number % len(COLOURS)]
         dash = DASHES[number % len(DASHES)]
         dashed = f' stroke-dasharray="{dash}"' if dash else ""
-        out.append(f'<line x1="{_num(x)}" y1="13" x2="{_num(x + 26)}" y2="13" '
-                   f'stroke="{colour}" stroke-width="1.6"{dashed}/>')
-        out.append(_marker(MARKERS[number % len(MARKERS)], x + 13, 13, colour))
-        out.append(f'<text x="{_num(x + 31)}" y="16.5" fill="#000">{_esc(label)}</text>')
+        out.append(f'<line x1="{_num(x)}" y1="{_num(middle)}" x2="{_num(x + 28)}" '
+                   f'y2="{_num(middle)}" stroke="{colour}" stroke-width="2"{dashed}/>')
+        out.append(_marker(MARKERS[number % len(MARKERS)], x + 14, middle, colour))
+        out.append(f'<text x="{_num(x + 34)}" y="{_num(middle + LEGEND_SIZE * 0.35)}" '
+                   f'fill="#000"{_fit(label, LEGEND_SIZE, item - 40)}>{_esc(label)}</text>')
+        x += item
     out.append("</g>")
     return "".join(out)
 
@@ -180,4 +229,4 @@ def figure_svg(figure: Figure, *, font: str = "Liberation Sans, Arial, sans-seri
             + "".join(body) + "</svg>")
 
 
-__all__ = ["figure_svg", "nice_ticks"]
+__all__ = ["figure_svg", "nice_ticks", "value_label"]
