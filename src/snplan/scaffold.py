@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel
 
-from .model.common import PLACEHOLDER
+from .blocks import REGISTRY
 from .model.disposition import Kapitel
 from .source.load import Dataset, Document
 from .source.walk import fields
@@ -29,14 +29,6 @@ HEADER = """# yaml-language-server: $schema=../../schemas/{kind}.schema.json
 # {label} {year}, started by `snplan new {year}` from {source}.
 # Every value FYLL I is still to be filled in; `snplan validate` lists them.
 """
-
-# Fields that name or identify things: carried forward as they are.
-KEPT = frozenset({"rubrik", "namn", "mal", "id", "niva", "enhet", "kategori", "process",
-                  "risker", "kontrollmoment", "beslutad", "status", "diarienummer",
-                  "omrade", "organ", "matt_saknas", "aktiviteter_text"})
-# Fields that belong to a report's follow-up, not to a plan: dropped.
-DROPPED = frozenset({"bedomning", "matning", "utfall", "kommentar"})
-
 
 class _Dumper(yaml.SafeDumper):
     """Writes prose of several lines as a literal block (`|`), as people write it."""
@@ -68,66 +60,13 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _to_fill(value: Any, key: str | None = None) -> Any:
-    """The structure of a value with its texts and figures to be filled in."""
-    if isinstance(value, dict):
-        return {k: _to_fill(v, k) for k, v in value.items() if k not in DROPPED}
-    if isinstance(value, list):
-        return [_to_fill(v, key) for v in value]
-    if key in KEPT:
-        return value
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        return PLACEHOLDER
-    return value
-
-
-def _table_rows(value: dict[str, Any], standard: str | None) -> dict[str, Any]:
-    """A breakdown table's rows with every figure to fill in (a row of the table's standard
-    figure alone written as just the value, as people write it); printed totals the source
-    entered beside its rows are left out (the new year's rows add up to their totals)."""
-    rows: dict[str, Any] = {}
-    for row_id, figures in value.items():
-        if row_id == "summa":
-            continue
-        if isinstance(figures, dict) and set(figures) == {standard}:
-            rows[row_id] = PLACEHOLDER
-        elif isinstance(figures, dict):
-            rows[row_id] = {k: (v if k == "namn" else PLACEHOLDER) for k, v in figures.items()}
-        else:
-            rows[row_id] = PLACEHOLDER
-    return rows
-
-
 def next_block(node: Kapitel, content: Any) -> Any:
-    """A block of next year's plan from this year's."""
+    """A block of next year's plan from this year's: as it is (`behall`), or as its type
+    carries it (`fyll`)."""
     plain = _plain(content)
     if node.nytt_ar == "behall":
         return plain
-    if node.typ == "tabell" and node.tabell is not None and node.tabell.indelning:
-        result = _to_fill({k: v for k, v in plain.items() if k not in {"rader", "fotnoter"}})
-        result["rader"] = _table_rows(plain.get("rader", {}), node.tabell.standard)
-        return result
-    if node.typ == "tabell" and node.tabell is not None and not node.tabell.kolumner:
-        # a free table (an appendix's): its columns carried, each row's first cell (what the
-        # row is about) kept and its other cells to fill in
-        result = _to_fill({k: v for k, v in plain.items()
-                           if k not in {"kolumner", "rader", "fotnoter"}})
-        result["kolumner"] = plain.get("kolumner", [])
-        result["rader"] = [row[:1] + [PLACEHOLDER] * (len(row) - 1)
-                           for row in plain.get("rader", [])]
-        return result
-    if node.typ == "tabell" and node.tabell is not None:
-        kinds = {c.varde for c in node.tabell.kolumner if c.varde} | {
-            c.inmatad for c in node.tabell.kolumner if c.inmatad}
-        result = _to_fill({k: v for k, v in plain.items() if k not in {"rader", "fotnoter"}})
-        result["rader"] = [{k: (PLACEHOLDER if k in kinds else v) for k, v in row.items()}
-                           for row in plain.get("rader", [])]
-        return result
-    if node.typ in {"lista", "underskrifter", "narvarande", "justering"}:
-        return plain
-    if isinstance(plain, str):
-        return PLACEHOLDER
-    return _to_fill(plain)
+    return REGISTRY[node.typ or "text"].next_year(node, plain)
 
 
 def source_plan(ds: Dataset, year: int, kind: str) -> Document:

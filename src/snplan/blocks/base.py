@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import BaseModel
 
+from ..model.common import PLACEHOLDER
 from ..model.organisation import Organisation, Skala
 from ..prose.markup import blocks as prose_blocks
 from ..prose.markup import inline, lines, unmarked
@@ -20,7 +21,8 @@ from ..tree import Block, Cell, Column, Paragraph, Row, Runs, Table, Text
 
 if TYPE_CHECKING:  # the loader builds its models from the block types: types only here
     from ..model.disposition import Kapitel
-    from ..source.load import Dataset, Document
+    from ..problems import Problem
+    from ..source.load import Dataset, Document, Source
     from ..tables import Table as EngineTable
 
 # Levels of a scale are shown as a shape and in words, never by colour alone.
@@ -55,6 +57,30 @@ class BlockInput:
 
     def scale(self, name: str) -> Skala:
         return getattr(self.org.skalor, name)
+
+
+@dataclass
+class Checked:
+    """One block of one loaded document, for its type's checks: where it lies (`source`,
+    the block's `key`), its outline entry and its content as loaded."""
+
+    ds: Dataset
+    document: Document
+    node: Kapitel
+    content: Any
+
+    @property
+    def org(self) -> Organisation:
+        assert self.ds.organisation is not None
+        return self.ds.organisation
+
+    @property
+    def key(self) -> str:
+        return self.node.block or ""
+
+    @property
+    def source(self) -> Source:
+        return self.document.source
 
 
 REGISTRY: dict[str, BlockType] = {}
@@ -98,8 +124,50 @@ class BlockType:
         (`visas: false`): nothing, but for a table, which the workbook still shows."""
         return []
 
+    def check(self, block: Checked) -> list[Problem]:
+        """What is wrong with a block's content that its model alone cannot see: what it
+        refers to, values that cannot be right (`snplan validate` runs every type's)."""
+        return []
+
+    def is_prose(self, loc: tuple[str | int, ...]) -> bool:
+        """Whether the text at `loc` (within the block) is prose, where a figure typed by
+        hand is a slip; a table's own cells are not."""
+        return "tabell" not in loc
+
+    def next_year(self, node: Kapitel, plain: Any) -> Any:
+        """The block of next year's plan from this year's (`snplan new`, `nytt_ar: fyll`):
+        the structure carried, its texts and figures to be filled in."""
+        if isinstance(plain, str):
+            return PLACEHOLDER
+        return to_fill(plain)
+
+    def years_read(self, node: Kapitel) -> set[int]:
+        """The years, relative to the document's, whose data the block reads."""
+        return {0}
+
 
 # ------------------------------------------------------------------------------ helpers
+
+# Fields that name or identify things: carried forward to next year's plan as they are.
+KEPT = frozenset({"rubrik", "namn", "mal", "id", "niva", "enhet", "kategori", "process",
+                  "risker", "kontrollmoment", "beslutad", "status", "diarienummer",
+                  "omrade", "organ", "matt_saknas", "aktiviteter_text"})
+# Fields that belong to a report's follow-up, not to a plan: dropped.
+DROPPED = frozenset({"bedomning", "matning", "utfall", "kommentar"})
+
+
+def to_fill(value: Any, key: str | None = None) -> Any:
+    """The structure of a value with its texts and figures to be filled in."""
+    if isinstance(value, dict):
+        return {k: to_fill(v, k) for k, v in value.items() if k not in DROPPED}
+    if isinstance(value, list):
+        return [to_fill(v, key) for v in value]
+    if key in KEPT:
+        return value
+    if isinstance(value, str | int | float) and not isinstance(value, bool):
+        return PLACEHOLDER
+    return value
+
 
 
 def plain(text: str | None) -> str:

@@ -12,12 +12,14 @@ from pydantic import model_validator
 from .. import fmt
 from ..model.common import Amount, Id, Niva, Strict, Text, named
 from ..model.organisation import SkalaNamn
+from ..problems import Problem, problem, unknown
 from ..prose.markup import inline
 from ..tree import Block, ListBlock, ListItem, Paragraph, Section, Table
 from .base import (
     SYMBOLS,
     BlockInput,
     BlockType,
+    Checked,
     bold_line,
     heading,
     italic_line,
@@ -210,8 +212,46 @@ def _flat(nodes: list[MalNod]) -> list[MalNod]:
     return [n for node in nodes for n in (node, *_flat(node.delmal))]
 
 
+def _references(nodes: list[MalNod], block: Checked, loc: tuple[str | int, ...],
+                known: set[str]) -> list[Problem]:
+    """Goals and items are not repeated in one list; every goal referred to exists."""
+    problems: list[Problem] = []
+    src = block.source
+    for attribute, what in (("mal", "goal"), ("id", "item")):
+        seen: dict[str, int] = {}
+        for index, node in enumerate(nodes):
+            value = getattr(node, attribute)
+            if value is None:
+                continue
+            if value in seen:
+                problems.append(problem(src, loc + (index, attribute),
+                                        f"the {what} '{value}' appears twice in this list",
+                                        also=f"line {src.line(*loc, seen[value])}"))
+            seen.setdefault(value, index)
+    for index, node in enumerate(nodes):
+        if node.mal is not None:
+            problems += unknown(src, loc + (index, "mal"), node.mal, known, "goal",
+                                "organisation.yaml mal")
+        problems += _references(node.delmal, block, loc + (index, "delmal"), known)
+    return problems
+
+
+def _unassessed(nodes: list[MalNod], block: Checked, loc: tuple[str | int, ...]
+                ) -> list[Problem]:
+    """Goals of a report without an assessment."""
+    found = []
+    for index, node in enumerate(nodes):
+        if node.bedomning is None:
+            found.append(problem(block.source, loc + (index, "bedomning"),
+                                 "the goal has no assessment (bedomning)"))
+        found += _unassessed(node.delmal, block, loc + (index, "delmal"))
+    return found
+
+
 class GoalChain(BlockType):
     """Goals (`mal`), assessed on the goal scale unless the outline names another."""
+
+    field = "mal"
 
     typ = "mal"
     model = MalBlock
@@ -220,10 +260,18 @@ class GoalChain(BlockType):
     implied = True
 
     def nodes(self, content: Any) -> list[MalNod]:
-        return content.mal
+        return getattr(content, self.field)
 
-    def spec(self, block: BlockInput) -> MalSpec:
+    def spec(self, block: BlockInput | Checked) -> MalSpec:
         return block.node.mal or MalSpec(skala="mal")
+
+    def check(self, block: Checked) -> list[Problem]:
+        nodes = self.nodes(block.content)
+        loc = (block.key, self.field)
+        found = _references(nodes, block, loc, set(block.org.goals()))
+        if self.spec(block).bedomas:
+            found += _unassessed(nodes, block, loc)
+        return found
 
     def resolve(self, block: BlockInput) -> list[Block]:
         spec = self.spec(block)
@@ -260,8 +308,7 @@ class Assignments(GoalChain):
     options = MalSpec
     implied = False
 
-    def nodes(self, content: Any) -> list[MalNod]:
-        return content.uppdrag
+    field = "uppdrag"
 
-    def spec(self, block: BlockInput) -> MalSpec:
+    def spec(self, block: BlockInput | Checked) -> MalSpec:
         return block.node.mal or MalSpec(skala="uppdrag")

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
 from pydantic import model_validator
 
 from ..model.common import Id, Strict
 from ..model.common import Section as SectionData
+from ..problems import Problem, unknown
 from ..prose.markup import inline
 from ..tree import Block, Break, Inline, ListBlock, ListItem, PageBreak, Paragraph, Section, Signer
 from ..tree import Signatures as SignatureBlock
-from .base import BlockInput, BlockType, bold_line, heading, plain
+from .base import BlockInput, BlockType, Checked, bold_line, heading, plain
+
+if TYPE_CHECKING:
+    from ..model.disposition import Kapitel
 from .text import section_blocks
 
 
@@ -55,6 +60,9 @@ class BulletList(BlockType):
     option = "lista"
     options = ListaSpec
     implied = True
+
+    def next_year(self, node: Kapitel, plain: Any) -> Any:
+        return plain  # who a matter goes to stays who it goes to
 
     def resolve(self, block: BlockInput) -> list[Block]:
         items = list(block.content)
@@ -112,6 +120,15 @@ class SignatureList(BlockType):
 
     typ = "underskrifter"
     model = list[Underskrift]
+
+    def check(self, block: Checked) -> list[Problem]:
+        people = {p.id for p in block.org.personer}
+        return [p for index, signature in enumerate(block.content) if signature.person
+                for p in unknown(block.source, (block.key, index, "person"), signature.person,
+                                 people, "person", "organisation.yaml personer")]
+
+    def next_year(self, node: Kapitel, plain: Any) -> Any:
+        return plain
 
     def resolve(self, block: BlockInput) -> list[Block]:
         people = [signer(block, s.person, s.titel) for s in block.content]

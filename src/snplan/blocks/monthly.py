@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from statistics import median
 from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
@@ -13,11 +14,13 @@ from pydantic import Field, model_validator
 from .. import fmt
 from ..model.common import Amount, Id, Strict
 from ..model.common import Text as Prose
-from ..tables.ops import annual_figure, annual_template
+from ..problems import Problem, problem, unknown
+from ..tables.ops import Context, annual_figure, annual_template, compute, excel_template
 from ..tree import Block, Cell, Column, Figure, Formula, Panel, Row, Section, Series, Table, Text
-from .base import BlockInput, BlockType, heading, plain, prose
+from .base import BlockInput, BlockType, Checked, heading, plain, prose
 
 if TYPE_CHECKING:
+    from ..model.disposition import Kapitel
     from ..source.load import Dataset
 
 # ------------------------------------------------------------------------------ models
@@ -159,12 +162,92 @@ def chart(group: MeasureGroupView, key: str) -> Figure:
     return Figure(group.id, alt_text(group), plain(group.name), tuple(panels))
 
 
+# A month is "far outside" when it is more than this many times the median of the others and
+# the difference is large in absolute terms too (small counts jump by nature).
+OUTLIER_RATIO = Decimal(3)
+OUTLIER_MIN_DIFFERENCE = Decimal(100)
+
+
+def _implausible(block: Checked) -> list[Problem]:
+    """A month that looks wrong: one equal to its year is almost always the year typed into
+    the cell (ÅR 2023 prints January care days as "2 022" and "2 023"); one far above all the
+    others of its series is a typo or a pasted figure (warnings)."""
+    problems = []
+    year = block.document.year
+    for key, series in block.content.varden.items():
+        for month, value in enumerate(series):
+            loc = (block.key, "varden", key, month)
+            if value == year:
+                problems.append(problem(block.source, loc, f"month {month + 1} holds "
+                                        f"{value}, the year itself: is the year typed into "
+                                        "the cell?", "warning"))
+                continue
+            others = [v for i, v in enumerate(series) if i != month]
+            middle = Decimal(median(others))
+            if (middle > 0 and value > OUTLIER_RATIO * middle
+                    and value - middle >= OUTLIER_MIN_DIFFERENCE):
+                problems.append(problem(
+                    block.source, loc, f"month {month + 1} holds {fmt.number(value)}, more "
+                    f"than {OUTLIER_RATIO} times the median of the other months "
+                    f"({fmt.number(middle)})", "warning"))
+    return problems
+
+
+def annual_table(group: MeasureGroupView, key: str, year: int) -> Table:
+    """The annual figure of every measure of a group against last year's (not printed: the
+    figures `snplan metrics` and prose read), with the change and the percentage by the
+    table engine's definitions."""
+    context = Context(change="signerad", percent_base="fjol")
+    columns = (Column("", f"Verksamhetsmått: {plain(group.name)}"),
+               Column("utfall", str(year), "number", "right"),
+               Column("fjol", str(year - 1), "number", "right"),
+               Column("forandring", "Förändring", "number", "right"),
+               Column("procent", "%", "percent", "right"))
+    rows = []
+    for measure in group.measures:
+        current = next((s for s in measure.series if s.year == year), None)
+        before = next((s for s in measure.series if s.year == year - 1), None)
+        value = current.annual(measure.aggregation) if current else None
+        if value is None:
+            continue
+        previous = before.annual(measure.aggregation) if before else None
+        places = measure.annual_decimals
+        index = len(rows)
+        change = compute("differens", [value, previous], context)
+        percent = compute("procent", [value, previous], context)
+        kind = "summa" if measure.aggregation == "summa" else "medel per månad"
+        label = f"{measure.name} ({kind})"
+        rows.append(Row(measure.id, plain(label), (
+            Cell(((Text(plain(label)),),), plain(label)),
+            _figure_cell(value, places), _figure_cell(previous, places),
+            _figure_cell(change, places, Formula(excel_template("differens", 2, context),
+                                                 ((index, 1), (index, 2)))),
+            Cell(((Text(fmt.percent(percent, 1, empty="–")),),), percent, 1,
+                 Formula(excel_template("procent", 2, context), ((index, 1), (index, 2)))))))
+    return Table(key, columns, tuple(rows), name=f"Verksamhetsmått: {plain(group.name)}",
+                 row_headers=True, printed=False, listed=True, id=f"{key}-{group.id}-ar")
+
+
 class MonthlyMeasures(BlockType):
     typ = "manadsmatt"
     model = ManadsmattBlock
     option = "manadsmatt"
     options = ManadsmattSpec
     implied = True
+
+    def check(self, block: Checked) -> list[Problem]:
+        measures = {m.id for g in block.org.verksamhetsmatt for m in g.matt}
+        found = [p for measure in block.content.varden
+                 for p in unknown(block.source, (block.key, "varden", measure), measure,
+                                  measures, "measure", "organisation.yaml verksamhetsmatt")]
+        return found + _implausible(block)
+
+    def is_prose(self, loc: tuple[str | int, ...]) -> bool:
+        return loc == ("text",)
+
+    def years_read(self, node: Kapitel) -> set[int]:
+        span = node.manadsmatt.ar if node.manadsmatt else 3
+        return {-i for i in range(span)}
 
     def resolve(self, block: BlockInput) -> list[Block]:
         options = block.node.manadsmatt
@@ -173,6 +256,7 @@ class MonthlyMeasures(BlockType):
         out = prose(block.content.text)
         level = block.level + 1
         for group in monthly_view(block.ds, block.document.kind, block.key, block.year, span):
+            out.append(annual_table(group, block.key, block.year))
             parts: list[Block] = [
                 Section(heading(measure.name), level + 1,
                         (measure_table(group, measure, block.key),))

@@ -4,15 +4,19 @@ notes and stances, and who signs ("Justeras")."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
 from ..model.common import Id, Strict
 from ..model.common import Text as Prose
+from ..problems import Problem, problem, unknown
 from ..prose.markup import inline
 from ..tree import Block, ListBlock, ListItem, Paragraph, Section, Signatures, Signer, Text
-from .base import BlockInput, BlockType, bold_line, heading, plain, prose
+from .base import BlockInput, BlockType, Checked, bold_line, heading, plain, prose
+
+if TYPE_CHECKING:
+    from ..model.disposition import Kapitel
 
 
 class Narvarande(Strict):
@@ -74,6 +78,23 @@ def attendee(block: BlockInput, person_id: str) -> Attendee:
     return Attendee(plain(person.namn), plain(running_title(title)), plain(title), plain(union))
 
 
+def _sides(block: Checked) -> list[Problem]:
+    """Attendees and signatories exist; the employees' side are union members."""
+    people = {p.id: p for p in block.org.personer}
+    problems: list[Problem] = []
+    for side in ("arbetsgivare", "arbetstagare"):
+        for index, person_id in enumerate(getattr(block.content, side)):
+            loc = (block.key, side, index)
+            if person_id not in people:
+                problems += unknown(block.source, loc, person_id, people, "person",
+                                    "personer")
+            elif side == "arbetstagare" and people[person_id].fack is None:
+                problems.append(problem(
+                    block.source, loc, f"{people[person_id].namn} sits for the employees "
+                    "but belongs to no union (set fack in personer)"))
+    return problems
+
+
 def _people(names: list[str]) -> ListBlock:
     return ListBlock(tuple(ListItem((Paragraph(inline(name)),)) for name in names))
 
@@ -83,6 +104,12 @@ class Attendance(BlockType):
 
     typ = "narvarande"
     model = Narvarande
+
+    def check(self, block: Checked) -> list[Problem]:
+        return _sides(block)
+
+    def next_year(self, node: Kapitel, plain: Any) -> Any:
+        return plain
 
     def resolve(self, block: BlockInput) -> list[Block]:
         employer = [attendee(block, p) for p in block.content.arbetsgivare]
@@ -98,6 +125,12 @@ class Signing(BlockType):
 
     typ = "justering"
     model = Narvarande
+
+    def check(self, block: Checked) -> list[Problem]:
+        return _sides(block)
+
+    def next_year(self, node: Kapitel, plain: Any) -> Any:
+        return plain
 
     def resolve(self, block: BlockInput) -> list[Block]:
         employer = [attendee(block, p) for p in block.content.arbetsgivare]
@@ -120,6 +153,24 @@ class Paragraphs(BlockType):
 
     typ = "paragrafer"
     model = Annotated[list[Paragraf], Field(min_length=1)]
+
+    def check(self, block: Checked) -> list[Problem]:
+        """Notes and stances name unions that exist; only the last paragraph closes."""
+        unions = {f.id for f in block.org.fack}
+        src, key, paragraphs = block.source, block.key, block.content
+        problems: list[Problem] = []
+        for p_index, paragraph in enumerate(paragraphs):
+            for u_index, union in enumerate(paragraph.protokollsanteckning):
+                problems += unknown(src, (key, p_index, "protokollsanteckning", u_index),
+                                    union, unions, "union", "fack")
+            for s_index, stance in enumerate(paragraph.stallningstaganden):
+                problems += unknown(src, (key, p_index, "stallningstaganden", s_index, "fack"),
+                                    stance.fack, unions, "union", "fack")
+        closing = [i for i, p in enumerate(paragraphs) if p.avslutande]
+        if len(closing) > 1 or (closing and closing[0] != len(paragraphs) - 1):
+            problems.append(problem(src, (key,), "only the last paragraph can be the "
+                                    "closing one"))
+        return problems
 
     def resolve(self, block: BlockInput) -> list[Block]:
         unions = {f.id: f.namn for f in block.org.fack}

@@ -13,8 +13,18 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
-from ..model.common import Amount, FreeCell, FreeColumnItem, Id, Lines, Niva, Strict
+from ..model.common import (
+    PLACEHOLDER,
+    Amount,
+    FreeCell,
+    FreeColumnItem,
+    Id,
+    Lines,
+    Niva,
+    Strict,
+)
 from ..model.common import Text as Prose
+from ..problems import Problem, unknown
 from ..prose.markup import inline, lines
 from ..tables import Column, Row, Table
 from ..tables.engine import free_table, heading
@@ -25,7 +35,7 @@ from ..tree import Block, Cell, Formula, Paragraph, Runs, Section, Text
 from ..tree import Column as NodeColumn
 from ..tree import Row as NodeRow
 from ..tree import Table as NodeTable
-from .base import SYMBOLS, BlockInput, BlockType, legend, plain, prose
+from .base import SYMBOLS, BlockInput, BlockType, Checked, legend, plain, prose, to_fill
 
 if TYPE_CHECKING:
     from ..model.disposition import Kapitel
@@ -319,7 +329,8 @@ def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = 
         key=table.key, columns=convert.columns(), rows=convert.rows(),
         name=plain(chapter or table.caption or table.key), title=plain(title),
         row_headers=breakdown, notes=tuple(notes), keep=True, printed=printed,
-        sheet=sheet_for(table, block), id=f"tabell-{table.key}"))
+        sheet=sheet_for(table, block), id=f"tabell-{table.key}",
+        listed=bool(spec.kolumner)))
     return out
 
 
@@ -336,6 +347,23 @@ def free_block(block: BlockInput) -> Table | None:
     return dataclasses.replace(table, key=block.node.block or "", spec=spec, caption=caption)
 
 
+def _breakdown_rows_to_fill(value: dict[str, Any], standard: str | None) -> dict[str, Any]:
+    """A breakdown table's rows with every figure to fill in (a row of the table's standard
+    figure alone written as just the value, as people write it); printed totals the source
+    entered beside its rows are left out."""
+    rows: dict[str, Any] = {}
+    for row_id, figures in value.items():
+        if row_id == TOTAL:
+            continue
+        if isinstance(figures, dict) and set(figures) == {standard}:
+            rows[row_id] = PLACEHOLDER
+        elif isinstance(figures, dict):
+            rows[row_id] = {k: (v if k == "namn" else PLACEHOLDER) for k, v in figures.items()}
+        else:
+            rows[row_id] = PLACEHOLDER
+    return rows
+
+
 class TableBlock(BlockType):
     """A table of the outline with the prose before and after it."""
 
@@ -348,6 +376,47 @@ class TableBlock(BlockType):
     def content_model(self, node: Kapitel) -> Any:
         assert node.tabell is not None
         return _table_model(node.tabell)
+
+    def check(self, block: Checked) -> list[Problem]:
+        """A table of a breakdown names only the breakdown's rows (or its total)."""
+        spec = block.node.tabell
+        if spec is None or not spec.indelning:
+            return []
+        breakdown = block.org.indelningar.get(spec.indelning)
+        if breakdown is None or not isinstance(block.content.rader, dict):
+            return []
+        rows = {r.id for r in breakdown.walk()} | {TOTAL}
+        return [p for row in block.content.rader
+                for p in unknown(block.source, (block.key, "rader", row), row, rows, "row",
+                                 f"organisation.yaml indelningar.{spec.indelning}")]
+
+    def is_prose(self, loc: tuple[str | int, ...]) -> bool:
+        return loc == ("text",)
+
+    def years_read(self, node: Kapitel) -> set[int]:
+        assert node.tabell is not None
+        return {c.ar for c in node.tabell.kolumner if c.varde is not None} | {0}
+
+    def next_year(self, node: Kapitel, plain: Any) -> Any:
+        """Next year's table: a breakdown's rows and a data table's rows carried with their
+        figures to fill in (printed totals left out: the new rows add up); a free table's
+        columns carried, each row's first cell (what the row is about) kept."""
+        spec = node.tabell
+        assert spec is not None
+        rest = to_fill({k: v for k, v in plain.items()
+                        if k not in {"rader", "fotnoter", "kolumner"}})
+        if spec.indelning:
+            rest["rader"] = _breakdown_rows_to_fill(plain.get("rader", {}), spec.standard)
+        elif not spec.kolumner:
+            rest["kolumner"] = plain.get("kolumner", [])
+            rest["rader"] = [row[:1] + [PLACEHOLDER] * (len(row) - 1)
+                             for row in plain.get("rader", [])]
+        else:
+            kinds = {c.varde for c in spec.kolumner if c.varde} | {
+                c.inmatad for c in spec.kolumner if c.inmatad}
+            rest["rader"] = [{k: (PLACEHOLDER if k in kinds else v) for k, v in row.items()}
+                             for row in plain.get("rader", [])]
+        return rest
 
     def resolve(self, block: BlockInput) -> list[Block]:
         table = block.tables.get(block.key) or free_block(block)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..blocks import REGISTRY
 from ..model.disposition import Disposition, Kapitel
 from ..model.kinds import KINDS, Kind
 from ..problems import Problem, display_path
@@ -106,14 +107,10 @@ class DocumentKind:
     # ---------------------------------------------------------------- what a document needs
 
     def years_read(self, ds: Dataset) -> set[int]:
-        """The year offsets the outline's tables and monthly series read (0 is its own)."""
+        """The year offsets the outline's blocks read (0 is its own)."""
         offsets = {0}
         for node in self.disposition(ds).blocks():
-            if node.tabell is not None:
-                offsets |= {c.ar for c in node.tabell.kolumner if c.varde is not None}
-            if node.typ == "manadsmatt":
-                span = node.manadsmatt.ar if node.manadsmatt else 3
-                offsets |= {-i for i in range(span)}
+            offsets |= REGISTRY[node.typ or "text"].years_read(node)
         return offsets
 
     def missing(self, ds: Dataset, year: int, slug: str = "") -> list[str]:

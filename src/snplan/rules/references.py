@@ -1,17 +1,13 @@
 """Ids are unique and what refers to them exists: the organisation's people, unions, goals,
-breakdowns and measures; the outlines' breakdowns; every block's goals, rows, measures and
-signatories; a year's own number; matters' registration numbers."""
+breakdowns and measures; the outlines' breakdowns; a year's own number; matters'
+registration numbers. (What a block refers to, its type checks: `rules.blocks`.)"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from ..blocks.goals import MalNod
 from ..model.disposition import Kapitel
-from ..problems import Problem
-from ..source.load import Dataset, Document, Source
+from ..problems import Problem, duplicates, problem, unknown
+from ..source.load import Dataset
 from ..tables.figures import TOTAL
-from .common import duplicates, problem, unknown
 
 
 def check_organisation(ds: Dataset) -> list[Problem]:
@@ -100,86 +96,6 @@ def check_year_matches_directory(ds: Dataset) -> list[Problem]:
                     problems.append(problem(document.source, ("ar",),
                                             f"the file says {ar} but lies in the directory "
                                             f"for {number}"))
-    return problems
-
-
-def _goals(nodes: list[MalNod], src: Source, loc: tuple[str | int, ...], known: set[str]
-           ) -> list[Problem]:
-    problems: list[Problem] = []
-    for attribute, what in (("mal", "goal"), ("id", "item")):
-        seen: dict[str, int] = {}
-        for index, node in enumerate(nodes):
-            value = getattr(node, attribute)
-            if value is None:
-                continue
-            if value in seen:
-                problems.append(problem(src, loc + (index, attribute),
-                                        f"the {what} '{value}' appears twice in this list",
-                                        also=f"line {src.line(*loc, seen[value])}"))
-            seen.setdefault(value, index)
-    for index, node in enumerate(nodes):
-        if node.mal is not None:
-            problems += unknown(src, loc + (index, "mal"), node.mal, known, "goal",
-                                "organisation.yaml mal")
-        problems += _goals(node.delmal, src, loc + (index, "delmal"), known)
-    return problems
-
-
-def _unassessed(nodes: list[MalNod], src: Source, loc: tuple[str | int, ...]
-                ) -> list[Problem]:
-    """Goals of a report without an assessment."""
-    found = []
-    for index, node in enumerate(nodes):
-        if node.bedomning is None:
-            found.append(problem(src, loc + (index, "bedomning"),
-                                 "the goal has no assessment (bedomning)"))
-        found += _unassessed(node.delmal, src, loc + (index, "delmal"))
-    return found
-
-
-def _block(ds: Dataset, document: Document, node: Kapitel, content: Any) -> list[Problem]:
-    org = ds.organisation
-    assert org is not None and node.block is not None
-    src = document.source
-    key = node.block
-    if node.typ in {"mal", "uppdrag"}:
-        field = "uppdrag" if node.typ == "uppdrag" else "mal"
-        nodes = getattr(content, field)
-        found = _goals(nodes, src, (key, field), set(org.goals()))
-        if node.mal is not None and node.mal.bedomas:
-            found += _unassessed(nodes, src, (key, field))
-        return found
-    if node.typ == "tabell" and node.tabell is not None and node.tabell.indelning:
-        breakdown = org.indelningar.get(node.tabell.indelning)
-        if breakdown is None or not isinstance(content.rader, dict):
-            return []
-        rows = {r.id for r in breakdown.walk()} | {TOTAL}
-        return [p for row in content.rader
-                for p in unknown(src, (key, "rader", row), row, rows, "row",
-                                 f"organisation.yaml indelningar.{node.tabell.indelning}")]
-    if node.typ == "manadsmatt":
-        measures = {m.id for g in org.verksamhetsmatt for m in g.matt}
-        return [p for measure in content.varden
-                for p in unknown(src, (key, "varden", measure), measure, measures,
-                                 "measure", "organisation.yaml verksamhetsmatt")]
-    if node.typ == "underskrifter":
-        people = {p.id for p in org.personer}
-        return [p for index, signature in enumerate(content) if signature.person
-                for p in unknown(src, (key, index, "person"), signature.person, people,
-                                 "person", "organisation.yaml personer")]
-    return []
-
-
-def check_block_references(ds: Dataset) -> list[Problem]:
-    """What every block refers to exists: goals, rows of breakdowns, measures, people."""
-    if ds.organisation is None:
-        return []
-    problems: list[Problem] = []
-    for document in ds.documents():
-        for node in ds.disposition(document.kind).blocks():
-            content = document.block(node.block or "")
-            if content is not None:
-                problems += _block(ds, document, node, content)
     return problems
 
 

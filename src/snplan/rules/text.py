@@ -8,11 +8,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
-from ..problems import Problem
+from ..problems import Problem, problem
 from ..prose import rules as prose_rules
 from ..source.load import Dataset, Document, Source
 from ..source.walk import leaves
-from .common import problem
 
 _EXPRESSION = re.compile(r"{{-?\s*([^\W\d]\w*)")
 # Literals Jinja reads as names. (Statements that bind names, `{% for %}` and `{% set %}`, and
