@@ -9,9 +9,9 @@ import pytest
 
 from snplan.blocks.monthly import monthly_view
 from snplan.documents.resolve import tables_of
-from snplan.fmt import number, percent
 from snplan.source.load import Dataset, load
 from snplan.tables import Table
+from snplan.tables.format import number, percent
 
 from .conftest import DATA
 

@@ -9,11 +9,11 @@ from typing import Annotated, Any
 
 from pydantic import model_validator
 
-from .. import fmt
 from ..model.common import Amount, Id, Niva, Strict, Text, named
 from ..model.organisation import SkalaNamn
 from ..problems import Problem, problem, unknown
 from ..prose.markup import inline
+from ..tables import format as fmt
 from ..tree import Block, ListBlock, ListItem, Paragraph, Section, Table
 from .base import (
     SYMBOLS,

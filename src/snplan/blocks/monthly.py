@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
-from .. import fmt
 from ..model.common import Amount, Id, Strict
 from ..model.common import Text as Prose
 from ..problems import Problem, problem, unknown
+from ..tables import format as fmt
 from ..tables.ops import Context, annual_figure, annual_template, compute, excel_template
 from ..tree import Block, Cell, Column, Figure, Formula, Panel, Row, Section, Series, Table, Text
 from .base import BlockInput, BlockType, Checked, heading, plain, prose

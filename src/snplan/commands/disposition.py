@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..dispositions import default_text
 from ..errors import UsageError
 from ..model import DISPOSITION_DIR
+from ..source.dispositions import default_text
 
 
 def run(kind_word: str, data: Path, shipped: bool) -> str:

@@ -18,10 +18,10 @@ from pathlib import Path
 
 from .. import documents, tree
 from ..errors import UsageError
-from ..fmt import number, percent
 from ..problems import printable
 from ..source.load import Dataset
 from ..tables.engine import round_half_up
+from ..tables.format import number, percent
 from .rendering import Settings, resolve_target
 from .validate import load_clean, require_year
 

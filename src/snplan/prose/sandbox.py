@@ -34,7 +34,7 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
-from .. import fmt
+from ..tables import format as fmt
 from .rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
 
 
@@ -162,7 +162,7 @@ def bytecode_cache() -> BytecodeCache | None:
     import jinja2
 
     from .. import __version__
-    from ..cache import user_cache_dir
+    from ..source.cache import user_cache_dir
 
     directory = user_cache_dir(f"templates-{__version__}-{jinja2.__version__}")
     try:

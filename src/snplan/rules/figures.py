@@ -11,14 +11,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
-from .. import compute
-from ..fmt import number
 from ..model.disposition import Kapitel
 from ..model.kinds import KINDS as DOCUMENT_FILES
 from ..model.organisation import Indelning, Rad
 from ..problems import Problem, at, problem
 from ..source.load import Dataset, Document
+from ..tables import numbers as compute
 from ..tables.figures import TOTAL, FigureStore, StoredBlock
+from ..tables.format import number
 
 
 def check_figures_entered_once(ds: Dataset) -> list[Problem]:

@@ -15,13 +15,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..dispositions import default as default_disposition
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..model.disposition import Disposition
 from ..model.files import block_values, file_model
 from ..model.kinds import DISPOSITION_DIR, KINDS
 from ..model.organisation import Organisation
 from ..problems import HasProblems, Problem, display_path, field_path
+from .dispositions import default as default_disposition
 from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year

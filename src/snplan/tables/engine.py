@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from .. import fmt
-from ..compute import decimals_of, round_half_up
 from ..model.organisation import Indelning, Organisation, Rad
+from . import format as fmt
 from . import ops
 from .figures import TOTAL, FigureStore, StoredBlock
+from .numbers import decimals_of, round_half_up
 from .spec import Kolumn, TabellSpec
 
 if TYPE_CHECKING:

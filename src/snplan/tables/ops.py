@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..compute import HUNDRED, ZERO
+from .numbers import HUNDRED, ZERO
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ... import fmt
-from ...cache import user_cache_dir
+from ...source.cache import user_cache_dir
+from ...tables import format as fmt
 from ...tree import Figure
 
 MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]

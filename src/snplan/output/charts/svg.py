@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from decimal import Decimal
 
-from ... import fmt
+from ...tables import format as fmt
 from ...tree import Figure, Panel
 
 # One panel's size in user units (pixels at 100 %), and the figure's columns: two panels

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .model.disposition import Disposition
-from .model.kinds import KINDS as DOCUMENT_FILES
-from .source.yamlsource import parse_text
+from ..model.disposition import Disposition
+from ..model.kinds import KINDS
+from .yamlsource import parse_text
 
-DEFAULTS_DIR = Path(__file__).resolve().parent / "documents" / "dispositioner"
+DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "documents" / "dispositioner"
 
 
 def default_path(kind: str) -> Path:
@@ -27,7 +27,7 @@ def default_text(kind: str) -> str:
 @cache
 def default(kind: str) -> Disposition:
     """The outline snplan ships for a document kind (a broken one is a bug in snplan)."""
-    if kind not in DOCUMENT_FILES:
+    if kind not in KINDS:
         raise KeyError(kind)
     located = parse_text(default_text(kind), default_path(kind))
     try:

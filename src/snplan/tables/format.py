@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from .compute import decimals_of, round_half_up
+from .numbers import decimals_of, round_half_up
 
 LOCALE = "sv_SE"
 MINUS = "-"
