@@ -19,11 +19,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from ..documents import KINDS
-from ..documents.resolve import tables_of
 from ..errors import UsageError
 from ..problems import printable
 from ..source.load import Dataset, data_files
 from ..source.walk import fields
+from ..tables import tables_of
 from ..tables.engine import TableError
 from ..tables.format import number
 from . import validate as validation

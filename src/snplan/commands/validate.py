@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import rules
+from ..documents import KINDS
 from ..errors import DataError, UsageError
 from ..problems import HasProblems, Problem, display_path, printable
 from ..source.load import DataDirectoryError, Dataset, load
@@ -70,8 +71,6 @@ def describe_year(dataset: Dataset, number: int, todo: list[Problem]) -> str:
     """One line on what a year's data holds, for the summary: each document with its number
     of blocks (a document that cannot be built from them holds figures only), and what is
     still to be filled in."""
-    from ..documents import KINDS
-
     year = dataset.years[number]
     held: list[str] = []
     for kind in KINDS.values():

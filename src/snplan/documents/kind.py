@@ -12,6 +12,8 @@ from ..model.disposition import Disposition, Kapitel
 from ..model.kinds import KINDS, Kind
 from ..problems import Problem, display_path
 from ..source.load import Dataset, Document
+from ..tables.engine import heading as fill
+from ..tables.figures import TOTAL, FigureStore
 
 
 @dataclass(frozen=True, order=True)
@@ -95,14 +97,7 @@ class DocumentKind:
     def quoted(self, ds: Dataset, document: Document) -> Document | None:
         """The document whose figures this one's prose may quote (itself for plans and
         reports)."""
-        wanted = getattr(document.model, "dokument", None) or self.quotes
-        if wanted is None:
-            return document
-        kind = KINDS.get(wanted)
-        if kind is None:
-            return None
-        entry = ds.years.get(document.year)
-        return entry.document(kind.name) if entry else None
+        return ds.quoted(document)
 
     # ---------------------------------------------------------------- what a document needs
 
@@ -143,9 +138,6 @@ class DocumentKind:
 
     def _missing_columns(self, ds: Dataset, year: int, node: Kapitel, path: str
                          ) -> list[str]:
-        from ..tables.engine import heading as fill
-        from ..tables.figures import TOTAL, FigureStore
-
         assert node.tabell is not None and node.block is not None
         store = FigureStore.of(ds)
         own = store.block(year, node.block)

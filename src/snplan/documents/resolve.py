@@ -23,10 +23,11 @@ from ..problems import Problem
 from ..prose.evaluate import evaluate
 from ..prose.markup import inline
 from ..source.load import Dataset, Document
-from ..tables import FigureStore, Table, build_table
+from ..tables import Table, tables_of
 from ..tables.engine import TableError, heading
 from ..tree import Block, Contents, Cover, MemoHead, Meta, PageBreak, ProtocolHead, Section
 from ..tree import Document as Resolved
+from . import KINDS
 from .kind import DocumentKind, Target
 
 
@@ -50,22 +51,6 @@ def timestamp_for(day: dt.date | None, year: int) -> dt.datetime:
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     chosen = day or dt.date(year, 1, 1)
     return dt.datetime(chosen.year, chosen.month, chosen.day, 12, 0, 0)
-
-
-def tables_of(ds: Dataset, kind: str, year: int) -> dict[str, Table]:
-    """Every table of the document of `kind` and `year`, by block key (made once)."""
-    key = f"tables:{kind}:{year}"
-    if key not in ds.cache:
-        store = FigureStore.of(ds)
-        tables: dict[str, Table] = {}
-        for node in ds.disposition(kind).blocks():
-            if node.tabell is None or not node.tabell.kolumner:
-                continue
-            table = build_table(ds, store, year, node.block or "", node.tabell)
-            if table is not None:
-                tables[node.block or ""] = table
-        ds.cache[key] = tables
-    return ds.cache[key]
 
 
 def namespace(ds: Dataset, document: Document | None, year: int) -> dict[str, Any]:
@@ -186,8 +171,6 @@ def _head(ds: Dataset, kind: DocumentKind, document: Document, disposition: Disp
 def resolve(ds: Dataset, target: Target, env: SandboxedEnvironment) -> Resolved:
     """The resolved document of one target; raises ContextError naming every failing prose
     expression or table (file, line, field)."""
-    from . import KINDS
-
     kind = KINDS[target.kind]
     document = ds.years[target.year].document(kind.name, target.slug)
     assert document is not None and ds.organisation is not None

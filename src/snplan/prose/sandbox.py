@@ -23,6 +23,7 @@ from functools import lru_cache, wraps
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from jinja2 import (
     BytecodeCache,
     FileSystemBytecodeCache,
@@ -34,6 +35,8 @@ from jinja2 import (
 )
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
+from .. import __version__
+from ..source.cache import user_cache_dir
 from ..tables import format as fmt
 from .rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
 
@@ -159,11 +162,6 @@ def bytecode_cache() -> BytecodeCache | None:
     is compiled afresh; the directory is named for the snplan and Jinja versions, whose
     compiled code differs. None when the directory cannot be made (a cache only saves
     time)."""
-    import jinja2
-
-    from .. import __version__
-    from ..source.cache import user_cache_dir
-
     directory = user_cache_dir(f"templates-{__version__}-{jinja2.__version__}")
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)

@@ -4,7 +4,10 @@ registration numbers. (What a block refers to, its type checks: `rules.blocks`.)
 
 from __future__ import annotations
 
+import difflib
+
 from ..model.disposition import Kapitel
+from ..model.kinds import KINDS
 from ..problems import Problem, duplicates, problem, unknown
 from ..source.load import Dataset
 from ..tables.figures import TOTAL
@@ -54,23 +57,29 @@ def check_organisation(ds: Dataset) -> list[Problem]:
 
 
 def check_dispositions(ds: Dataset) -> list[Problem]:
-    """Every breakdown an outline's table uses is declared in organisation.yaml; `ar` is not
-    a block key (prose uses it for the year)."""
+    """Every breakdown a table of an outline in force uses (the organisation's own outline or
+    the one snplan ships) is declared in organisation.yaml, named at the outline's line; `ar`
+    is not a block key (prose uses it for the year)."""
     if ds.organisation is None:
         return []
     problems: list[Problem] = []
-    for kind in ds.dispositions:
-        source = ds.disposition_sources.get(kind)
-        disposition = ds.dispositions[kind]
+    for kind in KINDS:
+        source = ds.disposition_source(kind)
+        disposition = ds.disposition(kind)
         for node, loc in _located_blocks(disposition.kapitel, ("kapitel",)):
             if node.block == "ar":
                 problems.append(problem(source, loc + ("block",),
                                         "'ar' is the year in prose expressions; name the "
                                         "block otherwise"))
-            if node.tabell is not None and node.tabell.indelning is not None:
-                problems += unknown(source, loc + ("tabell", "indelning"),
-                                    node.tabell.indelning, ds.organisation.indelningar,
-                                    "breakdown", "organisation.yaml indelningar")
+            wanted = node.tabell.indelning if node.tabell is not None else None
+            if wanted is not None and wanted not in ds.organisation.indelningar:
+                known = sorted(ds.organisation.indelningar)
+                close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+                problems.append(problem(
+                    source, loc + ("tabell", "indelning"),
+                    f"the table '{node.block}' uses the breakdown '{wanted}', which "
+                    f"organisation.yaml does not declare (indelningar: {', '.join(known)})"
+                    + (f"; did you mean '{close[0]}'?" if close else "")))
     return problems
 
 
@@ -101,8 +110,6 @@ def check_year_matches_directory(ds: Dataset) -> list[Problem]:
 
 def check_matters(ds: Dataset) -> list[Problem]:
     """Registration numbers are unique among a year's matters."""
-    from ..documents import KINDS
-
     problems: list[Problem] = []
     for year in ds.years.values():
         seen: dict[str, str] = {}

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
+from ..model.kinds import KINDS
 from ..problems import Problem, problem
 from ..prose import rules as prose_rules
 from ..source.load import Dataset, Document, Source
@@ -80,9 +81,7 @@ def check_placeholders(ds: Dataset) -> list[Problem]:
 
 def prose_names(ds: Dataset, document: Document) -> frozenset[str]:
     """The names prose in a document may use: `ar` and the tables of the document it quotes."""
-    from ..documents import KINDS
-
-    quoted = KINDS[document.kind].quoted(ds, document)
+    quoted = ds.quoted(document)
     if quoted is None:
         return frozenset({"ar"})
     tables = {node.block for node in ds.disposition(quoted.kind).blocks()
@@ -128,8 +127,6 @@ def check_memos_complete(ds: Dataset) -> list[Problem]:
     """A memo without a date or a registration number is incomplete: a warning (an error with
     --strict) naming the file and field; the built memo says "datum saknas" /
     "diarienummer saknas" where they belong."""
-    from ..documents import KINDS
-
     problems: list[Problem] = []
     for document in ds.documents():
         if not KINDS[document.kind].memo:

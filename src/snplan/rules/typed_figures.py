@@ -25,6 +25,7 @@ from ..blocks import REGISTRY
 from ..problems import Problem, problem
 from ..source.load import Dataset, Document
 from ..source.walk import leaves
+from ..tables import tables_of
 
 # A number as Swedish prose writes it: digits grouped by (non-breaking) spaces, an optional
 # decimal comma. Not preceded or followed by what makes it part of a date, a code or a word.
@@ -57,10 +58,7 @@ def printed_figures(ds: Dataset, document: Document
                     ) -> dict[tuple[Decimal, int], list[Printed]]:
     """Every figure the tables a document's prose quotes print, by (magnitude, decimals),
     each with every cell that prints it."""
-    from ..documents import KINDS
-    from ..documents.resolve import tables_of
-
-    quoted = KINDS[document.kind].quoted(ds, document)
+    quoted = ds.quoted(document)
     if quoted is None:
         return {}
     found: dict[tuple[Decimal, int], list[Printed]] = {}

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ..model.disposition import Disposition
 from ..model.kinds import KINDS
-from .yamlsource import parse_text
+from .yamlsource import Located, parse_text
 
 DEFAULTS_DIR = Path(__file__).resolve().parent.parent / "documents" / "dispositioner"
 
@@ -25,11 +25,18 @@ def default_text(kind: str) -> str:
 
 
 @cache
+def default_located(kind: str) -> Located:
+    """The shipped outline's text as read, with the line of every value (for messages that
+    point into it)."""
+    return parse_text(default_text(kind), default_path(kind))
+
+
+@cache
 def default(kind: str) -> Disposition:
     """The outline snplan ships for a document kind (a broken one is a bug in snplan)."""
     if kind not in KINDS:
         raise KeyError(kind)
-    located = parse_text(default_text(kind), default_path(kind))
+    located = default_located(kind)
     try:
         return Disposition.model_validate(located.data)
     except ValidationError as exc:  # pragma: no cover - guarded by the tests

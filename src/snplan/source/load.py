@@ -22,6 +22,7 @@ from ..model.kinds import DISPOSITION_DIR, KINDS
 from ..model.organisation import Organisation
 from ..problems import HasProblems, Problem, display_path, field_path
 from .dispositions import default as default_disposition
+from .dispositions import default_located, default_path
 from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year
@@ -133,6 +134,28 @@ class Dataset(HasProblems):
     def disposition(self, kind: str) -> Disposition:
         """The outline of a document kind: the organisation's own, else snplan's default."""
         return self.dispositions.get(kind) or default_disposition(kind)
+
+    def disposition_source(self, kind: str) -> Source:
+        """Where the outline in force was read from: the organisation's own file, else the
+        one snplan ships (so a problem of an outline is named at its line either way)."""
+        own = self.disposition_sources.get(kind)
+        if own is not None and kind in self.dispositions:
+            return own
+        return Source("disposition", display_path(default_path(kind)),
+                      default_located(kind))
+
+    def quoted(self, document: Document) -> Document | None:
+        """The document whose figures `document`'s prose may quote: itself for a plan or a
+        report, the document a memo names (`dokument`), the plan for a protocol (its kind's
+        `quotes`); None when that document is not in the data."""
+        wanted = getattr(document.model, "dokument", None) or KINDS[document.kind].quotes
+        if wanted is None:
+            return document
+        kind = KINDS.get(wanted)
+        entry = self.years.get(document.year)
+        if kind is None or entry is None:
+            return None
+        return entry.document(kind.name)
 
     def documents(self) -> list[Document]:
         """Every loaded document, year by year."""

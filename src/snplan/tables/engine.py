@@ -478,3 +478,25 @@ def free_table(content: Any, org: Organisation, year: int) -> Table:
                   _context(org, TabellSpec()))
     _free_rows(table, org)
     return table
+
+
+def tables_of(ds: Dataset, kind: str, year: int) -> dict[str, Table]:
+    """Every table of the document of `kind` and `year`, by block key (made once); a table
+    whose breakdown organisation.yaml lacks is left out (`rules.references` names it at the
+    outline's line, and nothing is built while it stands)."""
+    key = f"tables:{kind}:{year}"
+    if key not in ds.cache:
+        store = FigureStore.of(ds)
+        tables: dict[str, Table] = {}
+        org = ds.organisation
+        for node in ds.disposition(kind).blocks():
+            if node.tabell is None or not node.tabell.kolumner:
+                continue
+            if org is not None and node.tabell.indelning is not None \
+                    and node.tabell.indelning not in org.indelningar:
+                continue  # the outline's breakdown is not declared: a problem of its own
+            table = build_table(ds, store, year, node.block or "", node.tabell)
+            if table is not None:
+                tables[node.block or ""] = table
+        ds.cache[key] = tables
+    return ds.cache[key]
