@@ -23,7 +23,7 @@ import yaml
 from typer.testing import CliRunner
 
 from snplan.cli import app
-from snplan.commands import validate
+from snplan.rules import report as validate
 
 from .conftest import OTHER_ORG, ROOT
 

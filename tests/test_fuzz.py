@@ -40,11 +40,11 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from snplan import documents
-from snplan.commands import validate
 from snplan.commands.rendering import BuildError, Settings, render_target, resolve_target
 from snplan.problems import Problem
 from snplan.prose import rules as prose_rules
 from snplan.prose.sandbox import ExpressionError, environment, render_string
+from snplan.rules import report as validate
 
 from .conftest import DATA, ROOT
 

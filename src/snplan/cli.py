@@ -87,13 +87,13 @@ def validate(
     """Check every data file against the models and the rules between them."""
     from .commands import validate as command
 
-    report = command.run(data, year=year)
-    for problem in report.problems:
+    outcome = command.run(data, year=year)
+    for problem in outcome.problems:
         _echo_err(problem.format())
-    if report.failed(strict, complete):
-        _echo_err(report.failure_line(strict, complete))
+    if outcome.failed(strict, complete):
+        _echo_err(outcome.failure_line(strict, complete))
         raise typer.Exit(1)
-    typer.echo(report.summary())
+    typer.echo(outcome.summary)
 
 
 @app.command()

@@ -17,6 +17,7 @@ from ..output.manifest import NAME, Inputs, Manifest, bytes_hash, file_hash
 from ..output.pdf import PDF_FORMATS
 from ..output.reference_check import reference_problem
 from ..problems import Problem, display_path
+from ..rules.report import load_clean, require_year
 from ..source.load import Dataset, data_files
 from .rendering import (
     FORMATS,
@@ -28,7 +29,6 @@ from .rendering import (
     render_many,
     suffix_of,
 )
-from .validate import load_clean, require_year
 
 
 class Progress:

@@ -21,12 +21,12 @@ from pydantic import BaseModel
 from ..documents import KINDS
 from ..errors import UsageError
 from ..problems import printable
+from ..rules import report as validation
 from ..source.load import Dataset, data_files
 from ..source.walk import fields
 from ..tables import tables_of
 from ..tables.engine import TableError
 from ..tables.format import number
-from . import validate as validation
 
 FORMATS = ("text", "markdown", "json")
 IDENTITY = ("id", "mal", "namn", "process", "omrade", "titel", "rubrik", "arende")

@@ -19,11 +19,11 @@ from pathlib import Path
 from .. import documents, tree
 from ..errors import UsageError
 from ..problems import printable
+from ..rules.report import load_clean, require_year
 from ..source.load import Dataset
 from ..tables.engine import round_half_up
 from ..tables.format import number, percent
 from .rendering import Settings, resolve_target
-from .validate import load_clean, require_year
 
 FORMATS = ("table", "json", "csv", "markdown")
 

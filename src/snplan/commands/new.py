@@ -25,9 +25,9 @@ from ..documents import KINDS
 from ..errors import DataError, UsageError
 from ..model.disposition import Kapitel
 from ..output.files import OutputPathError, write_new
+from ..rules.report import load_clean
 from ..source.load import FIRST_YEAR, LAST_YEAR, Dataset, Document
 from ..source.walk import fields
-from .validate import load_clean
 
 HEADER = """# yaml-language-server: $schema=../../schemas/{kind}.schema.json
 # {label} {year}, started by `snplan new {year}` from {source}.

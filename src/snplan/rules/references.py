@@ -57,16 +57,24 @@ def check_organisation(ds: Dataset) -> list[Problem]:
 
 
 def check_dispositions(ds: Dataset) -> list[Problem]:
-    """Every breakdown a table of an outline in force uses (the organisation's own outline or
-    the one snplan ships) is declared in organisation.yaml, named at the outline's line; `ar`
-    is not a block key (prose uses it for the year)."""
+    """Every breakdown a table of an outline in force uses is declared in organisation.yaml,
+    named at the outline's line: every table of the organisation's own outline, and the
+    tables of a shipped outline that a document fills; `ar` is not a block key (prose uses it
+    for the year)."""
     if ds.organisation is None:
         return []
     problems: list[Problem] = []
     for kind in KINDS:
         source = ds.disposition_source(kind)
         disposition = ds.disposition(kind)
+        own = kind in ds.dispositions
+        # the shipped outline holds what any organisation may use: a table of it matters
+        # where a document holds its block
+        used = {key for document in ds.documents() if document.kind == kind
+                for key in document.blocks}
         for node, loc in _located_blocks(disposition.kapitel, ("kapitel",)):
+            if not own and node.block not in used:
+                continue
             if node.block == "ar":
                 problems.append(problem(source, loc + ("block",),
                                         "'ar' is the year in prose expressions; name the "
