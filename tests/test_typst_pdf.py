@@ -21,10 +21,10 @@ import pikepdf
 import pytest
 
 from snplan.output.package import load_reference
-from snplan.output.typst import Fonts, PageSetup, build, write
+from snplan.output.typst import Fonts, PageSetup, TypstPdfError, build, write
 from snplan.output.typst.coverage import Printable, characters
 from snplan.output.typst.serialise import document_json
-from snplan.output.typst.setup import SHIPPED, shipped_directory
+from snplan.output.typst.setup import SHIPPED, shipped_directory, system_fonts
 from snplan.tree import (
     Cell,
     Column,
@@ -484,3 +484,24 @@ def test_decimal_values_never_reach_the_json() -> None:
     data = document_json(one_section(table), page=PageSetup(), body=["Liberation Sans"],
                          mono=["Liberation Mono"], size=10.5, clean=lambda s: s)
     assert str(Decimal("-140.6")) not in data and "-140,6" in data
+
+
+def test_an_installed_font_the_reference_names_is_used_and_embedded() -> None:
+    installed = sorted({name for name, _ in system_fonts() if name not in SHIPPED})
+    if not installed:
+        pytest.skip("no font is installed on this machine besides the shipped ones")
+    fonts = Fonts.for_family(installed[0])
+    assert fonts.files and fonts.note is None
+    data = write(samples.memo(), fonts=fonts)
+    with opened(data) as pdf:
+        names = {str(f.BaseFont).split("+")[-1] for page in pdf.pages
+                 for f in page.Resources.Font.values()}
+    wanted = installed[0].replace(" ", "")
+    assert any(n.startswith(wanted) for n in names), (wanted, names)
+
+
+def test_a_font_file_that_cannot_be_read_is_a_plain_error(tmp_path: Path) -> None:
+    broken = tmp_path / "Broken.ttf"
+    broken.write_bytes(b"not a font")
+    with pytest.raises(TypstPdfError, match="cannot make the PDF"):
+        write(samples.memo(), fonts=Fonts(body="Broken", files=(broken,)))

@@ -193,7 +193,7 @@ class Serialiser:
     def table(self, table: Table) -> Json:
         visible = table.visible
         columns = [{"h": self.clean(table.columns[i].header),
-                    "fig": table.columns[i].kind != "text",
+                    "fig": table.columns[i].figure,
                     "right": table.columns[i].align == "right"} for i in visible]
         return {"k": "table", "title": self.clean(table.title),
                 "header": any(c["h"].strip() for c in columns),

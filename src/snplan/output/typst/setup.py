@@ -134,7 +134,7 @@ class Fonts:
 
 
 @lru_cache(maxsize=1)
-def _system_fonts() -> tuple[tuple[str, str], ...]:
+def system_fonts() -> tuple[tuple[str, str], ...]:
     """(family, path) of every font installed on this machine, looked up once."""
     fonts = typst.Fonts(include_system_fonts=True, include_embedded_fonts=False)
     return tuple(sorted((f.family, f.path) for f in fonts.fonts() if f.path and f.index == 0))
@@ -143,5 +143,5 @@ def _system_fonts() -> tuple[tuple[str, str], ...]:
 def installed_faces(family: str) -> tuple[tuple[str, Path], ...]:
     """The installed files of a family (its name as the fonts spell it, and each path)."""
     wanted = family.casefold()
-    return tuple((name, Path(path)) for name, path in _system_fonts()
+    return tuple((name, Path(path)) for name, path in system_fonts()
                  if name.casefold() == wanted)
