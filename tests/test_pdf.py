@@ -48,8 +48,9 @@ CORE = {"dc": "http://purl.org/dc/elements/1.1/", "dcterms": "http://purl.org/dc
 
 
 def build(*args: str, out: Path) -> str:
+    """A build whose PDF is LibreOffice's (the engine these tests are about)."""
     result = runner.invoke(app, ["build", *args, "--out", str(out), "--data", str(DATA),
-                                 "--templates", TEMPLATES])
+                                 "--templates", TEMPLATES, "--pdf-engine", "libreoffice"])
     assert result.exit_code == 0, result.output
     return result.output
 
@@ -380,13 +381,15 @@ def test_without_the_python_bridge_the_message_says_what_to_install(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf, "uno_python", lambda program: None)
     result = runner.invoke(app, ["build", "vp", "2022", "--format", "pdf", "--out",
-                                 str(tmp_path), "--data", str(DATA), "--templates", TEMPLATES])
+                                 str(tmp_path), "--data", str(DATA), "--templates", TEMPLATES,
+                                 "--pdf-engine", "libreoffice"])
     assert result.exit_code == 1
     assert "PDF needs LibreOffice's Python bridge" in result.output
     assert "apt-get install python3-uno" in result.output
     assert "Traceback" not in result.output and not (tmp_path / "2022").exists()
     result = runner.invoke(app, ["build", "--all", "--format", "all", "--out", str(tmp_path),
-                                 "--data", str(DATA), "--templates", TEMPLATES])
+                                 "--data", str(DATA), "--templates", TEMPLATES,
+                                 "--pdf-engine", "libreoffice"])
     assert result.exit_code == 0
     assert "skipped PDF (LibreOffice's Python bridge (python3-uno) is not installed)" in \
         result.output
@@ -472,7 +475,7 @@ def test_stopping_a_build_during_conversion_leaves_nothing_behind(
     env = {**os.environ, "TMPDIR": str(tmp)}
     command = [sys.executable, "-m", "snplan", "build", "--all",
                "--format", "pdf", "--out", str(tmp_path / "out"), "--data", str(DATA),
-               "--templates", TEMPLATES]
+               "--templates", TEMPLATES, "--pdf-engine", "libreoffice"]
     snplan = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
         deadline = time.monotonic() + 120

@@ -182,7 +182,7 @@ def test_build_all_formats_then_nothing_to_rebuild(tmp_path: Path) -> None:
         pytest.skip("LibreOffice is not installed")
     out = tmp_path / "out"
     args = ["build", "--all", "--format", "all", "--out", str(out), "--data", str(DATA),
-            "--templates", str(ROOT / "templates")]
+            "--templates", str(ROOT / "templates"), "--pdf-engine", "libreoffice"]
     first = runner.invoke(app, args)
     assert first.exit_code == 0, first.output
     names = {p.name for p in out.rglob("*") if p.is_file()}
@@ -258,12 +258,14 @@ def test_pdf_without_libreoffice_is_a_clear_message(tmp_path: Path,
     monkeypatch.setattr(shutil, "which", lambda name: None)
     result = runner.invoke(app, ["build", "vp", "2022", "--format", "pdf", "--out",
                                  str(tmp_path), "--data", str(DATA),
-                                 "--templates", str(ROOT / "templates")])
+                                 "--templates", str(ROOT / "templates"),
+                                 "--pdf-engine", "libreoffice"])
     assert result.exit_code == 1
     assert "PDF needs LibreOffice" in result.output
     assert not (tmp_path / "2022").exists()
     result = runner.invoke(app, ["build", "--all", "--out", str(tmp_path), "--data", str(DATA),
-                                 "--templates", str(ROOT / "templates")])
+                                 "--templates", str(ROOT / "templates"),
+                                 "--pdf-engine", "libreoffice"])
     assert result.exit_code == 0
     assert "skipped PDF (LibreOffice is not installed)" in result.output
 

@@ -190,10 +190,17 @@ def build(
     fmt: Annotated[
         str | None,
         typer.Option("--format", help="docx, xlsx, pdf (tagged PDF/UA), pdfa (PDF/UA and "
-                                      "PDF/A-2b, for the archive), md, or all (Word, Excel "
-                                      "and PDF); default docx for one document, all with "
-                                      "--all."),
+                                      "PDF/A-2b, for the archive), html (the accessible web "
+                                      "edition), md, or all (Word, Excel, PDF and the web "
+                                      "edition, with an index page); default docx for one "
+                                      "document, all with --all."),
     ] = None,
+    pdf_engine: Annotated[
+        str, typer.Option("--pdf-engine", help="typst (the default: PDF/UA from the "
+                                               "document itself, nothing to install) or "
+                                               "libreoffice (Word's own rendering, through an "
+                                               "installed LibreOffice).")
+    ] = "typst",
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even what is up to date.")
     ] = False,
@@ -206,7 +213,7 @@ def build(
     if all_ == (kind is not None):
         raise UsageError("give a document kind and a year, or --all")
     request = command.Request(
-        data=data, settings=settings_for(out, templates, reference, data),
+        data=data, settings=settings_for(out, templates, reference, data, pdf_engine),
         requested=fmt or ("all" if all_ else "docx"), kind=kind, year=year, matter=matter,
         force=force)
     progress = TerminalProgress() if sys.stderr.isatty() else LineProgress()

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from .. import documents
 from ..documents import Target
+from ..documents.resolve import document_title
 from ..errors import DataError, UsageError
-from ..output import pdf
+from ..output import html, pdf
 from ..output.files import OutputPathError, refuse_link, write_all
 from ..output.manifest import NAME, Inputs, Manifest, bytes_hash, file_hash
 from ..output.pdf import PDF_FORMATS
@@ -21,6 +22,7 @@ from ..rules.report import load_clean, require_year
 from ..source.load import Dataset, data_files
 from .rendering import (
     FORMATS,
+    LABELS,
     WORKBOOK_KINDS,
     Settings,
     convert_to_pdf,
@@ -165,7 +167,9 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         for kind, year, count in documents.unfinished(ds, report.todo):
             result.skipped.append(f"{documents.KINDS[kind].label} {year}: {count} value(s) "
                                   "still to be filled in (see snplan validate)")
-    pdf_missing = pdf.unavailable() if request.requested in {*PDF_FORMATS, "all"} else None
+    wants_pdf_formats = request.requested in {*PDF_FORMATS, "all"}
+    pdf_missing = pdf.unavailable() if wants_pdf_formats and settings.pdf_by_libreoffice \
+        else None
     if pdf_missing is not None:
         if request.requested != "all":
             pdf.require()  # raises PdfUnavailable, saying what to install
@@ -187,21 +191,23 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         if needed:
             jobs.append((target, tuple(needed)))
     _check_outputs(out, [output_path(settings, target, suffix_of(fmt))
-                         for target, formats in jobs for fmt in formats])
-    pdf_count = sum(1 for _, formats in jobs if PDF_FORMATS & set(formats))
+                         for target, formats in jobs for fmt in formats] + [out / INDEX])
+    by_office = settings.pdf_by_libreoffice
+    pdf_count = sum(1 for _, formats in jobs if PDF_FORMATS & set(formats)) if by_office else 0
     progress.start(len(jobs) + pdf_count)
     try:
-        rendered = render_many(ds, jobs, settings, progress.step) if jobs else {}
-        outputs: list[tuple[Target, str, Path, bytes]] = []
+        rendered = render_many(ds, jobs, settings, progress.step, result.notes) if jobs \
+            else {}
+        outputs: list[tuple[Target | None, str, Path, bytes]] = []
         wants_pdf: list[tuple[Path, bytes]] = []
         pdf_targets: dict[Path, tuple[Target, str]] = {}
         for target, formats in jobs:
             for fmt, data in rendered[target].items():
-                path = output_path(settings, target, f".{fmt}")
+                path = output_path(settings, target, suffix_of(fmt))
                 if fmt in formats:
                     outputs.append((target, fmt, path, data))
                 pdf_format = next((f for f in formats if f in PDF_FORMATS), None)
-                if fmt == "docx" and pdf_format is not None:
+                if fmt == "docx" and pdf_format is not None and by_office:
                     wants_pdf.append((path, data))
                     pdf_targets[path.with_suffix(".pdf")] = (target, pdf_format)
         if wants_pdf:
@@ -211,6 +217,9 @@ def run(request: Request, progress: Progress | None = None) -> Result:
                 outputs.append((target, pdf_format, path, data))
     finally:
         progress.finish()
+    if request.kind is None and "html" in formats_for(Target(0, "verksamhetsplan"),
+                                                      request.requested):
+        outputs.append(index_page(ds, targets, request))
     changed = []
     for target, fmt, path, data in outputs:
         digest = bytes_hash(data)
@@ -218,8 +227,9 @@ def run(request: Request, progress: Progress | None = None) -> Result:
             result.unchanged.append(path)
         else:
             changed.append((path, data))
-        manifest.remember(_doc_id(target), fmt, keys[(target, fmt)],
-                          str(path.relative_to(out)), digest)
+        if target is not None:
+            manifest.remember(_doc_id(target), fmt, keys[(target, fmt)],
+                              str(path.relative_to(out)), digest)
     if not result.skipped:
         manifest.fingerprints[fingerprint_key] = fingerprint
     else:
@@ -238,6 +248,29 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         raise DataError(f"wrote the documents, but cannot record the build in "
                         f"{manifest.path}: {reason}") from None
     return result
+
+
+INDEX = "index.html"
+
+
+def index_page(ds: Dataset, targets: list[Target], request: Request
+               ) -> tuple[Target | None, str, Path, bytes]:
+    """The organisation's web index: every document of the build with a link to each format
+    it is published in (`build --all`)."""
+    org = ds.organisation
+    assert org is not None
+    entries = []
+    for target in targets:
+        kind = documents.KINDS[target.kind]
+        document = ds.years[target.year].document(target.kind, target.slug)
+        assert document is not None
+        title = document_title(ds, kind, document)
+        formats = tuple((LABELS[f], f"{target.year}/{target.filename}{suffix_of(f)}")
+                        for f in formats_for(target, request.requested))
+        entries.append(html.IndexEntry(target.year, title, formats))
+    style = html.style_from_reference(request.settings.reference_for(ds))
+    page = html.index(f"{org.namnd}, {org.kommun}", entries, style=style)
+    return None, "html", request.settings.out / INDEX, page
 
 
 def _check_outputs(out: Path, paths: list[Path]) -> None:

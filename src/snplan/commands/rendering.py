@@ -17,9 +17,10 @@ from .. import tree
 from ..documents import KINDS, Target
 from ..documents.resolve import ContextError, resolve
 from ..errors import BuildError
-from ..output import excel, markdown, pdf, word
+from ..output import excel, html, markdown, pdf, typst, word
 from ..output.charts import png
 from ..output.files import write_all
+from ..output.package import ReferenceError, load_reference
 from ..output.pdf import PDF_FORMATS, PdfUnavailable
 from ..problems import Problem
 from ..prose.sandbox import environment
@@ -31,13 +32,23 @@ PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # src/snplan
 DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
 
 
+PDF_ENGINES = ("typst", "libreoffice")
+
+
 @dataclass(frozen=True)
 class Settings:
-    """Where templates and the style reference come from, and where output goes."""
+    """Where templates and the style reference come from, where output goes, and which
+    engine makes PDF (Typst from the resolved document, by default; LibreOffice converting
+    the Word file, for a PDF that is exactly Word's rendering)."""
 
     out: Path
     templates: Path = DEFAULT_TEMPLATES
     reference: Path | None = None
+    pdf_engine: str = "typst"
+
+    @property
+    def pdf_by_libreoffice(self) -> bool:
+        return self.pdf_engine == "libreoffice"
 
     def reference_for(self, ds: Dataset) -> Path:
         """The organisation's own style reference when the data holds one, else the default."""
@@ -49,7 +60,10 @@ class Settings:
         return self.templates / "reference.docx"
 
 
-FORMATS = ("docx", "xlsx", "pdf", "pdfa", "md", "all")
+FORMATS = ("docx", "xlsx", "pdf", "pdfa", "md", "html", "all")
+# The formats a document is published in, and the labels its web page links them by.
+LABELS = {"docx": "Word", "xlsx": "Excel", "pdf": "PDF", "pdfa": "PDF", "md": "Markdown",
+          "html": "Webb"}
 WORKBOOK_KINDS = frozenset(name for name, kind in KINDS.items() if kind.workbook)
 
 # Called after each step of a build (a document rendered, a PDF converted) with its label.
@@ -57,9 +71,9 @@ Step = Callable[[str], None]
 
 
 def formats_for(target: Target, requested: str) -> list[str]:
-    """The output formats a target gets (`all` is Word, Excel and PDF; `pdfa` is PDF that
-    is PDF/A as well); workbooks exist for plans and reports only."""
-    wanted = ["docx", "xlsx", "pdf"] if requested == "all" else [requested]
+    """The output formats a target gets (`all` is Word, Excel, PDF and the web page; `pdfa` is
+    PDF that is PDF/A as well); workbooks exist for plans and reports only."""
+    wanted = ["docx", "xlsx", "pdf", "html"] if requested == "all" else [requested]
     return [f for f in wanted if f != "xlsx" or target.kind in WORKBOOK_KINDS]
 
 
@@ -74,8 +88,18 @@ def resolve_target(ds: Dataset, target: Target, settings: Settings) -> tree.Docu
         raise BuildError(exc.problems) from None
 
 
-def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Settings) -> bytes:
-    """One format of a resolved document."""
+def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Settings,
+                 formats: tuple[str, ...] = (), notes: list[str] | None = None) -> bytes:
+    """One format of a resolved document (`formats`: every format it is built in now, which
+    its web page links; `notes` receives what the user should know, such as a font that
+    stood in for another)."""
+    if fmt in PDF_FORMATS:
+        return _typst_pdf(document, ds, settings, archive=fmt == "pdfa", notes=notes)
+    if fmt == "html":
+        reference = settings.reference_for(ds)
+        links = {LABELS[f]: f"{document.name}{suffix_of(f)}" for f in formats
+                 if f != "html" and f in LABELS}
+        return html.write(document, html.style_from_reference(reference), links=links)
     if fmt == "docx":
         try:
             return word.write(document, settings.reference_for(ds), png)
@@ -92,21 +116,44 @@ def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Setti
     raise ValueError(f"no writer for {fmt}")
 
 
+def _typst_pdf(document: tree.Document, ds: Dataset, settings: Settings, *, archive: bool,
+               notes: list[str] | None) -> bytes:
+    """The PDF/UA of a resolved document through Typst, with the reference's page and fonts
+    (or their metric twins that snplan ships)."""
+    reference_path = settings.reference_for(ds)
+    try:
+        reference = load_reference(reference_path)
+    except ReferenceError as exc:
+        raise BuildError([Problem(str(reference_path), None, "", str(exc))]) from None
+    fonts = typst.Fonts.from_reference(reference)
+    if fonts.note and notes is not None:
+        notes.append(fonts.note)
+    try:
+        return typst.write(document, page=typst.PageSetup.from_reference(reference),
+                           fonts=fonts, archive=archive)
+    except (typst.TypstPdfError, typst.FontFileError) as exc:
+        raise BuildError([Problem(f"{document.name}.pdf", None, "", str(exc))]) from None
+
+
 def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
     """The Word document of a target, as reproducible bytes."""
     return write_format(resolve_target(ds, target, settings), "docx", ds, settings)
 
 
-def render_target(ds: Dataset, target: Target, settings: Settings, formats: list[str]
-                  ) -> dict[str, bytes]:
+def render_target(ds: Dataset, target: Target, settings: Settings, formats: list[str],
+                  notes: list[str] | None = None) -> dict[str, bytes]:
     """The files of one target in the given formats, rendered in memory from one resolved
-    document. PDF is made afterwards from the Word file (one LibreOffice for all documents,
-    output/pdf.py), so asking for PDF renders the Word file too."""
-    wanted = [f for f in formats if f not in PDF_FORMATS]
-    if PDF_FORMATS & set(formats) and "docx" not in wanted:
-        wanted.insert(0, "docx")
+    document. With the LibreOffice engine, PDF is made afterwards from the Word file (one
+    LibreOffice for all documents, output/pdf.py), so asking for PDF renders the Word file
+    too."""
+    wanted = list(formats)
+    if settings.pdf_by_libreoffice:
+        wanted = [f for f in formats if f not in PDF_FORMATS]
+        if PDF_FORMATS & set(formats) and "docx" not in wanted:
+            wanted.insert(0, "docx")
     document = resolve_target(ds, target, settings)
-    return {fmt: write_format(document, fmt, ds, settings) for fmt in wanted}
+    return {fmt: write_format(document, fmt, ds, settings, tuple(formats), notes)
+            for fmt in wanted}
 
 
 def output_path(settings: Settings, target: Target, suffix: str = ".docx") -> Path:
@@ -135,13 +182,18 @@ Job = tuple[Target, tuple[str, ...]]
 _WORKER: dict[str, object] = {}
 
 
-def _render_in_worker(job: Job) -> tuple[Job, dict[str, bytes] | None, list[Problem]]:
+Rendered = tuple[Job, dict[str, bytes] | None, list[Problem], list[str]]
+
+
+def _render_in_worker(job: Job) -> Rendered:
     ds, settings = _WORKER["ds"], _WORKER["settings"]
     target, formats = job
+    notes: list[str] = []
     try:
-        return job, render_target(ds, target, settings, list(formats)), []  # type: ignore[arg-type]
+        files = render_target(ds, target, settings, list(formats), notes)  # type: ignore[arg-type]
+        return job, files, [], notes
     except BuildError as exc:
-        return job, None, exc.problems
+        return job, None, exc.problems, notes
 
 
 def _workers(count: int) -> int:
@@ -152,11 +204,12 @@ def _workers(count: int) -> int:
     return max(1, min(os.cpu_count() or 1, 4, count))
 
 
-def render_many(ds: Dataset, jobs: list[Job], settings: Settings, step: Step | None = None
-                ) -> dict[Target, dict[str, bytes]]:
+def render_many(ds: Dataset, jobs: list[Job], settings: Settings, step: Step | None = None,
+                notes: list[str] | None = None) -> dict[Target, dict[str, bytes]]:
     """Render several documents in memory, on every core; raise BuildError with the problems
-    of every document that failed. PDF files are not made here (see `convert_to_pdf`)."""
-    results: list[tuple[Job, dict[str, bytes] | None, list[Problem]]] = []
+    of every document that failed. LibreOffice's PDF files are not made here (see
+    `convert_to_pdf`)."""
+    results: list[Rendered] = []
     _WORKER.update(ds=ds, settings=settings)
     workers = _workers(len(jobs))
     if workers == 1:
@@ -173,10 +226,13 @@ def render_many(ds: Dataset, jobs: list[Job], settings: Settings, step: Step | N
                 results.append(result)
                 if step is not None:
                     step(result[0][0].label)
-    problems = [p for _, _, found in results for p in found]
+    if notes is not None:
+        notes.extend(dict.fromkeys(f"PDF: {n}" if not n.startswith("PDF") else n
+                                   for _, _, _, said in results for n in said))
+    problems = [p for _, _, found, _ in results for p in found]
     if problems:
         raise BuildError(problems)
-    return {job[0]: files or {} for job, files, _ in results}
+    return {job[0]: files or {} for job, files, _, _ in results}
 
 
 def build_many(ds: Dataset, targets: list[Target], settings: Settings,
@@ -189,10 +245,10 @@ def build_many(ds: Dataset, targets: list[Target], settings: Settings,
     wants_pdf: list[tuple[Path, bytes]] = []
     for target, formats in jobs:
         for fmt, data in rendered[target].items():
-            path = output_path(settings, target, f".{fmt}")
+            path = output_path(settings, target, suffix_of(fmt))
             if fmt in formats:
                 files.append((path, data))
-            if fmt == "docx" and PDF_FORMATS & set(formats):
+            if fmt == "docx" and PDF_FORMATS & set(formats) and settings.pdf_by_libreoffice:
                 wants_pdf.append((path, data))
     if wants_pdf:
         files.extend(convert_to_pdf(wants_pdf, requested == "pdfa", step))

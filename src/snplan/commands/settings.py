@@ -7,13 +7,15 @@ from pathlib import Path
 from ..errors import UsageError
 from ..output.files import OutputPathError, check_output_dir
 from ..output.reference_check import container_problem
-from .rendering import DEFAULT_TEMPLATES, Settings
+from .rendering import DEFAULT_TEMPLATES, PDF_ENGINES, Settings
 
 
 def settings_for(out: Path, templates: Path | None, reference: Path | None,
-                 data: Path | None = None) -> Settings:
-    """Settings for a build, refusing a template directory or reference that does not exist
-    and an output directory inside the data or the templates."""
+                 data: Path | None = None, pdf_engine: str = "typst") -> Settings:
+    """Settings for a build, refusing a template directory or reference that does not exist,
+    an unknown PDF engine, and an output directory inside the data or the templates."""
+    if pdf_engine not in PDF_ENGINES:
+        raise UsageError(f"--pdf-engine must be one of {', '.join(PDF_ENGINES)}")
     chosen = templates or DEFAULT_TEMPLATES
     if not chosen.is_dir():
         raise UsageError(f"the template directory {chosen} does not exist")
@@ -28,4 +30,4 @@ def settings_for(out: Path, templates: Path | None, reference: Path | None,
         check_output_dir(out, protected)
     except OutputPathError as exc:
         raise UsageError(str(exc)) from None
-    return Settings(out=out, templates=chosen, reference=reference)
+    return Settings(out=out, templates=chosen, reference=reference, pdf_engine=pdf_engine)
