@@ -32,9 +32,10 @@ BalanceKey = tuple[int, str, Objects]
 PeriodKey = tuple[int, Period, str, Objects]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Amount:
-    """An amount with the quantity SIE may give beside it (hours, days, pieces)."""
+    """An amount with the quantity SIE may give beside it (hours, days, pieces). With slots:
+    a ledger holds one per key, hundreds of thousands of them."""
 
     amount: Decimal
     quantity: Decimal | None = None

@@ -17,8 +17,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import combinations
 from pathlib import Path
+from sys import intern
 from typing import Any, BinaryIO
 
 from ...problems import Problem, Severity, display_path, printable
@@ -38,6 +40,7 @@ from .fields import (
     optional_date,
     optional_text,
     period_field,
+    quick_transaction,
     split_fields,
     text_field,
     year_index,
@@ -54,6 +57,7 @@ MAX_PROBLEMS = 1000
 MAX_UNREAD_KINDS = 100
 _BOM = b"\xef\xbb\xbf"
 _VOUCHER_RECORDS = frozenset({"#TRANS", "#RTRANS", "#BTRANS"})
+_ZERO = Decimal(0)
 
 
 def read_sie(path: Path, base: Path | None = None) -> Ledger:
@@ -77,7 +81,8 @@ class _Voucher:
     year: int = 0
     period: Period | None = None
     counted: bool = True  # False when its header or a row could not be read
-    rows: dict[tuple[str, Objects], Amount] = field(default_factory=dict)
+    rows: dict[tuple[str, Objects], Decimal] = field(default_factory=dict)
+    quantities: dict[tuple[str, Objects], Decimal] = field(default_factory=dict)
     total: Decimal = Decimal(0)
 
 
@@ -93,8 +98,10 @@ class _Reader:
         self.unread: Counter[str] = Counter()
         self.more_problems = 0
         self.any_record = False
-        self.voucher_results: dict[AccountYear, Amount] = {}
-        self.voucher_periods: dict[tuple[int, Period, str, Objects], Amount] = {}
+        # The vouchers' sums, amounts and (where rows give them) quantities apart: adding
+        # Decimals is several times faster than building an Amount per row.
+        self.voucher_results = _Sums()
+        self.voucher_periods = _Sums()
         self.handlers: dict[str, Callable[[list[Field], int], None]] = {
             "#FLAGGA": self.flagga, "#FORMAT": self.format, "#SIETYP": self.sietyp,
             "#PROGRAM": self.program, "#GEN": self.gen, "#FNAMN": self.fnamn,
@@ -166,6 +173,13 @@ class _Reader:
 
     def record(self, number: int, text: str) -> None:
         self.any_record = True
+        if self.voucher is not None and text.startswith("#TRANS"):
+            try:
+                row = quick_transaction(text)
+            except FieldError:
+                row = None  # the general reading says what is wrong
+            if row is not None:
+                return self.add_row(self.voucher, *row)
         keyword = text.split(None, 1)[0].upper()
         if self.voucher is not None and keyword not in _VOUCHER_RECORDS:
             self.unclosed(f"before line {number}")
@@ -350,7 +364,7 @@ class _Reader:
         if year is None:
             raise FieldError(f"the voucher's date {day:%Y%m%d} lies in no financial year of "
                              "the file's #RAR; its transactions are not counted")
-        voucher.year, voucher.period, voucher.counted = year, Period.of(day), True
+        voucher.year, voucher.period, voucher.counted = year, _month(day), True
 
     def year_of(self, day: date) -> int | None:
         """The year index of a voucher's date (by which it is booked, whatever dates its rows
@@ -367,12 +381,17 @@ class _Reader:
         if voucher is None:
             raise FieldError("a transaction outside a voucher's { } block")
         account, objects = account_number(fields, 1), objects_field(fields, 2)
-        value = Amount(amount(fields, 3), optional_amount(fields, 6, "quantity"))
+        value, quantity = amount(fields, 3), optional_amount(fields, 6, "quantity")
         optional_date(fields, 4, "transaction date")
-        key = (account, objects)
-        earlier = voucher.rows.get(key)
-        voucher.rows[key] = value if earlier is None else earlier.plus(value)
-        voucher.total += value.amount
+        self.add_row(voucher, account, objects, value, quantity)
+
+    def add_row(self, voucher: _Voucher, account: str, objects: Objects, value: Decimal,
+                quantity: Decimal | None) -> None:
+        key = (intern(account), objects)  # one string per account in the sums' keys
+        voucher.rows[key] = voucher.rows.get(key, _ZERO) + value
+        if quantity is not None:
+            voucher.quantities[key] = voucher.quantities.get(key, _ZERO) + quantity
+        voucher.total += value
 
     def open_block(self, line: int) -> None:
         if self.header is not None:
@@ -411,12 +430,13 @@ class _Reader:
                          f"transactions add up to {voucher.total}, not 0")
         assert voucher.period is not None
         self.ledger.vouchers += 1
-        for (account, objects), value in voucher.rows.items():
-            _add(self.voucher_results, (voucher.year, account), value)
-            for size in range(len(objects) + 1):
-                for part in combinations(objects, size):
-                    _add(self.voucher_periods, (voucher.year, voucher.period, account, part),
-                         value)
+        year, period = voucher.year, voucher.period
+        for row, value in voucher.rows.items():
+            account, objects = row
+            quantity = voucher.quantities.get(row)
+            self.voucher_results.add((year, account), value, quantity)
+            for part in _parts(objects):
+                self.voucher_periods.add((year, period, account, part), value, quantity)
 
     # -- the end -------------------------------------------------------------------------
 
@@ -446,14 +466,14 @@ class _Reader:
         given = set(ledger.results) | {(y, a) for y, a, objects in ledger.closing if not objects}
         with_periods = {(y, a) for y, _, a, _ in ledger.periods}
         given |= with_periods
-        for key, value in self.voucher_results.items():
+        for key, value in self.voucher_results.drain():
             if key not in given:
                 ledger.results[key] = value
                 ledger.results_from_vouchers.add(key)
-        for (year, period, account, objects), value in self.voucher_periods.items():
-            if (year, account) not in with_periods:
-                ledger.periods[(year, period, account, objects)] = value
-                ledger.periods_from_vouchers.add((year, account))
+        for key, value in self.voucher_periods.drain():
+            if (key[0], key[2]) not in with_periods:
+                ledger.periods[key] = value
+                ledger.periods_from_vouchers.add((key[0], key[2]))
         parts = [f"{what} of {_accounts(keys)}" for what, keys in
                  (("the year's result", ledger.results_from_vouchers),
                   ("the months", ledger.periods_from_vouchers)) if keys]
@@ -492,9 +512,40 @@ class _Reader:
         self.ledger.notes.append(f"{total} {records} of kinds snplan does not read: {kinds}")
 
 
-def _add(sums: dict[Any, Amount], key: Any, value: Amount) -> None:
-    earlier = sums.get(key)
-    sums[key] = value if earlier is None else earlier.plus(value)
+@lru_cache(maxsize=65536)
+def _parts(objects: Objects) -> tuple[Objects, ...]:
+    """Every part of an object list, () first; cached, so that the keys of all the rows with
+    one list share its parts."""
+    return tuple(part for size in range(len(objects) + 1)
+                 for part in combinations(objects, size))
+
+
+@lru_cache(maxsize=512)
+def _month(day: date) -> Period:
+    """The period of a voucher date, one object per month for all the keys that hold it."""
+    return Period.of(day)
+
+
+class _Sums:
+    """Amounts and quantities summed by key."""
+
+    def __init__(self) -> None:
+        self.sums: dict[Any, Decimal] = {}
+        self.quantities: dict[Any, Decimal] = {}
+
+    def add(self, key: Any, value: Decimal, quantity: Decimal | None) -> None:
+        sums = self.sums
+        sums[key] = sums.get(key, _ZERO) + value
+        if quantity is not None:
+            self.quantities[key] = self.quantities.get(key, _ZERO) + quantity
+
+    def drain(self) -> Iterator[tuple[Any, Amount]]:
+        """The sums as Amounts, emptying this as it goes (so that the sums and the ledger's
+        copy of them are not both whole in memory)."""
+        sums, quantities = self.sums, self.quantities
+        while sums:
+            key, value = sums.popitem()
+            yield key, Amount(value, quantities.pop(key, None))
 
 
 def _what(year: int, account: str, objects: Objects = (), period: Period | None = None) -> str:
