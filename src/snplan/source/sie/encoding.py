@@ -42,28 +42,22 @@ SAMPLE_SIZE = 64 * 1024
 # ASCII costs a point.
 _PLAUSIBLE = frozenset("åäöÅÄÖéÉüÜèàáíóúñçøæ")
 _NEUTRAL = frozenset("–—‘’“”„…•€§°±½\xa0")
-_CANDIDATES = (CP437, WINDOWS_1252, LATIN_1)  # ties go to the earlier
+_CANDIDATES = (CP437, UTF8, WINDOWS_1252, LATIN_1)  # ties go to the earlier
 
 
 def detect(sample: bytes) -> Encoding:
-    """The encoding of a sample that holds at least one byte outside ASCII."""
-    if _is_utf8(sample):
-        return UTF8
+    """The encoding of a sample that holds at least one byte outside ASCII. UTF-8 competes
+    like the others (a byte it cannot read costs a point), so one stray byte in a UTF-8 file
+    does not make it Windows-1252; the sample ends at a line end, so that a letter cut in two
+    by its end costs nothing."""
+    end = sample.rfind(b"\n")
+    if end > 0:
+        sample = sample[:end + 1]
     best = max(_CANDIDATES, key=lambda candidate: (_score(sample, candidate),
                                                    -_CANDIDATES.index(candidate)))
     if best is WINDOWS_1252 and not any(0x80 <= byte <= 0x9F for byte in sample):
         return Encoding(WINDOWS_1252.codec, WINDOWS_1252.name, LATIN_1.name)
     return best
-
-
-def _is_utf8(sample: bytes) -> bool:
-    """Whether the sample is UTF-8; a character cut by the sample's end does not count
-    against it. Text in a single-byte encoding is practically never valid UTF-8."""
-    try:
-        sample.decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error.reason == "unexpected end of data" and error.start >= len(sample) - 3
-    return True
 
 
 def _score(sample: bytes, candidate: Encoding) -> int:

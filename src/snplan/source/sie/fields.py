@@ -38,6 +38,7 @@ class FieldError(ValueError):
 _TOKEN = re.compile(r'[ \t]*(?:"(?P<quoted>(?:\\"|[^"])*)"|(?P<open>\{)|(?P<close>\})'
                     r'|(?P<bare>[^ \t"{}][^ \t{}]*)|(?P<lone>"))')
 _ESCAPED_QUOTE = re.compile(r'\\"')
+_OTHER_SPACE = re.compile(r"[^\S \t]")  # whitespace that does not separate SIE fields
 _AMOUNT = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 _COMMA_AMOUNT = re.compile(r"-?[0-9]+,[0-9]+")
 _INTEGER = re.compile(r"-?[0-9]+")
@@ -51,8 +52,10 @@ def split_fields(text: str) -> list[Field]:
     """The fields of a line (keyword first). A line without escaped quotes, nearly every line
     of a large file, is split by str methods, which are several times faster than the token
     expression that reads the rest; both read the same fields."""
+    if _OTHER_SPACE.search(text):  # str.split would split at it, SIE does not
+        return _split_tokens(text)
     if '"' not in text and "{" not in text and "}" not in text:
-        return list(text.split())
+        return text.split()
     parts = text.split('"')
     if "\\" in text or not _quotes_delimit(parts):
         return _split_tokens(text)

@@ -58,6 +58,7 @@ MAX_UNREAD_KINDS = 100
 _BOM = b"\xef\xbb\xbf"
 _VOUCHER_RECORDS = frozenset({"#TRANS", "#RTRANS", "#BTRANS"})
 _ZERO = Decimal(0)
+_BLANK = " \t\r\n"  # what SIE separates fields by, and line ends
 
 
 def read_sie(path: Path, base: Path | None = None) -> Ledger:
@@ -133,7 +134,7 @@ class _Reader:
                 raw, self.bom, self.encoding = raw[len(_BOM):], True, encodings.UTF8
             if self.encoding is None:
                 if raw.isascii():
-                    yield number, raw.decode("ascii").strip()
+                    yield number, raw.decode("ascii").strip(_BLANK)
                     continue
                 self.decide_encoding(raw)
             assert self.encoding is not None
@@ -141,7 +142,7 @@ class _Reader:
             if not clean:
                 self.problem(number, "", f"some bytes on this line are not {self.encoding.name}; "
                              "they are shown as \ufffd", "warning")
-            yield number, text.strip()
+            yield number, text.strip(_BLANK)
 
     def skip_long_line(self, number: int) -> None:
         while (rest := self.stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
