@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Hashable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from functools import cached_property
+from typing import TypeVar
 
 from ...problems import Problem
 from .fields import Objects, Period
@@ -27,6 +28,7 @@ RESULT_TYPES = frozenset("KI")
 # BAS classes of the result accounts, for a file that gives no #KTYP.
 RESULT_CLASSES = frozenset("345678")
 
+K = TypeVar("K", bound=Hashable)
 AccountYear = tuple[int, str]
 BalanceKey = tuple[int, str, Objects]
 PeriodKey = tuple[int, Period, str, Objects]
@@ -83,8 +85,8 @@ class Dimension:
 class Ledger:
     """One SIE file read. `results` holds `#RES`, and for an account the file gives no #RES,
     #UB or #PSALDO for, the sum of its vouchers' transactions; `periods` holds `#PSALDO`, and
-    for an account without any, its vouchers summed per month (and per object list, see
-    `from_vouchers`)."""
+    for an account without any, its vouchers summed per month and per object list (which
+    accounts, `results_from_vouchers` and `periods_from_vouchers` say)."""
 
     path: str
     encoding: str = "CP437"
@@ -158,8 +160,8 @@ class Ledger:
                      objects: Iterable[tuple[int, str]] = (),
                      year: int | None = None) -> Decimal | None:
         """The sum of an account's #PSALDO from the start of the year up to and including the
-        month `through` (of the year it lies in, unless `year` is given). None as for
-        `year_result`."""
+        month `through` (of the year it lies in, unless `year` is given; ValueError for a month
+        in none of the file's years). None as for `year_result`."""
         last = through if isinstance(through, Period) else Period.parse(through)
         return self._sum_periods(self.year_of(last) if year is None else year, account,
                                  _objects(objects), last)
@@ -263,8 +265,10 @@ def diff(a: Ledger, b: Ledger, year: int = 0) -> list[Change]:
     (the same index when either file lacks its #RAR). A figure missing on one side counts as
     0, so an account that appears with 0.00 has not moved."""
     other = _same_year(a, b, year)
-    changes = _changes(a.year_results(year), b.year_results(other), None)
-    changes += _changes(a.object_year_results(year), b.object_year_results(other), 1)
+    changes = [Change(account, old, new) for account, old, new
+               in _moved(a.year_results(year), b.year_results(other))]
+    changes += [Change(account, old, new, obj) for (account, obj), old, new
+                in _moved(a.object_year_results(year), b.object_year_results(other))]
     return sorted(changes, key=lambda c: (c.account, c.object is not None, c.object or (0, "")))
 
 
@@ -278,12 +282,9 @@ def _same_year(a: Ledger, b: Ledger, year: int) -> int:
     raise ValueError(f"{b.path} has no financial year {mine} to compare with {a.path}")
 
 
-def _changes(old: dict, new: dict, objects: int | None) -> list[Change]:
-    found = []
+def _moved(old: dict[K, Decimal], new: dict[K, Decimal]
+           ) -> Iterator[tuple[K, Decimal | None, Decimal | None]]:
     for key in old.keys() | new.keys():
         before, after = old.get(key), new.get(key)
-        if (before or Decimal(0)) == (after or Decimal(0)):
-            continue
-        account, obj = (key, None) if objects is None else key
-        found.append(Change(account, before, after, obj))
-    return found
+        if (before or Decimal(0)) != (after or Decimal(0)):
+            yield key, before, after
