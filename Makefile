@@ -54,6 +54,7 @@ schema: install
 bench: install-dev
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/typst_pdf.py
+	$(BIN)/python bench/sie.py
 
 # Refresh the lock files after pyproject.toml changed (pins that still satisfy the ranges are
 # kept); `make lock-upgrade` moves every package to the newest version the ranges allow.
