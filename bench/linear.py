@@ -15,10 +15,10 @@ For each size N it makes a copy of tests/fixtures/annan-kommun whose 2024 plan h
               limit);
 
 and times, each in a fresh process (so one size cannot warm the next, and a run that is too
-slow is cut off at --timeout): `validate` (load and check), `markdown` (context, template and
-prose expressions: the Markdown the Word writer gets), and `word` (the Word writer on that
-Markdown, and saving). A further series gives the Word writer Markdown of N paragraphs and of
-a table of N rows directly, for N up to 100 000, whatever the data layer's limits.
+slow is cut off at --timeout): `validate` (load and check), `resolve` (the resolved document:
+tables, prose expressions evaluated, blocks into nodes), and `word` (the Word writer on that
+tree). A further series gives the Word writer trees of N paragraphs and of a table of N rows
+directly, for N up to 100 000, whatever the data layer's limits.
 
 The ratio column is t(N) / t(N/10): linear is about 10.
 """
@@ -49,69 +49,65 @@ def make_data(folder: Path, kind: str, size: int) -> Path:
     if kind in {"paragraphs", "expressions"}:
         # short paragraphs, so 100 000 of them fit in a data file (at most 5 MiB); one
         # figure expression in all, or one in every paragraph
-        figure = "{{ ram.budget | belopp }}"
+        figure = "{{ driftbudget.summa.budget | belopp }}"
         body = "".join(f"  {i}: {figure if kind == 'expressions' or i == 0 else 'nämnden'} "
                        "planerar.\n\n" for i in range(size))
         text = text.replace("sammanfattning: Nämnden planerar för tre mål.\n",
                             "sammanfattning: |\n" + body)
     else:
-        rows = "".join(f"  - id: u{i}\n    text: Uppdrag {i} om samverkan.\n"
+        rows = "".join(f"    - namn: Uppdrag {i}\n      text: Om samverkan.\n"
                        for i in range(size))
-        text += "uppdrag:\n" + rows
+        text += "uppdrag:\n  uppdrag:\n" + rows
     plan.write_text(text, encoding="utf-8")
     return data
 
 
 def measure_pipeline(kind: str, size: int) -> dict[str, float]:
     """Seconds of each stage for one data size (run in a child process)."""
-    from snplan.output.docx import DocxRenderer
-
-    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, render_markdown
+    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, resolve_target
     from snplan.documents import Target
-    from snplan.output.meta import DocumentMeta
     from snplan.rules import report as validate
 
     with tempfile.TemporaryDirectory() as folder:
         data = make_data(Path(folder), kind, size)
         started = time.perf_counter()
-        report = validate.run(data)
+        checked = validate.run(data)
         times = {"validate": time.perf_counter() - started}
-        if report.errors:
-            raise SystemExit(f"the data does not validate: {report.errors[0].format()}")
+        if checked.errors:
+            raise SystemExit(f"the data does not validate: {checked.errors[0].format()}")
         settings = Settings(out=Path(folder) / "out", templates=DEFAULT_TEMPLATES)
         started = time.perf_counter()
-        markdown, built = render_markdown(report.dataset, Target(2024, "verksamhetsplan"),
-                                          settings)
-        times["markdown"] = time.perf_counter() - started
-        times["word"] = _word(markdown, DocxRenderer, DocumentMeta, built.title)
+        document = resolve_target(checked.dataset, Target(2024, "verksamhetsplan"), settings)
+        times["resolve"] = time.perf_counter() - started
+        times["word"] = _word(document)
     return times
 
 
 def measure_writer(kind: str, size: int) -> dict[str, float]:
-    """Seconds of the Word writer alone on Markdown of `size` paragraphs or rows."""
-    from snplan.output.docx import DocxRenderer
-
-    from snplan.output.meta import DocumentMeta
-
-    if kind == "paragraphs":
-        markdown = "# Rubrik\n\n" + "".join(f"Stycke {i} med **fet** text.\n\n"
-                                            for i in range(size))
-    else:
-        markdown = "# Rubrik\n\n| Namn | Belopp |\n|---|--:|\n" + "".join(
-            f"| Rad {i} | {i} |\n" for i in range(size))
-    return {"word": _word(markdown, DocxRenderer, DocumentMeta, "Prov")}
-
-
-def _word(markdown: str, renderer: type, meta_type: type, title: str) -> float:
+    """Seconds of the Word writer alone on a tree of `size` paragraphs or rows."""
     import datetime as dt
-    import io
 
-    meta = meta_type(title=title, subject="", author="bench", organisation="bench",
-                     administration="bench", kind_label="Prov",
-                     timestamp=dt.datetime(2024, 1, 1, tzinfo=dt.UTC))
+    from snplan.tree import Cell, Column, Document, Meta, Paragraph, Row, Section, Table, Text
+
+    meta = Meta(title="Prov", subject="", author="bench", organisation="bench",
+                administration="bench", kind_label="Prov", timestamp=dt.datetime(2024, 1, 1))
+    if kind == "paragraphs":
+        blocks: tuple = tuple(Paragraph((Text(f"Stycke {i} med "), Text("fet", bold=True),
+                                         Text(" text."))) for i in range(size))
+    else:
+        columns = (Column("namn", "Namn"), Column("belopp", "Belopp", "number", "right"))
+        blocks = (Table("t", columns, tuple(
+            Row(str(i), f"Rad {i}", (Cell(((Text(f"Rad {i}"),),)),
+                                     Cell(((Text(str(i)),),)))) for i in range(size))),)
+    return {"word": _word(Document(meta, (Section((Text("Rubrik"),), 1, blocks),)))}
+
+
+def _word(document: object) -> float:
+    from snplan.output import word
+    from snplan.output.charts import png
+
     started = time.perf_counter()
-    document = renderer(ROOT / "templates" / "reference.docx").render(markdown, meta)
-    document.save(io.BytesIO())
+    word.write(document, ROOT / "templates" / "reference.docx", png)  # type: ignore[arg-type]
     return time.perf_counter() - started
 
 
@@ -162,13 +158,13 @@ def main() -> None:
         return
     sizes = [int(s) for s in arguments.sizes.split(",")]
     if arguments.series in {"all", "pipeline"}:
-        print("validate, prose and template (markdown) and the Word writer (word), on data:")
+        print("validate, the resolved document (resolve) and the Word writer (word), on data:")
         _table("pipeline", "paragraphs", sizes, arguments.timeout)
         _table("pipeline", "expressions", sizes, arguments.timeout)
         _table("pipeline", "rows", [min(s, MAX_ROWS_IN_DATA) for s in sizes],
                arguments.timeout)
     if arguments.series in {"all", "writer"}:
-        print("the Word writer alone, on Markdown:")
+        print("the Word writer alone, on trees:")
         _table("writer", "paragraphs", sizes, arguments.timeout)
         _table("writer", "rows", sizes, arguments.timeout)
 

@@ -33,7 +33,7 @@ IDENTITY = ("id", "mal", "namn", "process", "omrade", "titel", "rubrik", "arende
 WORKTREE = "WORKTREE"
 
 
-class DiffError(Exception):
+class DiffError(UsageError):
     """Git could not give the data at a revision (not a repository, unknown revision)."""
 
 

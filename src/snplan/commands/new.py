@@ -46,7 +46,7 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
-class ScaffoldError(Exception):
+class ScaffoldError(DataError):
     """The new year cannot be started (no plan to start from, or files already there)."""
 
 

@@ -18,6 +18,7 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..blocks import REGISTRY, BlockInput
+from ..errors import DataError
 from ..model.disposition import Disposition, Kapitel
 from ..problems import Problem
 from ..prose.evaluate import evaluate
@@ -31,12 +32,11 @@ from . import KINDS
 from .kind import DocumentKind, Target
 
 
-class ContextError(Exception):
+class ContextError(DataError):
     """The document could not be resolved; `problems` say where in the data."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__("; ".join(p.format() for p in problems))
-        self.problems = problems
+        super().__init__("", problems=problems)
 
 
 # The latest timestamp a document may carry (a SOURCE_DATE_EPOCH beyond it is not a date).

@@ -10,6 +10,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from ..errors import UsageError
+
 # The earliest date a zip entry can carry; any fixed value would do.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 
@@ -32,7 +34,7 @@ def reproducible_zip(data: bytes) -> bytes:
     return target_buffer.getvalue()
 
 
-class OutputPathError(ValueError):
+class OutputPathError(UsageError, ValueError):
     """An output path that would land where output must not go: outside the directory it
     belongs to, or inside the data or template directory."""
 

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import StrictUndefined, TemplateError, UndefinedError
 from jinja2.sandbox import SecurityError
 
+from ..errors import DataError
 from ..prose.sandbox import ConfinedLoader, LimitedSandbox, bytecode_cache
 from ..tree import Break, Cell, Document, Runs, Text
 
@@ -23,7 +24,7 @@ TEMPLATE = "dokument.md.j2"
 _SPECIAL = re.compile(r"([\\`*_\[\]<])")
 
 
-class TemplateProblem(Exception):
+class TemplateProblem(DataError):
     """The template failed: `where` is the template file (and line) it failed in."""
 
     def __init__(self, message: str, filename: str, line: int | None) -> None:

@@ -23,6 +23,8 @@ from pathlib import Path
 
 from lxml import etree
 
+from ..errors import DataError
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PR = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -60,7 +62,7 @@ _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=Fal
                           remove_blank_text=False)
 
 
-class ReferenceError(Exception):
+class ReferenceError(DataError):
     """The style reference is not a Word document the writer can use."""
 
 

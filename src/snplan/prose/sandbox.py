@@ -36,6 +36,7 @@ from jinja2 import (
 from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .. import __version__
+from ..errors import DataError
 from ..source.cache import user_cache_dir
 from ..tables import format as fmt
 from .rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
@@ -170,7 +171,7 @@ def bytecode_cache() -> BytecodeCache | None:
     return FileSystemBytecodeCache(str(directory))
 
 
-class ExpressionError(Exception):
+class ExpressionError(DataError):
     """A figure expression in prose failed: an undefined name, bad syntax, something the
     prose language does not allow, or an evaluation over its budget."""
 

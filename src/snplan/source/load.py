@@ -15,6 +15,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from ..errors import UsageError
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..model.disposition import Disposition
 from ..model.files import block_values, file_model
@@ -163,7 +164,7 @@ class Dataset(HasProblems):
                 for doc in self.years[number].all_documents()]
 
 
-class DataDirectoryError(Exception):
+class DataDirectoryError(UsageError):
     """The data directory itself is missing or unusable: nothing can be loaded."""
 
 

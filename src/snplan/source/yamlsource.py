@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from ..errors import DataError
 from ..problems import field_path
 
 Path_ = tuple[str | int, ...]
@@ -57,7 +58,7 @@ def too_large(value: object) -> bool:
     return False
 
 
-class SourceError(Exception):
+class SourceError(DataError):
     """A file that cannot be read as YAML at all; carries the line when YAML gave one, and the
     field when the trouble is in one value."""
 

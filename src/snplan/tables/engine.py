@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from ..errors import DataError
 from ..model.organisation import Indelning, Organisation, Rad
 from . import format as fmt
 from . import ops
@@ -30,7 +31,7 @@ if TYPE_CHECKING:
     from ..source.load import Dataset
 
 
-class TableError(Exception):
+class TableError(DataError):
     """The table cannot be built as its outline says (a breakdown the organisation lacks)."""
 
 

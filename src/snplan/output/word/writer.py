@@ -35,6 +35,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ...errors import DataError
 from ...tree import (
     Block,
     Break,
@@ -76,7 +77,7 @@ ROLE_STYLES = {"note": "snplan Fotnot", "details": "snplan Uppgift"}
 Draw = Callable[[Figure], bytes]
 
 
-class RenderError(Exception):
+class RenderError(DataError):
     """The document holds something the Word writer cannot place."""
 
 
