@@ -87,17 +87,26 @@ def _figure_row(value: Any, standard: str | None) -> Any:
 
 
 _TABLE_MODELS: dict[str, Any] = {}
+_ROW_MODELS: dict[str, type[BaseModel]] = {}
 
 
 def _table_model(spec: TabellSpec) -> Any:
     """The content model of one table block (made once per distinct table)."""
     key = spec.model_dump_json()
     if key not in _TABLE_MODELS:
-        _TABLE_MODELS[key] = _new_table_model(spec)
+        _TABLE_MODELS[key] = _new_table_model(spec, key)
     return _TABLE_MODELS[key]
 
 
-def _new_table_model(spec: TabellSpec) -> Any:
+def rebuilt_table_class(spec_json: str, role: str) -> type[BaseModel]:
+    """The class a table's content (`role` "tabell") or one of its rows ("rad") was made
+    of, made again from the outline's spec: what an unpickled dataset's values need (see
+    `model.files.rebuild`)."""
+    model = _table_model(TabellSpec.model_validate_json(spec_json))
+    return _ROW_MODELS[spec_json] if role == "rad" else model.__origin__
+
+
+def _new_table_model(spec: TabellSpec, key: str) -> Any:
     name = "Tabell"
     if spec.indelning is not None:
         standard = spec.standard
@@ -116,8 +125,11 @@ def _new_table_model(spec: TabellSpec) -> Any:
         shorthand = None
     else:
         row_model = _data_row_model(spec)
+        row_model.__snplan_rebuild__ = (rebuilt_table_class, (key, "rad"))  # type: ignore[attr-defined]
+        _ROW_MODELS[key] = row_model
         model = create_model(name, __base__=TableContent, rader=(list[row_model], []))
         shorthand = list[row_model]
+    model.__snplan_rebuild__ = (rebuilt_table_class, (key, "tabell"))  # type: ignore[attr-defined]
     accepted = model if shorthand is None else model | shorthand
     return Annotated[model, BeforeValidator(_table_shorthand, json_schema_input_type=accepted)]
 

@@ -7,17 +7,19 @@ files; tests call these functions directly.
 from __future__ import annotations
 
 import concurrent.futures
+import importlib
 import multiprocessing
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from .. import tree
 from ..documents import KINDS, Target
 from ..documents.resolve import ContextError, resolve
 from ..errors import BuildError
-from ..output import excel, html, markdown, pdf, typst, word
+from ..output import markdown, pdf, word
 from ..output.charts import png
 from ..output.files import write_all
 from ..output.package import ReferenceError, load_reference
@@ -96,6 +98,7 @@ def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Setti
     if fmt in PDF_FORMATS:
         return _typst_pdf(document, ds, settings, archive=fmt == "pdfa", notes=notes)
     if fmt == "html":
+        html = _writer("html")
         reference = settings.reference_for(ds)
         links = {LABELS[f]: f"{document.name}{suffix_of(f)}" for f in formats
                  if f != "html" and f in LABELS}
@@ -107,13 +110,19 @@ def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Setti
             raise BuildError([Problem(str(settings.reference_for(ds)), None, "",
                                       f"cannot lay out the document: {exc}")]) from None
     if fmt == "xlsx":
-        return excel.write(document)
+        return _writer("excel").write(document)
     if fmt == "md":
         try:
             return markdown.write(document, settings.templates)
         except markdown.TemplateProblem as exc:
             raise BuildError([Problem(exc.filename, exc.line, "", str(exc))]) from None
     raise ValueError(f"no writer for {fmt}")
+
+
+def _writer(name: str) -> ModuleType:
+    """A writer's module, imported when a build first asks for its format: a Word build
+    need not pay for openpyxl (which imports numpy) or the Typst compiler."""
+    return importlib.import_module(f"snplan.output.{name}")
 
 
 def _typst_pdf(document: tree.Document, ds: Dataset, settings: Settings, *, archive: bool,
@@ -125,6 +134,7 @@ def _typst_pdf(document: tree.Document, ds: Dataset, settings: Settings, *, arch
         reference = load_reference(reference_path)
     except ReferenceError as exc:
         raise BuildError([Problem(str(reference_path), None, "", str(exc))]) from None
+    typst = _writer("typst")
     fonts = typst.Fonts.from_reference(reference)
     if fonts.note and notes is not None:
         notes.append(fonts.note)

@@ -59,7 +59,7 @@ Text = str
 class Strict(BaseModel):
     """Base for every model: unknown keys are errors, so a misspelt key never passes silently."""
 
-    model_config = ConfigDict(extra="forbid", validate_default=True)
+    model_config = ConfigDict(extra="forbid", validate_default=True, defer_build=True)
 
 
 def _text_or_mapping(value: Any) -> Any:

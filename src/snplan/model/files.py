@@ -4,9 +4,11 @@ organisation's own outline gives its own checks and its own JSON Schema."""
 
 from __future__ import annotations
 
+import copyreg
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
+from pydantic._internal._model_construction import ModelMetaclass
 
 from ..blocks import REGISTRY
 from .disposition import Disposition
@@ -26,9 +28,28 @@ def file_model(meta: type[BaseModel], disposition: Disposition, name: str) -> ty
                                  "document itself; choose another key")
             content = REGISTRY[node.typ or "text"].content_model(node)
             fields[node.block] = (content | None, None)
-        _MODELS[key] = create_model(name, __base__=meta, __doc__=meta.__doc__,
-                                    __config__=None, **fields)
+        model = create_model(name, __base__=meta, __doc__=meta.__doc__, __config__=None,
+                             **fields)
+        model.__snplan_rebuild__ = (rebuilt_file_model, (meta, key[1], name))  # type: ignore[attr-defined]
+        _MODELS[key] = model
     return _MODELS[key]
+
+
+def rebuilt_file_model(meta: type[BaseModel], outline: str, name: str) -> type[BaseModel]:
+    """A data file's model made again from its outline (as JSON): what an unpickled
+    dataset's documents need."""
+    return file_model(meta, Disposition.model_validate_json(outline), name)
+
+
+def _reduce_class(cls: type[BaseModel]) -> Any:
+    """How a model class is pickled: a class made from an outline by the recipe that makes it
+    again (so a loaded dataset can be kept between runs, `source.snapshot`); a class written
+    in code by its name, as pickle does by default."""
+    recipe = cls.__dict__.get("__snplan_rebuild__")
+    return recipe if recipe is not None else cls.__qualname__
+
+
+copyreg.pickle(ModelMetaclass, _reduce_class)
 
 
 def block_values(document: BaseModel, meta: type[BaseModel]) -> dict[str, Any]:

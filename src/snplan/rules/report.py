@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import DataError, UsageError
 from ..problems import HasProblems, Problem, display_path
+from ..source import snapshot
 from ..source.load import DataDirectoryError, Dataset, load
 from . import run_all
 
@@ -25,7 +26,21 @@ class Report(HasProblems):
 
 
 def run(data: Path, year: int | None = None) -> Report:
-    """Load and check a data directory; raise UsageError when there is nothing to check."""
+    """Load and check a data directory; raise UsageError when there is nothing to check.
+    The whole directory's report is kept between runs (`source.snapshot`): a build of
+    unchanged data starts from it instead of reading and checking every file again."""
+    if year is None:
+        key = snapshot.key(data, "report")
+        kept = snapshot.load(key)
+        if isinstance(kept, Report):
+            return kept
+        report = _checked(data, None)
+        snapshot.store(key, report)
+        return report
+    return _checked(data, year)
+
+
+def _checked(data: Path, year: int | None) -> Report:
     try:
         dataset = load(data)
     except DataDirectoryError as exc:

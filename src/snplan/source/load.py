@@ -132,6 +132,12 @@ class Dataset(HasProblems):
     # what is computed from the loaded data once and shared (the figure store, tables)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    def __getstate__(self) -> dict[str, Any]:
+        """A dataset as kept between runs: what was loaded, not what was computed from it."""
+        state = dict(self.__dict__)
+        state["cache"] = {}
+        return state
+
     def disposition(self, kind: str) -> Disposition:
         """The outline of a document kind: the organisation's own, else snplan's default."""
         return self.dispositions.get(kind) or default_disposition(kind)

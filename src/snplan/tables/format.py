@@ -8,6 +8,8 @@ separators: a no-break space between thousands and a comma as the decimal mark.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
+from typing import Any
 
 from .numbers import decimals_of, round_half_up
 
@@ -19,6 +21,17 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
 
 
+@lru_cache(maxsize=16)
+def _babel(decimals: int) -> tuple[Any, Any]:
+    """Babel's parsed pattern and locale, made once per number of decimals (parsing them on
+    every figure was most of the time a monthly table took). Babel is imported here, on first
+    use, so `snplan validate` never pays for it."""
+    from babel import Locale
+    from babel.numbers import parse_pattern
+
+    return parse_pattern(_pattern(decimals)), Locale.parse(LOCALE)
+
+
 def number(value: Decimal | int | None, decimals: int | None = None, *,
            empty: str = "–", signed: bool = False) -> str:
     """A figure in Swedish format with `decimals` decimals (default: as written).
@@ -27,15 +40,13 @@ def number(value: Decimal | int | None, decimals: int | None = None, *,
     """
     if value is None:
         return empty
-    from babel.numbers import format_decimal  # import cost stays out of `snplan validate`
-
     value = Decimal(value)
     places = decimals_of(value) if decimals is None else decimals
     rounded = round_half_up(value, places)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0,0"
-    text = format_decimal(rounded, format=_pattern(places), locale=LOCALE,
-                          decimal_quantization=True)
+    pattern, locale = _babel(places)
+    text = pattern.apply(rounded, locale, decimal_quantization=True)
     text = text.replace("\u2212", MINUS)
     if signed and rounded > 0:
         text = "+" + text
