@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Annotated, Any
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from ..model.common import Amount, Id, Niva, Strict, Text, named
 from ..model.organisation import SkalaNamn
@@ -24,6 +24,7 @@ from .base import (
     heading,
     italic_line,
     legend,
+    plain,
     prose,
     simple_table,
 )
@@ -57,15 +58,22 @@ class Aktivitet(Strict):
     beskrivning: Text | None = None
 
 
+# A measure's level: a figure, or a level in words ("behålla nivån", "plus 1 %", "ej
+# aktuellt"), as plans write their target levels.
+Level = Annotated[Amount | Text, Field(union_mode="left_to_right")]
+
+
 class MattPlan(Strict):
     """A measure of a goal: what is measured, in which unit, from which baseline, to which
-    target level per year; in a report also its outcome and assessment."""
+    target level per year (a figure or words); in a report also its outcome, the forecast
+    of the year's outcome (`prognos`, in an interim report) and its assessment."""
 
     namn: str
     enhet: str | None = None
-    utgangsvarde: Amount | None = None
-    malvarden: dict[int, Amount] = {}
-    utfall: Amount | None = None
+    utgangsvarde: Level | None = None
+    malvarden: dict[int, Level] = {}
+    utfall: Level | None = None
+    prognos: Level | None = None
     bedomning: Niva | None = None
     kommentar: Text = ""
 
@@ -137,6 +145,13 @@ def _level_name(node: MalNod, block: BlockInput) -> str:
     return (goal.niva or "") if goal is not None else ""
 
 
+def _level(value: Decimal | str | None) -> str:
+    """A measure's level as printed: a figure in Swedish format, words as written."""
+    if value is None:
+        return ""
+    return fmt.number(value) if isinstance(value, Decimal) else plain(value)
+
+
 def measures_table(key: str, measures: list[MattPlan], header: str) -> Table:
     """The table of a goal's measures: the measure, then only the columns some measure has a
     value for (a plan's measures have no outcome, a report's may have no baseline), with a
@@ -144,11 +159,11 @@ def measures_table(key: str, measures: list[MattPlan], header: str) -> Table:
     years = sorted({y for m in measures for y in m.malvarden})
     columns: list[tuple[str, bool, Callable[[MattPlan], str]]] = [
         ("Enhet", False, lambda m: m.enhet or ""),
-        ("Utgångsvärde", True, lambda m: fmt.number(m.utgangsvarde, empty="")),
-        *((f"Mål {year}", True,
-           lambda m, year=year: fmt.number(m.malvarden[year]) if year in m.malvarden else "")
+        ("Utgångsvärde", True, lambda m: _level(m.utgangsvarde)),
+        *((f"Mål {year}", True, lambda m, year=year: _level(m.malvarden.get(year)))
           for year in years),
-        ("Utfall", True, lambda m: fmt.number(m.utfall, empty="")),
+        ("Utfall", True, lambda m: _level(m.utfall)),
+        ("Prognos", True, lambda m: _level(m.prognos)),
         ("Bedömning", False, lambda m: SYMBOLS[m.bedomning] if m.bedomning else ""),
         ("Kommentar", False, lambda m: m.kommentar),
     ]
@@ -194,7 +209,8 @@ class _Goals:
                                        for a in activities)))
         measures = node.matt
         detailed = any(m.enhet or m.utgangsvarde is not None or m.malvarden
-                       or m.utfall is not None or m.bedomning or m.kommentar for m in measures)
+                       or m.utfall is not None or m.prognos is not None or m.bedomning
+                       or m.kommentar for m in measures)
         if measures and detailed:
             out.append(measures_table(key, measures, spec.matt_rubrik))
         elif measures:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import difflib
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,12 +25,14 @@ from ..model.common import (
     Strict,
 )
 from ..model.common import Text as Prose
-from ..problems import Problem, unknown
+from ..model.kinds import KINDS
+from ..model.organisation import Rad
+from ..problems import Problem, problem, unknown
 from ..prose.markup import inline, lines
 from ..tables import Column, Row, Table
 from ..tables.engine import free_table, heading
 from ..tables.figures import TOTAL
-from ..tables.ops import OPS, excel_template, sum_template
+from ..tables.ops import OPS, define, excel_template, sum_template
 from ..tables.spec import TabellSpec
 from ..tree import Block, Cell, Formula, Paragraph, Runs, Section, Text
 from ..tree import Column as NodeColumn
@@ -39,6 +42,7 @@ from .base import SYMBOLS, BlockInput, BlockType, Checked, legend, plain, prose,
 
 if TYPE_CHECKING:
     from ..model.disposition import Kapitel
+    from ..source.load import Source
 
 # ------------------------------------------------------------------------------ models
 
@@ -168,13 +172,18 @@ ROUNDING_DIFFERENCES = ("Avrundningsdifferenser förekommer: en summa kan avvika
                         "summan av de avrundade raderna.")
 
 
-def footnotes(table: Table) -> list[str]:
-    """The table's footnotes: what each computed column is, the rounding policy (and that
-    totals differ from their rounded rows where they do), then the outline's own notes."""
+def footnotes(table: Table, definitions: bool = True, rounding: bool = True) -> list[str]:
+    """The table's footnotes: what each computed column and row is, the rounding policy (and
+    that totals differ from their rounded rows where they do), then the outline's own notes.
+    `definitions` and `rounding` are the document's settings, which a table may override."""
     lines_: list[str] = []
     spec = table.spec
     custom = [heading(line, table.year, None) for line in spec.fotnot]
-    if spec.definitioner:
+    if spec.definitioner is not None:
+        definitions = spec.definitioner
+    if spec.avrundning is not None:
+        rounding = spec.avrundning
+    if definitions:
         names = {c.id: c.description for c in table.columns}
         for column in table.visible:
             op = column.spec.berakning
@@ -185,13 +194,28 @@ def footnotes(table: Table) -> list[str]:
                 lines_.append(OPS[op].define(column.header.replace("\u00ad", ""),
                                              [names[ref] for ref in column.spec.av],
                                              table.context) + ".")
+        lines_ += _row_definitions(table)
     counts = spec.indelning is not None and table.exact
-    if any(row.total for row in table.rows) and any(c.figure for c in table.visible) \
-            and not counts:
+    if rounding and any(row.total for row in table.rows) \
+            and any(c.figure for c in table.visible) and not counts:
         lines_.append(ROUNDING)
         if table.unbalanced():
             lines_.append(ROUNDING_DIFFERENCES)
     return lines_ + custom
+
+
+def _row_definitions(table: Table) -> list[str]:
+    """What each computed row is, by the rows it uses (one definition with its value and its
+    formula: `tables.ops`)."""
+    lines_ = []
+    labels = {row.id: row.label for row in table.rows}
+    for row in table.rows:
+        rad = row.computed
+        if rad is None or rad.berakning is None:
+            continue
+        lines_.append(define(rad.berakning, row.label, [labels.get(r, r) for r in rad.av],
+                             table.context, rad.faktor) + ".")
+    return lines_
 
 
 def _kind(column: Column) -> str:
@@ -203,6 +227,8 @@ def _kind(column: Column) -> str:
 
 
 def _role(row: Row) -> str:
+    if row.heading:
+        return "heading"
     if not row.total:
         return "data"
     return "total" if row.id == TOTAL and row.depth == 0 else "subtotal"
@@ -263,7 +289,29 @@ class _Converter:
             refs = tuple((row_index, self.index[ref]) for ref in column.spec.av)
             return Formula(excel_template(column.spec.berakning, len(refs), self.table.context),
                            refs)
+        if cell.origin == "rowcalc":
+            refs = tuple((source, position) for source in cell.rows)
+            return Formula(excel_template(cell.op, len(refs), self.table.context, cell.factor),
+                           refs)
+        if cell.origin == "read" and cell.source is not None:
+            return self.read_formula(cell.source)
         return None
+
+    def read_formula(self, source: tuple[str, int, str, str]) -> Formula | None:
+        """A figure read from another table of the same document: in the workbook, a
+        reference to that table's cell (a figure of another year's document has no sheet
+        here, and is written as a value)."""
+        key, year, row_id, column_id = source
+        other = self.block.tables.get(key)
+        if other is None or year != self.table.year:
+            return None
+        index = other.index_of(row_id)
+        ids = [c.id for c in other.columns]
+        if index is None or column_id not in ids:
+            return None
+        offset = 1 if other.spec.indelning is not None else 0
+        return Formula("={0}", ((index, offset + ids.index(column_id)),),
+                       table=f"tabell-{key}")
 
     def rows(self) -> tuple[NodeRow, ...]:
         out = []
@@ -324,7 +372,9 @@ def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = 
     if spec.skalforklaring and scales:
         header = next(c.header for c in columns if c.spec.skala == scales[0])
         out.append(legend(table.key, block.scale(scales[0]), header))
-    notes = [inline(line) for line in footnotes(table)]
+    outline = block.ds.disposition(block.document.kind)
+    notes = [inline(line) for line in footnotes(table, outline.definitioner,
+                                                 outline.avrundning)]
     data_notes = list(getattr(table.content, "fotnoter", []) or [])
     if data_notes and spec.fotnoter_rubrik:
         notes.append(inline(spec.fotnoter_rubrik))
@@ -359,6 +409,73 @@ def free_block(block: BlockInput) -> Table | None:
     return dataclasses.replace(table, key=block.node.block or "", spec=spec, caption=caption)
 
 
+def _kinds_read(block: Checked) -> set[str]:
+    """The kinds of figure the tables of block `block.key` read from it, in every outline in
+    force (a plan's and a report's block of the same key hold the figures of one year), and
+    those their outlines declare (`varden`) or stand for with a bare number (`standard`)."""
+    cache = block.ds.cache.setdefault("kinds read", {})
+    if block.key not in cache:
+        kinds: set[str] = set()
+        for kind in KINDS:
+            node = block.ds.disposition(kind).block(block.key)
+            spec = node.tabell if node is not None else None
+            if spec is None:
+                continue
+            kinds |= {c.varde for c in spec.kolumner if c.varde and c.block is None}
+            kinds |= {c.inmatad for c in spec.kolumner if c.inmatad}
+            kinds |= set(spec.varden) | ({spec.standard} if spec.standard else set())
+        cache[block.key] = kinds
+    return cache[block.key]
+
+
+def _unread(source: Source, loc: tuple[str | int, ...], kind: str, kinds: set[str]
+            ) -> Problem:
+    """A figure no column reads: a misspelt kind (`budgte`), or one the outline does not
+    print (declare it in the table's `varden` when prose or another document reads it)."""
+    close = difflib.get_close_matches(kind, sorted(kinds), n=1, cutoff=0.6)
+    hint = f"; did you mean '{close[0]}'?" if close else (
+        "; if prose or another document reads it, declare it in the outline's table "
+        "(varden: [...])")
+    return problem(source, loc, f"no column reads the figure '{kind}' (the outlines read "
+                                f"{', '.join(sorted(kinds)) or 'none'}){hint}")
+
+
+def _computed_message(block: Checked, rad: Rad) -> str:
+    """A computed row's figure entered: say where it is computed."""
+    org = block.ds.organisation_source
+    line = None
+    if org is not None and block.node.tabell is not None:
+        line = _row_line(org, block.node.tabell.indelning or "", rad.id)
+    where = f"organisation.yaml:{line}" if line else "organisation.yaml"
+    operands = ", ".join(rad.av)
+    return (f"the row '{rad.id}' is computed ({rad.berakning} of {operands}, {where}); its "
+            "figures are never entered")
+
+
+def _row_line(source: Source, breakdown: str, row_id: str) -> int | None:
+    """The line of a breakdown row in organisation.yaml (rows nest under `rader`)."""
+    data = source.located.data
+    try:
+        top = data["indelningar"][breakdown]
+    except (KeyError, TypeError):
+        return None
+
+    def walk(rows: object, loc: tuple[str | int, ...]) -> int | None:
+        if not isinstance(rows, list):
+            return None
+        for index, item in enumerate(rows):
+            if isinstance(item, dict) and item.get("id") == row_id:
+                return source.line(*loc, index)
+            found = walk(item.get("rader") if isinstance(item, dict) else None,
+                         loc + (index, "rader"))
+            if found:
+                return found
+        return None
+
+    return walk(top.get("rader") if isinstance(top, dict) else None,
+                ("indelningar", breakdown, "rader"))
+
+
 def _breakdown_rows_to_fill(value: dict[str, Any], standard: str | None) -> dict[str, Any]:
     """A breakdown table's rows with every figure to fill in (a row of the table's standard
     figure alone written as just the value, as people write it); printed totals the source
@@ -390,17 +507,35 @@ class TableBlock(BlockType):
         return _table_model(node.tabell)
 
     def check(self, block: Checked) -> list[Problem]:
-        """A table of a breakdown names only the breakdown's rows (or its total)."""
+        """A table of a breakdown names only the breakdown's rows (or its total), enters no
+        figure of a computed row, and every figure it enters is one a column reads."""
         spec = block.node.tabell
         if spec is None or not spec.indelning:
             return []
         breakdown = block.org.indelningar.get(spec.indelning)
         if breakdown is None or not isinstance(block.content.rader, dict):
             return []
-        rows = {r.id for r in breakdown.walk()} | {TOTAL}
-        return [p for row in block.content.rader
-                for p in unknown(block.source, (block.key, "rader", row), row, rows, "row",
-                                 f"organisation.yaml indelningar.{spec.indelning}")]
+        rows = {r.id: r for r in breakdown.walk()}
+        found = [p for row in block.content.rader
+                 for p in unknown(block.source, (block.key, "rader", row), row,
+                                  set(rows) | {TOTAL}, "row",
+                                  f"organisation.yaml indelningar.{spec.indelning}")]
+        kinds = _kinds_read(block)
+        elsewhere = {c.varde: c.block for c in spec.kolumner
+                     if c.block is not None and c.varde is not None}
+        for row_id, row in block.content.rader.items():
+            rad = rows.get(row_id)
+            for kind in row.figures():
+                loc = (block.key, "rader", row_id, kind)
+                if rad is not None and rad.computed:
+                    found.append(problem(block.source, loc, _computed_message(block, rad)))
+                elif kind not in kinds and kind in elsewhere:
+                    found.append(problem(
+                        block.source, loc, f"the table reads {kind} of '{row_id}' from the "
+                        f"table '{elsewhere[kind]}'; a figure is entered once: enter it there"))
+                elif kind not in kinds:
+                    found.append(_unread(block.source, loc, kind, kinds))
+        return found
 
     def is_prose(self, loc: tuple[str | int, ...]) -> bool:
         return loc == ("text",)

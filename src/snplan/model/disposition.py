@@ -97,11 +97,15 @@ class Disposition(Strict):
     `titel` is the document's title when the data gives none ({ar} is the year). `huvud` is
     what page 1 starts with: a cover page (`framsida`), a memo's heading block, a protocol's,
     or nothing. `innehallsforteckning`: a table of contents after the cover.
+    `definitioner` and `avrundning` print (or leave out) the footnotes under every table that
+    define its computed columns and state the rounding policy; a table may say otherwise.
     """
 
     titel: str
     huvud: Huvud = "framsida"
     innehallsforteckning: bool = False
+    definitioner: bool = True
+    avrundning: bool = True
     kapitel: list[Kapitel] = Field(min_length=1)
 
     def blocks(self) -> Iterator[Kapitel]:

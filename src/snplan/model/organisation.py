@@ -18,6 +18,16 @@ from .common import Id, Strict
 BeloppEnhet = Literal["kr", "tkr", "mkr"]
 # The organisation's assessment scales (`skalor`), by the name outlines give them.
 SkalaNamn = Literal["mal", "uppdrag", "internkontroll"]
+# What a row of a breakdown may be computed as from other rows, and from how many (None: two
+# or more); each is defined once in `tables.ops`.
+RadBerakning = Literal["summa", "differens", "kvot", "andel", "produkt"]
+ROW_OPERANDS: dict[str, int | None] = {"summa": None, "differens": 2, "kvot": 2, "andel": 2,
+                                       "produkt": None}
+# The bases a percentage change may be taken on (DESIGN.md §3 and what other municipalities
+# print): last year's (this / last − 1), this year's ((this − last) / this), or the size of
+# either year ((this − last) / |last|, (this − last) / |this|: a cost that fell is a positive
+# percentage, as the change is).
+Procentbas = Literal["fjol", "i_ar", "fjol_absolut", "i_ar_absolut"]
 
 
 class Rad(Strict):
@@ -26,9 +36,18 @@ class Rad(Strict):
 
     A group's total row reads `summa` (printed after its rows, "Summa intäkter") or, with
     `placering: fore`, `namn` printed before its rows ("Antal anställda" above "- varav
-    kvinnor"). `enhet` and `decimaler` are for rows that are not amounts (people, kr/dag,
-    per cent); `minst` and `hogst` bound what its figures may be (no negative count, no sick
-    leave above 100 %); `mal` ties a key figure to the goal it measures.
+    kvinnor"); with `summa: false` the group has no total: its `namn` is a heading row above
+    its rows (key figures of different units must not be added up). `enhet` and `decimaler`
+    are for rows that are not amounts (people, kr/dag, per cent); `minst` and `hogst` bound
+    what its figures may be (no negative count, no sick leave above 100 %); `mal` ties a key
+    figure to the goal it measures.
+
+    A row may be computed from other rows of the breakdown (`berakning` over the rows `av`:
+    `summa`, `differens`, `kvot`, `andel`, `produkt`), scaled by `faktor` (1000: kr a day from
+    tkr and days); its figures are never entered, and it is not added into any total. A row
+    `utanfor_summa` is printed in the table but not added into its group's or the grand
+    total (a line of counts under a table of amounts; at the top level it is printed after
+    the grand total).
     """
 
     id: Id
@@ -38,15 +57,44 @@ class Rad(Strict):
     minst: Decimal | None = None
     hogst: Decimal | None = None
     mal: Id | None = None
-    summa: str | None = None
+    summa: str | bool | None = None
     placering: Literal["fore", "efter"] = "efter"
+    berakning: RadBerakning | None = None
+    av: list[Id] = []
+    faktor: Decimal | None = None
+    utanfor_summa: bool = False
     rader: list[Rad] = []
 
     @model_validator(mode="after")
     def _group_rows(self) -> Rad:
-        if self.summa is not None and not self.rader:
+        if self.summa is not None and self.summa is not False and not self.rader:
             raise ValueError("summa labels the total of a group: give its rader too")
+        if self.summa is True:
+            raise ValueError("summa is the label of a group's total (or false for a group "
+                             "without one)")
+        if self.berakning is not None:
+            if self.rader:
+                raise ValueError("a computed row (berakning) is not a group: it has no rader")
+            wanted = ROW_OPERANDS[self.berakning]
+            if (wanted is None and len(self.av) < 2) or (wanted and len(self.av) != wanted):
+                raise ValueError(f"{self.berakning} is computed from "
+                                 f"{'two or more' if wanted is None else wanted} rows (av), "
+                                 f"not {len(self.av)}")
+            if self.id in self.av:
+                raise ValueError("a row cannot be computed from itself")
+        elif self.av:
+            raise ValueError("av lists the rows a computed row (berakning) uses")
+        elif self.faktor is not None:
+            raise ValueError("faktor scales a computed row (berakning)")
         return self
+
+    @property
+    def computed(self) -> bool:
+        return self.berakning is not None
+
+    @property
+    def has_total(self) -> bool:
+        return self.is_group and self.summa is not False
 
     @property
     def is_group(self) -> bool:
@@ -87,6 +135,28 @@ class Indelning(Strict):
     def walk(self) -> Iterator[Rad]:
         for row in self.rader:
             yield from row.walk()
+
+    @model_validator(mode="after")
+    def _computed_rows(self) -> Indelning:
+        """A computed row uses rows of its own breakdown, and no row is computed from itself
+        however indirectly."""
+        rows = {r.id: r for r in self.walk()}
+        for row in rows.values():
+            for ref in row.av:
+                if ref not in rows:
+                    raise ValueError(f"row '{row.id}' is computed from '{ref}', which is not "
+                                     "a row of this breakdown")
+        for start in rows:
+            stack, seen = list(rows[start].av), set()
+            while stack:
+                current = stack.pop()
+                if current == start:
+                    raise ValueError(f"row '{start}' is computed from itself (through the "
+                                     "rows it uses)")
+                if current not in seen:
+                    seen.add(current)
+                    stack.extend(rows[current].av)
+        return self
 
 
 class Mal(Strict):
@@ -190,7 +260,7 @@ class Konventioner(Strict):
     """
 
     forandring: Literal["absolut", "signerad"] = "absolut"
-    procentbas: Literal["fjol", "i_ar"] = "fjol"
+    procentbas: Procentbas = "fjol"
     decimaler: int | None = Field(default=None, ge=0, le=3)
 
 

@@ -13,10 +13,10 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from ..tree import Cell, Column, Document, Figure, Table
+from ..tree import Cell, Column, Document, Figure, Formula, Table
 from .xlsx import (
     BOLD,
     TOTAL_BORDER,
@@ -57,10 +57,16 @@ def _value(column: Column, cell: Cell) -> Decimal | int | None:
     return value
 
 
-def write_table(builder: SheetBuilder, table: Table) -> tuple[int, int]:
+# A formula that refers to another table's cells, written once every table has its place:
+# the cell, its number format and the formula.
+Pending = list[tuple[object, str, Formula]]
+
+
+def write_table(builder: SheetBuilder, table: Table, pending: Pending | None = None
+                ) -> tuple[int, int]:
     """One table at the builder's row: its header, then every row (labels indented like the
     document's, totals bold), then its notes; returns the rows of its header and first body
-    row."""
+    row. A formula over another table's cells goes to `pending`."""
     header_row = builder.header(_header(table))
     start = builder.row
     for index, row in enumerate(table.rows):
@@ -81,7 +87,10 @@ def write_table(builder: SheetBuilder, table: Table) -> tuple[int, int]:
                 put_text(target, text)
                 builder.note_width(position + 1, text)
                 target.alignment = Alignment(wrap_text=True, vertical="top")
-            elif cell.formula is not None:
+            elif cell.formula is not None and cell.formula.table and pending is not None:
+                put_input(target, _value(column, cell), fmt)  # until its source is placed
+                pending.append((target, fmt, cell.formula))
+            elif cell.formula is not None and not cell.formula.table:
                 refs = [f"{get_column_letter(c + 1)}{start + i}" for i, c in cell.formula.refs]
                 put_formula(target, cell.formula.template.format(*refs), fmt)
             else:
@@ -112,6 +121,7 @@ class _Workbook:
         self.wb: Workbook = new_workbook(meta.title, meta.subject, meta.author, meta.timestamp)
         self.taken: set[str] = set()
         self.placed: dict[str, tuple[object, int, int, int]] = {}
+        self.pending: Pending = []
         legend_sheet(self.wb, self.taken, [
             f"{meta.committee}: {meta.title}. Belopp i {meta.unit}.",
             "Celler med gul bakgrund och blå text är indata; övriga siffror är formler över "
@@ -122,9 +132,10 @@ class _Workbook:
         ])
 
     def single(self, table: Table) -> None:
-        builder = SheetBuilder(self.wb.create_sheet(sheet_name(table.sheet or table.key,
-                                                               self.taken)))
-        write_table(builder, table)
+        sheet = self.wb.create_sheet(sheet_name(table.sheet or table.key, self.taken))
+        builder = SheetBuilder(sheet)
+        header_row, start = write_table(builder, table, self.pending)
+        self.placed[table.id] = (sheet, header_row, start, start + len(table.rows) - 1)
         builder.finish()
 
     def shared(self, name: str, tables: list[Table], figures: list[Figure]) -> None:
@@ -143,7 +154,7 @@ class _Workbook:
                 group = table.sheet_group
                 builder.label(group, bold=True).font = BOLD
             builder.row += 1
-            header_row, start = write_table(builder, table)
+            header_row, start = write_table(builder, table, self.pending)
             self.placed[table.id] = (data_ws, header_row, start, start + len(table.rows) - 1)
         builder.row += 1
         builder.finish(freeze="B1", print_rows=None)
@@ -181,7 +192,23 @@ class _Workbook:
                 self.single(table)
         for name in dict.fromkeys(t.sheet or "" for t in tables if t.sheet in shared):
             self.shared(name, [t for t in tables if t.sheet == name], figures)
+        self.resolve_pending()
         return workbook_bytes(self.wb)
+
+    def resolve_pending(self) -> None:
+        """Formulas over another table's cells, now that every table has its place: a
+        reference to that sheet's cell, so the figure is entered once in the workbook too."""
+        for target, fmt, formula in self.pending:
+            placed = self.placed.get(formula.table)
+            if placed is None:
+                continue  # the other table is not in the workbook: its value stays
+            sheet, _, start, _ = placed
+            title = sheet.title.replace("'", "''")  # type: ignore[attr-defined]
+            refs = [f"'{title}'!{get_column_letter(c + 1)}{start + i}"
+                    for i, c in formula.refs]
+            put_formula(target, formula.template.format(*refs), fmt)
+            target.fill = PatternFill(fill_type=None)  # type: ignore[attr-defined]
+            target.font = Font()  # type: ignore[attr-defined]
 
 
 def write(document: Document) -> bytes:

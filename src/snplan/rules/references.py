@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import difflib
 
-from ..model.disposition import Kapitel
+from ..model.disposition import Disposition, Kapitel
 from ..model.kinds import KINDS
 from ..problems import Problem, duplicates, problem, unknown
-from ..source.load import Dataset
+from ..source.load import Dataset, Source
 from ..tables.figures import TOTAL
 
 
@@ -79,6 +79,7 @@ def check_dispositions(ds: Dataset) -> list[Problem]:
                 problems.append(problem(source, loc + ("block",),
                                         "'ar' is the year in prose expressions; name the "
                                         "block otherwise"))
+            problems += _columns_reading(disposition, node, source, loc)
             wanted = node.tabell.indelning if node.tabell is not None else None
             if wanted is not None and wanted not in ds.organisation.indelningar:
                 known = sorted(ds.organisation.indelningar)
@@ -89,6 +90,51 @@ def check_dispositions(ds: Dataset) -> list[Problem]:
                     f"organisation.yaml does not declare (indelningar: {', '.join(known)})"
                     + (f"; did you mean '{close[0]}'?" if close else "")))
     return problems
+
+
+def _columns_reading(disposition: Disposition, node: Kapitel, source: Source,
+                     loc: tuple[str | int, ...]) -> list[Problem]:
+    """A column that reads another table names a table of figures of the same outline and
+    one of its columns, and no table reads itself however indirectly."""
+    if node.tabell is None:
+        return []
+    problems = []
+    for index, column in enumerate(node.tabell.kolumner):
+        if column.block is None:
+            continue
+        where = loc + ("tabell", "kolumner", index, "block")
+        other = disposition.block(column.block)
+        spec = other.tabell if other is not None else None
+        if spec is None or not spec.kolumner:
+            tables = sorted(n.block for n in disposition.blocks()
+                            if n.tabell is not None and n.tabell.kolumner and n.block)
+            problems.append(problem(source, where, f"the column '{column.id}' reads the "
+                                    f"table '{column.block}', which is not a table of this "
+                                    f"outline (tables: {', '.join(tables)})"))
+            continue
+        ids = [c.id for c in spec.kolumner]
+        if column.varde not in ids:
+            problems.append(problem(source, loc + ("tabell", "kolumner", index, "varde"),
+                                    f"the table '{column.block}' has no column "
+                                    f"'{column.varde}' (columns: {', '.join(ids)})"))
+        if column.ar == 0 and _reads_back(disposition, column.block, node.block or "", set()):
+            problems.append(problem(source, where, f"the tables '{node.block}' and "
+                                    f"'{column.block}' read each other in a circle"))
+    return problems
+
+
+def _reads_back(disposition: Disposition, start: str, target: str, seen: set[str]) -> bool:
+    """Whether table `start` reads table `target` (in the same year), however indirectly."""
+    if start == target:
+        return True
+    if start in seen:
+        return False
+    seen.add(start)
+    node = disposition.block(start)
+    if node is None or node.tabell is None:
+        return False
+    return any(_reads_back(disposition, c.block, target, seen)
+               for c in node.tabell.kolumner if c.block is not None and c.ar == 0)
 
 
 def _located_blocks(nodes: list[Kapitel], loc: tuple[str | int, ...]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -61,11 +62,20 @@ class Cell:
     origin: str
     decimals: int = 0
     comment: str = ""
+    # a cell of a computed row (origin "rowcalc"): the computation, the indexes of the rows it
+    # uses, and the factor it is scaled by
+    op: str = ""
+    rows: list[int] = field(default_factory=list)
+    factor: Decimal | None = None
+    # a cell read from another table (origin "read"): that table's block, row and column
+    source: tuple[str, int, str, str] | None = None
 
 
 @dataclass
 class Row:
-    """A row of the table. `children` are the indexes of the rows a total adds up."""
+    """A row of the table. `children` are the indexes of the rows a total adds up; a
+    `heading` row is a group's name above its rows (a group without a total); a `computed`
+    row's figures are computed from other rows (`Rad.berakning`)."""
 
     id: str
     label: str
@@ -76,6 +86,8 @@ class Row:
     unit: str | None = None
     decimals: int | None = None
     cells: dict[str, Cell] = field(default_factory=dict)
+    heading: bool = False
+    computed: Rad | None = None
 
 
 @dataclass
@@ -98,6 +110,13 @@ class Table:
 
     def column(self, column_id: str) -> Column:
         return next(c for c in self.columns if c.id == column_id)
+
+    def index_of(self, row_id: str) -> int | None:
+        """The index of the row with `row_id` (a group's id names its total)."""
+        for index, row in enumerate(self.rows):
+            if row.id == row_id and not row.heading:
+                return index
+        return None
 
     def text(self, row: Row, column: Column) -> str:
         """A cell as printed: figures in Swedish format, rounded half up for display only."""
@@ -215,8 +234,9 @@ def _order(columns: list[Kolumn]) -> list[Kolumn]:
 
 
 def _context(org: Organisation, spec: TabellSpec) -> ops.Context:
-    return ops.Context(change=org.konventioner.forandring,
-                       percent_base=org.konventioner.procentbas,
+    """The table's conventions: its own where it sets them, else the organisation's."""
+    return ops.Context(change=spec.forandring or org.konventioner.forandring,
+                       percent_base=spec.procentbas or org.konventioner.procentbas,
                        expenditure_positive=spec.utgifter_positiva)
 
 
@@ -234,10 +254,19 @@ def _columns(spec: TabellSpec, year: int, org: Organisation, unit: str | None
     return result
 
 
-def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: TabellSpec
-                ) -> Table | None:
+# The table of another block (and year) a column reads: (block key, year) → table or None.
+Lookup = Callable[[str, int], "Table | None"]
+
+
+def _nothing(key: str, year: int) -> Table | None:
+    return None
+
+
+def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: TabellSpec,
+                lookup: Lookup = _nothing) -> Table | None:
     """The table of block `key` (of outline `spec`) in the document of `year`, or None when
-    the year's data does not hold the block."""
+    the year's data does not hold the block; `lookup` gives the tables other blocks' columns
+    read."""
     org = ds.organisation
     if org is None:
         return None
@@ -256,7 +285,7 @@ def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: Tabe
     table = Table(key, year, spec, caption, columns, [], main.content,
                   _context(org, spec), exact=breakdown.exakt if breakdown else False)
     if breakdown is not None:
-        _breakdown_rows(table, ds, store, breakdown, org)
+        _breakdown_rows(table, store, breakdown, org, lookup)
     elif spec.kolumner:
         _data_rows(table, store, org)
     else:
@@ -269,15 +298,22 @@ def _years(spec: TabellSpec, year: int) -> set[int]:
 
 
 def _decimals(org: Organisation, breakdown: Indelning | None, rad: Rad | None,
-              column: Column, value: Decimal | None) -> int:
-    """How many decimals a figure is printed with: the column's, the row's, the
-    organisation's for amounts, or as written for other quantities."""
+              column: Column, value: Decimal | None, total: bool = False) -> int:
+    """How many decimals a figure is printed with: the column's (for totals its
+    `decimaler_summor`), the row's, the organisation's for amounts, or as written for other
+    quantities (a computed quantity: whole numbers)."""
+    if total and column.spec.decimaler_summor is not None:
+        return column.spec.decimaler_summor
     if column.percent:
         return column.spec.decimaler if column.spec.decimaler is not None else 1
     if column.spec.decimaler is not None:
         return column.spec.decimaler
     if rad is not None and rad.decimaler is not None:
         return rad.decimaler
+    if rad is not None and rad.computed:
+        return 1 if rad.berakning == "andel" else (
+            org.amount_decimals() if rad.enhet is None and breakdown is not None
+            and breakdown.enhet is None else 0)
     quantity = (rad.enhet if rad is not None else None) or (breakdown.enhet if breakdown
                                                             else None)
     if quantity is None:
@@ -285,27 +321,47 @@ def _decimals(org: Organisation, breakdown: Indelning | None, rad: Rad | None,
     return decimals_of(value) if value is not None else 0
 
 
-def _breakdown_rows(table: Table, ds: Dataset, store: FigureStore, breakdown: Indelning,
-                    org: Organisation) -> None:
+def _breakdown_rows(table: Table, store: FigureStore, breakdown: Indelning,
+                    org: Organisation, lookup: Lookup) -> None:
+    """The rows of a table over a breakdown, in its order: leaves with the figures the
+    columns read (from this block, another year's, or another table's), groups with their
+    totals before or after them (or, without a total, a heading row above), computed rows,
+    rows outside the totals, and the grand total."""
     spec = table.spec
     blocks: dict[int, StoredBlock | None] = {
         y: store.block(y, table.key) for y in _years(spec, table.year)}
+    others: dict[tuple[str, int], Table | None] = {}
+    for kolumn in spec.kolumner:
+        if kolumn.block is not None:
+            where = (kolumn.block, table.year + kolumn.ar)
+            if where not in others:
+                others[where] = lookup(*where)
     present = {row for stored in blocks.values() if stored is not None
                for row in stored.figures}
+    for other in others.values():
+        present |= {r.id for r in other.rows if not r.total} if other is not None else set()
     main = blocks[table.year]
     assert main is not None
     order = _order(spec.kolumner)
 
     def read(rad: Rad, kolumn: Kolumn) -> Cell:
-        stored = blocks.get(table.year + kolumn.ar)
         assert kolumn.varde is not None
+        if kolumn.block is not None:
+            other = others.get((kolumn.block, table.year + kolumn.ar))
+            index = other.index_of(rad.id) if other is not None else None
+            if other is None or index is None or kolumn.varde not in other.rows[index].cells:
+                return Cell(None, "read")
+            return Cell(other.rows[index].cells[kolumn.varde].value, "read",
+                        source=(kolumn.block, table.year + kolumn.ar, rad.id, kolumn.varde))
+        stored = blocks.get(table.year + kolumn.ar)
         amount = rad.enhet is None and breakdown.enhet is None
         value = stored.value(rad.id, kolumn.varde, amount) if stored is not None else None
         return Cell(value, "input")
 
     def entered(row_id: str, kolumn: Kolumn) -> Decimal | None:
         stored = blocks.get(table.year + kolumn.ar)
-        if stored is None or row_id not in stored.figures or kolumn.varde is None:
+        if stored is None or row_id not in stored.figures or kolumn.varde is None \
+                or kolumn.block is not None:
             return None
         return stored.figures[row_id].get(kolumn.varde)
 
@@ -323,10 +379,9 @@ def _breakdown_rows(table: Table, ds: Dataset, store: FigureStore, breakdown: In
             elif kolumn.falt is not None:
                 row.cells[kolumn.id] = Cell(_row_field(rad, kolumn.falt, row), "field")
             cell = row.cells[kolumn.id]
-            if column.figure and isinstance(cell.value, Decimal):
-                cell.decimals = _decimals(org, breakdown, rad, column, cell.value)
-            elif column.figure:
-                cell.decimals = _decimals(org, breakdown, rad, column, None)
+            if column.figure:
+                value = cell.value if isinstance(cell.value, Decimal) else None
+                cell.decimals = _decimals(org, breakdown, rad, column, value, row.total)
 
     def add_leaf(rad: Rad, depth: int, indent: int) -> int:
         row = Row(rad.id, main.labels.get(rad.id, rad.namn), depth, indent=indent,
@@ -336,6 +391,14 @@ def _breakdown_rows(table: Table, ds: Dataset, store: FigureStore, breakdown: In
                 row.cells[kolumn.id] = read(rad, kolumn)
         finish(row, rad)
         table.rows.append(row)
+        return len(table.rows) - 1
+
+    def add_computed(rad: Rad, depth: int, indent: int) -> int:
+        """A computed row's place; its cells are filled when every row is in (it may use a
+        row or a total that comes after it)."""
+        table.rows.append(Row(rad.id, main.labels.get(rad.id, rad.namn), depth,
+                              indent=indent, unit=rad.enhet, decimals=rad.decimaler,
+                              computed=rad))
         return len(table.rows) - 1
 
     def add_total(row_id: str, label: str, depth: int, indent: int, children: list[int],
@@ -361,25 +424,80 @@ def _breakdown_rows(table: Table, ds: Dataset, store: FigureStore, breakdown: In
         table.rows[index] = row
         return index
 
-    def add(rad: Rad, depth: int, indent: int) -> int | None:
-        """Add a row (and a group's rows, its total before or after them); rows under a
-        heading row are indented a level."""
+    def shown(rad: Rad) -> bool:
+        if rad.computed:
+            return any(ref in present for ref in rad.av)
         if not rad.is_group:
-            return add_leaf(rad, depth, indent) if rad.id in present else None
-        if not any(r.id in present for r in rad.walk() if not r.is_group):
-            return None
+            return rad.id in present
+        return any(shown(r) for r in rad.rader)
+
+    def add(rad: Rad, depth: int, indent: int) -> list[int]:
+        """Add a row (and a group's rows, its total before or after them, or its heading
+        row); the indexes of the rows its parent's total adds up."""
+        if not shown(rad):
+            return []
+        if rad.computed:
+            add_computed(rad, depth, indent)
+            return []
+        if not rad.is_group:
+            index = add_leaf(rad, depth, indent)
+            return [] if rad.utanfor_summa else [index]
+        if not rad.has_total:  # a heading row, its rows under it, no total of its own
+            table.rows.append(Row(rad.id, main.labels.get(rad.id, rad.namn), depth,
+                                  indent=indent, heading=True,
+                                  cells={c.id: Cell(None, "blank") for c in spec.kolumner}))
+            counted = [i for r in rad.rader for i in add(r, depth + 1, indent + 1)]
+            return [] if rad.utanfor_summa else counted
         placeholder = None
         inner = indent
         if rad.placering == "fore":
             table.rows.append(Row(rad.id, rad.namn, depth, total=True, indent=indent))
             placeholder = len(table.rows) - 1
             inner = indent + 1
-        children = [i for i in (add(r, depth + 1, inner) for r in rad.rader) if i is not None]
-        return add_total(rad.id, rad.total_label, depth, indent, children, rad, placeholder)
+        children = [i for r in rad.rader for i in add(r, depth + 1, inner)]
+        index = add_total(rad.id, rad.total_label, depth, indent, children, rad, placeholder)
+        return [] if rad.utanfor_summa else [index]
 
-    top = [i for i in (add(rad, 0, 0) for rad in breakdown.rader) if i is not None]
+    inside = [r for r in breakdown.rader if not r.utanfor_summa]
+    outside = [r for r in breakdown.rader if r.utanfor_summa]
+    top = [i for rad in inside for i in add(rad, 0, 0)]
     if breakdown.summa is not None and top:
         add_total(TOTAL, breakdown.summa, 0, 0, top, None)
+    for rad in outside:  # lines outside the total are printed after it
+        add(rad, 0, 0)
+    _computed_rows(table, finish)
+
+
+def _computed_rows(table: Table, finish: Callable[[Row, Rad | None], None]) -> None:
+    """Fill the computed rows from the rows they use, in an order where every row comes
+    after the computed rows it uses (the breakdown refuses circles)."""
+    pending = [i for i, row in enumerate(table.rows) if row.computed is not None]
+    done: set[int] = set()
+    while pending:
+        progressed = False
+        for index in list(pending):
+            row = table.rows[index]
+            rad = row.computed
+            assert rad is not None and rad.berakning is not None
+            sources = [table.index_of(ref) for ref in rad.av]
+            if any(s is not None and table.rows[s].computed is not None and s not in done
+                   for s in sources):
+                continue
+            for kolumn in table.spec.kolumner:
+                if kolumn.varde is None:
+                    continue
+                values = [table.rows[s].cells[kolumn.id].value if s is not None else None
+                          for s in sources]
+                row.cells[kolumn.id] = Cell(
+                    ops.compute_scaled(rad.berakning, values, table.context, rad.faktor),
+                    "rowcalc", op=rad.berakning,
+                    rows=[s for s in sources if s is not None], factor=rad.faktor)
+            finish(row, rad)
+            done.add(index)
+            pending.remove(index)
+            progressed = True
+        if not progressed:  # defensive: the breakdown's model refuses circles
+            raise TableError("the computed rows depend on each other in a circle")
 
 
 def _row_field(rad: Rad | None, name: str, row: Row) -> Any:
@@ -481,22 +599,50 @@ def free_table(content: Any, org: Organisation, year: int) -> Table:
     return table
 
 
+class _DocumentTables:
+    """The tables of one kind of document, made on demand: a column may read another table
+    of the document (of any year), which is then made first. A table reading itself, however
+    indirectly, is left out (`rules.references` names it at the outline's line)."""
+
+    def __init__(self, ds: Dataset, kind: str) -> None:
+        self.ds = ds
+        self.kind = kind
+        self.store = FigureStore.of(ds)
+        self.made: dict[tuple[str, int], Table | None] = {}
+        self.making: set[tuple[str, int]] = set()
+
+    def get(self, key: str, year: int) -> Table | None:
+        where = (key, year)
+        if where in self.made:
+            return self.made[where]
+        if where in self.making:
+            return None
+        node = self.ds.disposition(self.kind).block(key)
+        org = self.ds.organisation
+        if node is None or node.tabell is None or not node.tabell.kolumner or (
+                org is not None and node.tabell.indelning is not None
+                and node.tabell.indelning not in org.indelningar):
+            self.made[where] = None  # not a table of figures, or its breakdown is missing
+            return None
+        self.making.add(where)
+        try:
+            table = build_table(self.ds, self.store, year, key, node.tabell, self.get)
+        finally:
+            self.making.discard(where)
+        self.made[where] = table
+        return table
+
+
 def tables_of(ds: Dataset, kind: str, year: int) -> dict[str, Table]:
     """Every table of the document of `kind` and `year`, by block key (made once); a table
     whose breakdown organisation.yaml lacks is left out (`rules.references` names it at the
     outline's line, and nothing is built while it stands)."""
     key = f"tables:{kind}:{year}"
     if key not in ds.cache:
-        store = FigureStore.of(ds)
-        tables: dict[str, Table] = {}
-        org = ds.organisation
+        made = ds.cache.setdefault(f"tables:{kind}", _DocumentTables(ds, kind))
+        tables = {}
         for node in ds.disposition(kind).blocks():
-            if node.tabell is None or not node.tabell.kolumner:
-                continue
-            if org is not None and node.tabell.indelning is not None \
-                    and node.tabell.indelning not in org.indelningar:
-                continue  # the outline's breakdown is not declared: a problem of its own
-            table = build_table(ds, store, year, node.block or "", node.tabell)
+            table = made.get(node.block or "", year)
             if table is not None:
                 tables[node.block or ""] = table
         ds.cache[key] = tables

@@ -53,8 +53,25 @@ def _percent(values: Sequence[Decimal], ctx: Context) -> Decimal | None:
     if ctx.percent_base == "fjol":
         ratio = _divide(a, b)
         return None if ratio is None else (ratio - 1) * HUNDRED
-    ratio = _divide(a - b, a)
+    base = {"i_ar": a, "fjol_absolut": abs(b), "i_ar_absolut": abs(a)}[ctx.percent_base]
+    ratio = _divide(a - b, base)
     return None if ratio is None else ratio * HUNDRED
+
+
+_PERCENT_EXCEL = {
+    "fjol": lambda r: f'IF({r[1]}=0,"",{r[0]}/{r[1]}-1)',
+    "i_ar": lambda r: f'IF({r[0]}=0,"",({r[0]}-{r[1]})/{r[0]})',
+    "fjol_absolut": lambda r: f'IF({r[1]}=0,"",({r[0]}-{r[1]})/ABS({r[1]}))',
+    "i_ar_absolut": lambda r: f'IF({r[0]}=0,"",({r[0]}-{r[1]})/ABS({r[0]}))',
+}
+_PERCENT_DEFINED = {
+    "fjol": lambda name, n: f"{name} = {n[0]} / {n[1]} − 1",
+    "i_ar": lambda name, n: f"{name} = ({n[0]} − {n[1]}) / {n[0]}",
+    "fjol_absolut": lambda name, n: (f"{name} = ({n[0]} − {n[1]}) / |{n[1]}|: positiv när "
+                                     "intäkterna ökar eller kostnaderna minskar"),
+    "i_ar_absolut": lambda name, n: (f"{name} = ({n[0]} − {n[1]}) / |{n[0]}|: positiv när "
+                                     "intäkterna ökar eller kostnaderna minskar"),
+}
 
 
 def _deviation(values: Sequence[Decimal], ctx: Context) -> Decimal:
@@ -90,10 +107,8 @@ OPS: dict[str, Op] = {
         lambda _: True),
     "procent": Op(
         _percent,
-        lambda r, c: (f'IF({r[1]}=0,"",{r[0]}/{r[1]}-1)' if c.percent_base == "fjol"
-                      else f'IF({r[0]}=0,"",({r[0]}-{r[1]})/{r[0]})'),
-        lambda name, n, c: (f"{name} = {n[0]} / {n[1]} − 1" if c.percent_base == "fjol"
-                            else f"{name} = ({n[0]} − {n[1]}) / {n[0]}"),
+        lambda r, c: _PERCENT_EXCEL[c.percent_base](r),
+        lambda name, n, c: _PERCENT_DEFINED[c.percent_base](name, n),
         lambda _: False, percent=True),
     "andel": Op(
         lambda v, _: (lambda q: None if q is None else q * HUNDRED)(_divide(v[0], v[1])),
@@ -125,16 +140,37 @@ def compute(op: str, values: Sequence[Decimal | None], ctx: Context) -> Decimal 
     return OPS[op].value([v for v in values if v is not None], ctx)
 
 
-def excel_formula(op: str, refs: Sequence[str], ctx: Context) -> str:
+def compute_scaled(op: str, values: Sequence[Decimal | None], ctx: Context,
+                   factor: Decimal | None) -> Decimal | None:
+    """A computation scaled by `factor` (a row of kr a day from tkr and days: × 1000)."""
+    value = compute(op, values, ctx)
+    return value if value is None or factor is None else value * factor
+
+
+def excel_formula(op: str, refs: Sequence[str], ctx: Context,
+                  factor: Decimal | None = None) -> str:
     """The Excel formula of a computation over cell references: empty when an operand is."""
     guard = ",".join(f'{r}=""' for r in refs)
-    return f'=IF(OR({guard}),"",{OPS[op].excel(refs, ctx)})'
+    inner = OPS[op].excel(refs, ctx)
+    if factor is not None:
+        inner = f"({inner})*{factor}"
+    return f'=IF(OR({guard}),"",{inner})'
 
 
-def excel_template(op: str, count: int, ctx: Context) -> str:
+def excel_template(op: str, count: int, ctx: Context, factor: Decimal | None = None) -> str:
     """The Excel formula of a computation over `count` cells written `{0}`, `{1}` … (the
     resolved document's formula template): empty when an operand is."""
-    return excel_formula(op, [f"{{{i}}}" for i in range(count)], ctx)
+    return excel_formula(op, [f"{{{i}}}" for i in range(count)], ctx, factor)
+
+
+def define(op: str, name: str, operands: Sequence[str], ctx: Context,
+           factor: Decimal | None = None) -> str:
+    """The sentence that defines a computed figure in a table's footnote."""
+    sentence = OPS[op].define(name, operands, ctx)
+    if factor is not None:
+        first, _, rest = sentence.partition(":")
+        sentence = f"{first} × {factor}" + (f":{rest}" if rest else "")
+    return sentence
 
 
 # A total's guard names at most this many of its parts (Excel's OR takes 255 arguments).

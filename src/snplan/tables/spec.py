@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from ..model.common import Id, Strict
-from ..model.organisation import SkalaNamn
+from ..model.organisation import Procentbas, SkalaNamn
 
 Berakning = Literal["forandring", "differens", "avvikelse", "procent", "andel", "summa",
                     "kvot", "produkt"]
@@ -36,6 +36,9 @@ class Kolumn(Strict):
     without these figures. `inmatad`: a computed column that a row may enter instead (a risk
     index given as a figure rather than likelihood × consequence). `tillatna`: the values a
     field or figure may take. `kommentar`: a field printed under an assessment.
+    `block`: the figure (`varde`: a column of that table) is read from another table block of
+    the document (of the year `ar`), so it is entered once and both tables show it.
+    `decimaler` gives the decimals of the rows, `decimaler_summor` those of the totals.
     """
 
     id: Id
@@ -51,6 +54,8 @@ class Kolumn(Strict):
     decimaler: int | None = Field(default=None, ge=0, le=6)
     skala: SkalaNamn | None = None
     kommentar: Id | None = None
+    block: Id | None = None
+    decimaler_summor: int | None = Field(default=None, ge=0, le=6)
     tillatna: list[str | int] = []
     bara_summor: bool = False
     dold: bool = False
@@ -73,6 +78,8 @@ class Kolumn(Strict):
                 raise ValueError(f"{self.berakning} is computed from two or more columns (av)")
         elif self.av:
             raise ValueError("av lists the columns a computed column (berakning) uses")
+        if self.block is not None and self.varde is None:
+            raise ValueError("block names the table a figure (varde) is read from")
         if self.inmatad is not None and self.berakning is None:
             raise ValueError("inmatad goes with a computed column (berakning)")
         if self.typ == "bedomning" and self.skala is None:
@@ -100,7 +107,12 @@ class TabellSpec(Strict):
     figures are expenditure written as positive amounts (investments), so a deviation is
     reference − outcome (positive: spent less). `tom` is printed as the one row of a table
     without rows. `visning: poster` lays each row out as a heading with labelled paragraphs
-    (`rubrik_falt` form the heading) instead of a table row.
+    (`rubrik_falt` form the heading) instead of a table row. `forandring` and `procentbas`
+    set this table's conventions where they differ from the organisation's; `definitioner`
+    and `avrundning` switch its footnotes defining the computed columns and stating the
+    rounding policy (default: the outline's setting for the whole document). `varden`
+    declares kinds of figure the data enters that no column prints (prose or another
+    document reads them); any other figure no column reads is refused as a slip.
     """
 
     indelning: Id | None = None
@@ -109,13 +121,17 @@ class TabellSpec(Strict):
     standard: Id | None = None
     radnamn: Id = "namn"
     utgifter_positiva: bool = False
-    definitioner: bool = True
+    forandring: Literal["absolut", "signerad"] | None = None
+    procentbas: Procentbas | None = None
+    definitioner: bool | None = None
+    avrundning: bool | None = None
     fotnot: list[str] = []
     fotnoter_rubrik: str | None = None
     tom: str | None = None
     skalforklaring: bool = False
     visning: Literal["tabell", "poster"] = "tabell"
     rubrik_falt: list[Id] = []
+    varden: list[Id] = []
 
     @model_validator(mode="after")
     def _columns(self) -> TabellSpec:

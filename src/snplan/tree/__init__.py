@@ -144,12 +144,14 @@ class Column:
 @dataclass(frozen=True, slots=True)
 class Formula:
     """How a spreadsheet computes a cell: `template` is an Excel formula whose `{0}`, `{1}` …
-    stand for the cells `refs` of the same table, each (row index, column index) counted
-    from the table's first body row and first column. `tables.ops` writes the template, from
-    the same definition that gives the cell's value."""
+    stand for the cells `refs` of the same table (or, with `table`, of the table with that
+    id), each (row index, column index) counted from the table's first body row and first
+    column. `tables.ops` writes the template, from the same definition that gives the cell's
+    value."""
 
     template: str
     refs: tuple[tuple[int, int], ...] = ()
+    table: str = ""
 
 
 CellValue = Decimal | int | str | dt.date | None
