@@ -4,6 +4,7 @@ traceback; a build that fails leaves its output directory exactly as it was."""
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -13,6 +14,7 @@ import subprocess
 import tempfile
 import time
 import tracemalloc
+import warnings
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -86,6 +88,34 @@ def _zip(path: Path, parts: dict[str, bytes | str]) -> None:
             archive.writestr(name, content)
 
 
+def _reference_with(path: Path, extra: dict[str, bytes],
+                    replaced: dict[str, bytes] | None = None) -> None:
+    """The shipped style reference with parts replaced and parts added under any name (a
+    NUL character in a name is written into the archive's bytes, past Python's zip writer,
+    which would cut the name at it)."""
+    marked = {name.replace("\0", "\x01"): data for name, data in extra.items()}
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(TEMPLATES / "reference.docx") as source, \
+            zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info in source.infolist():
+            archive.writestr(info.filename, (replaced or {}).get(info.filename,
+                                                                 source.read(info)))
+        for name, data in marked.items():
+            with warnings.catch_warnings():  # a duplicated name is the point
+                warnings.simplefilter("ignore")
+                archive.writestr(zipfile.ZipInfo(name), data)
+    raw = buffer.getvalue()
+    for name in extra:
+        if "\0" in name:
+            raw = raw.replace(name.replace("\0", "\x01").encode(), name.encode())
+    path.write_bytes(raw)
+
+
+DOCTYPE_FONTS = (b'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE w:fonts [<!ENTITY e '
+                 b'SYSTEM "file:///etc/passwd">]>\n<w:fonts xmlns:w="http://schemas.'
+                 b'openxmlformats.org/wordprocessingml/2006/main">&e;</w:fonts>')
+
+
 WORD_TYPES = ('<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
               'wordprocessingml.document.main+xml"/></Types>')
 SHEET_TYPES = ('<Types><Override ContentType="application/vnd.openxmlformats-officedocument.'
@@ -120,8 +150,10 @@ def _template_dir(tmp: Path, body: str) -> None:
     (tmp / "templates" / "dokument.md.j2").write_text(body, encoding="utf-8")
 
 
-def _make(how: str, path: Path, tmp: Path, data: Path, out: Path) -> None:
-    """Make the file (or directory) `path` in the way named `how`."""
+def _make(how: str, path: Path, tmp: Path, data: Path, out: Path,
+          options: dict[str, Any]) -> None:
+    """Make the file (or directory) `path` in the way named `how` (with the generator's
+    `options`, the further keys of the case's `make`)."""
     text_makers: dict[str, Callable[[], str]] = {
         "ten_megabytes": lambda: "ar: 2024\nsammanfattning: " + "x" * (10 * 1024 * 1024),
         "deep_flow": lambda: "ar: 2024\nx: " + "[" * 100_000 + "]" * 100_000 + "\n",
@@ -174,6 +206,10 @@ def _make(how: str, path: Path, tmp: Path, data: Path, out: Path) -> None:
         _zip(path, {"[Content_Types].xml": SHEET_TYPES, "_rels/.rels": "<x/>"})
     elif how == "reference_broken_xml":
         _zip(path, {"[Content_Types].xml": WORD_TYPES, "_rels/.rels": "<Relationships"})
+    elif how == "reference_with_part":
+        _reference_with(path, {options["part"]: b"planted\n"})
+    elif how == "reference_with_doctype":
+        _reference_with(path, {}, {"word/fontTable.xml": DOCTYPE_FONTS})
     elif how == "manifest_not_json":
         (out / ".snplan-manifest.json").write_text('{"schema": 2, "documents": {', "utf-8")
     elif how == "manifest_wrong_shape":
@@ -427,7 +463,7 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path) -> None:
     if case.get("make"):
         target = case["make"]["file"]
         _make(case["make"]["how"], data / target if target != "data" else data, tmp_path,
-              data, out)
+              data, out, case["make"])
 
     args = _arguments(case, places)
     target_out = Path(args[args.index("--out") + 1]) if "--out" in args else out

@@ -6,11 +6,22 @@ or is a zip bomb (a few kilobytes that unpack to gigabytes) must end in one plai
 naming the file, never in python-docx's exception or an exhausted machine. The zip's own
 directory is read first and bounds everything after it: Python's zip reader never unpacks an
 entry past the size the directory declares, so checking the declared sizes bounds the work.
+
+A reference cannot plant anything either. Its parts are carried into every built document,
+which others unpack: a part named `../../x.txt`, `/etc/x` or `C:\\x` would be a zip-slip
+entry there, and two names that a file system or Word takes for one (`word/Styles.xml` beside
+`word/styles.xml`, `word/./styles.xml`) make what is read differ from what is shown. So every
+name must be a plain relative part name, unique however it is spelt, and no XML part may
+declare a DOCTYPE or entities (entity expansion is the billion-laughs bomb and, resolved, a
+way to read local files).
 """
 
 from __future__ import annotations
 
+import posixpath
+import re
 import stat
+import unicodedata
 import zipfile
 from pathlib import Path
 
@@ -23,6 +34,88 @@ MAX_ENTRIES = 1000
 MAX_CONTENT_TYPES_BYTES = 1024 * 1024
 WORD_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
 WORD_TEMPLATE = "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+
+
+# Characters a part name may not hold: controls (NUL among them), a backslash (a Windows path
+# separator: `a\..\b` climbs there), and those Windows file names cannot hold; a colon also
+# makes a drive (`C:x`) or an NTFS stream. Brackets stay allowed: `[Content_Types].xml`.
+_BAD_NAME_CHARACTERS = re.compile(r'[\x00-\x1f\x7f\\:*?"<>|]')
+_DRIVE = re.compile(r"[A-Za-z]:")
+# What marks a DOCTYPE or an entity declaration, in the encodings an XML part may have.
+_DECLARATIONS = tuple(marker.encode(encoding) for marker in ("<!doctype", "<!entity")
+                      for encoding in ("ascii", "utf-16-le", "utf-16-be"))
+XML_SUFFIXES = (".xml", ".rels")
+
+
+def shown_name(name: str) -> str:
+    """A part name as a message may echo it: control and invisible characters escaped, the
+    length bounded (the name is the file's, and reaches the terminal)."""
+    escaped = "".join(c if c.isprintable() else
+                      f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}"
+                      for c in name[:120])
+    return f"'{escaped}{'...' if len(name) > 120 else ''}'"
+
+
+def part_name_problem(name: str) -> str | None:
+    """Why `name` is not a plain relative part name (as the zip directory holds it), or None.
+    A directory entry (`word/`) is plain when its path is."""
+    path = name[:-1] if name.endswith("/") else name
+    if _DRIVE.match(path):
+        return "is a drive path; a part name is relative to the package"
+    if _BAD_NAME_CHARACTERS.search(path):
+        found = _BAD_NAME_CHARACTERS.search(path)
+        assert found is not None
+        what = {"\x00": "a NUL character", "\\": "a backslash"}.get(
+            found.group(), f"the character {shown_name(found.group())}")
+        return f"holds {what}, which a part name cannot hold"
+    if path.startswith("/"):
+        return "is an absolute path; a part name is relative to the package"
+    if not path:
+        return "is empty"
+    segments = path.split("/")
+    if ".." in segments:
+        return "climbs out of the package with '..'"
+    if any(segment in {"", "."} for segment in segments):
+        return "has an empty or '.' segment; a part name is written plainly"
+    if any(segment.endswith((".", " ")) for segment in segments):
+        return "has a segment ending in a dot or a space, which Windows drops"
+    return None
+
+
+def _name_key(name: str) -> str:
+    """A part name as Word and file systems compare them: without a trailing slash,
+    normalised, in one case (part names are case-insensitive) and one Unicode form."""
+    return unicodedata.normalize("NFC", posixpath.normpath(name.rstrip("/"))).casefold()
+
+
+def names_problem(entries: list[zipfile.ZipInfo]) -> str | None:
+    """Why the part names of a zip's directory cannot be carried into a Word file (the first
+    that is not a plain relative part name, or two that name one part), or None."""
+    seen: dict[str, str] = {}
+    for entry in entries:
+        # the name as the archive holds it: Python's reader cuts it at a NUL character
+        name = entry.orig_filename
+        problem = part_name_problem(name)
+        if problem is not None:
+            return f"the style reference holds a part whose name {shown_name(name)} {problem}"
+        key = _name_key(name)
+        if key in seen:
+            if seen[key] == name:
+                return f"the style reference holds the part {shown_name(name)} twice"
+            return (f"the style reference holds the parts {shown_name(seen[key])} and "
+                    f"{shown_name(name)}, which name one part (part names ignore case)")
+        seen[key] = name
+    return None
+
+
+def declaration_problem(name: str, data: bytes) -> str | None:
+    """Why the XML part `name` may not be read (it declares a DOCTYPE or entities), or
+    None. Word writes neither; an entity expands (a billion laughs) or reads a file."""
+    lowered = data.lower()  # ASCII letters only: the UTF-16 spellings lower alike
+    if any(marker in lowered for marker in _DECLARATIONS):
+        return (f"the part {shown_name(name)} of the style reference declares a DOCTYPE or "
+                "entities, which Word files do not hold")
+    return None
 
 
 def size_problem(size: int) -> str | None:
@@ -64,7 +157,10 @@ def container_problem(path: Path) -> str | None:
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-            problem = directory_problem(entries)
+            problem = directory_problem(entries) or names_problem(entries)
+            if problem is not None:
+                return problem
+            problem = _declarations_in(archive, entries)
             if problem is not None:
                 return problem
             names = {entry.filename: entry for entry in entries}
@@ -82,6 +178,17 @@ def container_problem(path: Path) -> str | None:
     if WORD_MAIN not in content_types and WORD_TEMPLATE not in content_types:
         return ("the style reference is an Office file but not a Word document (.docx); "
                 "save it from Word as a .docx")
+    return None
+
+
+def _declarations_in(archive: zipfile.ZipFile, entries: list[zipfile.ZipInfo]) -> str | None:
+    """The first XML part that declares a DOCTYPE or entities, as a problem (read within the
+    bounds `directory_problem` checked)."""
+    for entry in entries:
+        if entry.filename.lower().endswith(XML_SUFFIXES) and not entry.is_dir():
+            problem = declaration_problem(entry.filename, archive.read(entry))
+            if problem is not None:
+                return problem
     return None
 
 
