@@ -27,7 +27,7 @@ from typer.testing import CliRunner
 from snplan.cli import app
 from snplan.commands import validate
 
-from .conftest import OTHER_ORG, ROOT
+from .conftest import DATA, OTHER_ORG, ROOT
 
 CASES_FILE = Path(__file__).resolve().parent / "corpus" / "cases.yaml"
 CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
@@ -445,8 +445,9 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path) -> None:
     out = tmp_path / "out"
     places = {"data": str(data), "out": str(out), "tmp": str(tmp_path),
               "templates": str(TEMPLATES)}
-    if case.get("base", "annan") == "annan":
-        shutil.copytree(OTHER_ORG, data)
+    base = case.get("base", "annan")
+    if base in {"annan", "solna"}:
+        shutil.copytree(OTHER_ORG if base == "annan" else DATA, data)
     # A previous build's output, which a failing build must leave exactly as it is.
     (out / "2024").mkdir(parents=True)
     (out / "keep.txt").write_text("from before\n", encoding="utf-8")
@@ -485,6 +486,8 @@ def test_corpus_case(case: dict[str, Any], tmp_path: Path) -> None:
     assert result.exit_code == case["exit"], shown
     for text in case["expect"]:
         assert _expected(text, case, data) in output, shown
+    for text in case.get("absent", []):
+        assert _expected(text, case, data) not in output, shown
     if case.get("seconds"):
         assert elapsed < case["seconds"], f"took {elapsed:.2f} s\n{shown}"
     if args[0] == "build" and result.exit_code != 0:
@@ -499,6 +502,7 @@ def test_the_corpus_is_large_and_names_are_unique() -> None:
     assert len(set(names)) == len(names)
     for case in CASES:
         assert set(case) <= {"name", "base", "replace", "write", "make", "command", "exit",
-                             "expect", "file", "seconds", "check", "xfail", "as_user"}, case
+                             "expect", "absent", "file", "seconds", "check", "xfail",
+                             "as_user"}, case
         assert case["exit"] in {0, 1, 2}
         assert case.get("check") is None or case["check"] in CHECKS
