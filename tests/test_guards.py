@@ -8,6 +8,8 @@ import os
 import re
 import shutil
 import struct
+import subprocess
+import sys
 import warnings
 import zipfile
 import zlib
@@ -364,3 +366,18 @@ def test_built_documents_hold_only_plain_part_names(every_docx: list[Path]) -> N
         assert names_problem(infos) is None, path
         for info in infos:
             assert allowed.fullmatch(info.orig_filename), (path, info.orig_filename)
+
+
+# --- the tests' own hang guard ------------------------------------------------------------------
+
+def test_the_hang_guard_ends_a_hung_process_and_only_that() -> None:
+    """A block that never ends takes the process down with tracebacks; a block that ends
+    cancels the guard (the process lives on past the guard's time)."""
+    hung = ("import time\nfrom tests.hang_guard import hang_guard\n"
+            "with hang_guard(0.2):\n    time.sleep(600)\n")
+    ended = ("import time\nfrom tests.hang_guard import hang_guard\n"
+             "with hang_guard(0.2):\n    pass\ntime.sleep(0.6)\nprint('alive')\n")
+    results = [subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                              timeout=120, check=False) for code in (hung, ended)]
+    assert results[0].returncode != 0 and b"Timeout" in results[0].stderr
+    assert results[1].returncode == 0 and results[1].stdout == b"alive\n"

@@ -170,7 +170,9 @@ def test_write_new_never_overwrites_and_never_follows(tree: tuple[Path, Path]) -
 
 # --- the manifest is a cache: whatever lies under its name is read as absent ---------------------
 
-def _read_within(out: Path, seconds: float = 10) -> manifest.Manifest:
+def _read_within(out: Path, seconds: float = 120) -> manifest.Manifest:
+    """The manifest read in a thread; `seconds` is a hang guard (a FIFO or /dev/zero read
+    for ever), far beyond what reading takes on a busy machine."""
     found: list[manifest.Manifest] = []
     worker = threading.Thread(target=lambda: found.append(manifest.Manifest.read(out)),
                               daemon=True)
