@@ -381,3 +381,35 @@ def test_the_hang_guard_ends_a_hung_process_and_only_that() -> None:
                               timeout=120, check=False) for code in (hung, ended)]
     assert results[0].returncode != 0 and b"Timeout" in results[0].stderr
     assert results[1].returncode == 0 and results[1].stdout == b"alive\n"
+
+
+# --- .ci/run ------------------------------------------------------------------------------------
+
+def _font_check(fc_list: str, tmp_path: Path) -> str:
+    """The packages .ci/run's font check asks for, run under its shell options with a stand-in
+    `fc-list` (a shell script printing `fc_list`'s output)."""
+    text = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    check = text.split("# fonts: begin\n")[1].split("# fonts: end\n")[0]
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "fc-list").write_text(f"#!/bin/sh\n{fc_list}\n", encoding="utf-8")
+    (bin_dir / "fc-list").chmod(0o755)
+    script = f"set -euo pipefail\npackages=()\n{check}echo \"${{packages[*]:-}}\"\n"
+    result = subprocess.run(["bash", "-c", script], capture_output=True, text=True,
+                            timeout=60, check=False,
+                            env={**os.environ, "PATH": f"{bin_dir}:{os.environ['PATH']}"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_ci_finds_installed_fonts_however_long_the_list(tmp_path: Path) -> None:
+    """The fonts come first in a long list: a `grep -q` in a pipe would stop reading there,
+    fc-list would die of SIGPIPE and pipefail would call the fonts missing."""
+    listing = ("echo 'Liberation Sans'; echo Carlito; "
+               "i=0; while [ $i -lt 20000 ]; do echo \"Family $i\"; i=$((i+1)); done")
+    assert _font_check(listing, tmp_path) == ""
+
+
+def test_ci_installs_fonts_that_are_missing(tmp_path: Path) -> None:
+    assert _font_check("echo 'DejaVu Sans'", tmp_path) == \
+        "fonts-liberation fonts-crosextra-carlito"
