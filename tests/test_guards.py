@@ -413,3 +413,31 @@ def test_ci_finds_installed_fonts_however_long_the_list(tmp_path: Path) -> None:
 def test_ci_installs_fonts_that_are_missing(tmp_path: Path) -> None:
     assert _font_check("echo 'DejaVu Sans'", tmp_path) == \
         "fonts-liberation fonts-crosextra-carlito"
+
+
+# --- SOURCE_DATE_EPOCH --------------------------------------------------------------------------
+
+@pytest.mark.parametrize("epoch", ["99999999999999999", "9" * 5000, "253402300800"])
+def test_a_source_date_epoch_beyond_any_date_is_refused_plainly(tmp_path: Path,
+                                                               epoch: str) -> None:
+    """A timestamp past year 9999 overflowed the build ("unexpected error … a bug in
+    snplan"); it is a usage error naming the variable, and nothing is written."""
+    data = tmp_path / "data"
+    shutil.copytree(OTHER_ORG, data)
+    result = CliRunner().invoke(app, ["build", "vp", "2024", "--data", str(data), "--out",
+                                      str(tmp_path / "out"), "--format", "docx"],
+                                env={"SOURCE_DATE_EPOCH": epoch})
+    assert result.exit_code == 2, result.output
+    assert "error: SOURCE_DATE_EPOCH is " in result.output
+    assert "which is no date a document can carry" in result.output
+    assert "bug in snplan" not in result.output
+    assert not list(tmp_path.glob("out/**/*.docx"))
+
+
+def test_the_last_second_of_year_9999_is_a_date(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(OTHER_ORG, data)
+    result = CliRunner().invoke(app, ["build", "vp", "2024", "--data", str(data), "--out",
+                                      str(tmp_path / "out"), "--format", "docx"],
+                                env={"SOURCE_DATE_EPOCH": "253402300799"})
+    assert result.exit_code == 0, result.output

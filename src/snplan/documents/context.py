@@ -13,6 +13,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..blocks import BlockInput
 from ..blocks import context as block_context
+from ..errors import UsageError
 from ..model.disposition import Disposition, Kapitel
 from ..problems import Problem
 from ..prose import evaluate
@@ -46,6 +47,12 @@ def timestamp_for(day: dt.date | None, year: int) -> dt.datetime:
     else 1 January of the year. Never the clock, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
+        # a date documents can carry: up to the end of year 9999 (a larger one overflows)
+        if len(epoch) > 12 or int(epoch) > 253402300799:
+            shown = epoch if len(epoch) <= 30 else epoch[:27] + "..."
+            raise UsageError(f"SOURCE_DATE_EPOCH is {shown}, which is no date a "
+                             "document can carry: give the seconds since 1970-01-01 (at "
+                             "most 253402300799, the end of year 9999), or unset it")
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     chosen = day or dt.date(year, 1, 1)
     return dt.datetime(chosen.year, chosen.month, chosen.day, 12, 0, 0)
