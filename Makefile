@@ -53,6 +53,7 @@ schema: install
 
 bench: install-dev
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/typst_pdf.py
 	$(BIN)/python bench/bounded.py
 
 # Refresh the lock files after pyproject.toml changed (pins that still satisfy the ranges are

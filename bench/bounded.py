@@ -29,8 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HANG_FACTOR = 10
 HANG_MINIMUM = 60.0
 # The modules the commands import when they run: loaded before the clock starts.
-WARM = ("snplan.commands.build", "snplan.commands.validate", "snplan.output.build",
-        "snplan.output.docx", "snplan.output.workbooks", "snplan.documents", "snplan.rules")
+WARM = ("snplan.commands.build", "snplan.commands.validate", "snplan.commands.rendering",
+        "snplan.output.word", "snplan.output.excel", "snplan.documents", "snplan.rules")
 
 
 def bounded_cases() -> list[dict[str, Any]]:

@@ -64,11 +64,12 @@ def make_data(folder: Path, kind: str, size: int) -> Path:
 
 def measure_pipeline(kind: str, size: int) -> dict[str, float]:
     """Seconds of each stage for one data size (run in a child process)."""
-    from snplan.commands import validate
-    from snplan.documents import Target
-    from snplan.output.build import DEFAULT_TEMPLATES, Settings, render_markdown
     from snplan.output.docx import DocxRenderer
+
+    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, render_markdown
+    from snplan.documents import Target
     from snplan.output.meta import DocumentMeta
+    from snplan.rules import report as validate
 
     with tempfile.TemporaryDirectory() as folder:
         data = make_data(Path(folder), kind, size)
@@ -89,6 +90,7 @@ def measure_pipeline(kind: str, size: int) -> dict[str, float]:
 def measure_writer(kind: str, size: int) -> dict[str, float]:
     """Seconds of the Word writer alone on Markdown of `size` paragraphs or rows."""
     from snplan.output.docx import DocxRenderer
+
     from snplan.output.meta import DocumentMeta
 
     if kind == "paragraphs":

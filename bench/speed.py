@@ -89,8 +89,9 @@ def growth(markdown_path: Path) -> list[tuple[int, int, float, float]]:
     """(factor, tables, writer seconds, pandoc seconds) for 1×, 10×, 100× the tables."""
     import datetime as dt
 
-    from snplan.output.build import DEFAULT_TEMPLATES
     from snplan.output.docx import DocxRenderer
+
+    from snplan.commands.rendering import DEFAULT_TEMPLATES
     from snplan.output.meta import DocumentMeta
 
     meta = DocumentMeta("Prov", "Prov", "snplan", "Solna stad", "Socialförvaltningen",
@@ -115,8 +116,9 @@ def growth(markdown_path: Path) -> list[tuple[int, int, float, float]]:
 def long_list() -> float:
     import datetime as dt
 
-    from snplan.output.build import DEFAULT_TEMPLATES
     from snplan.output.docx import DocxRenderer
+
+    from snplan.commands.rendering import DEFAULT_TEMPLATES
     from snplan.output.meta import DocumentMeta
 
     meta = DocumentMeta("Prov", "Prov", "snplan", "Solna stad", "Socialförvaltningen",

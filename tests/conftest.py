@@ -23,6 +23,9 @@ def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     directory = tmp_path_factory.mktemp("cache")
     previous = os.environ.get("XDG_CACHE_HOME")
     os.environ["XDG_CACHE_HOME"] = str(directory)
+    # validation is answered afresh in every test (tests change code paths under it); the
+    # snapshot's own tests turn it on
+    os.environ["SNPLAN_CACHE"] = "0"
     yield directory
     if previous is None:
         os.environ.pop("XDG_CACHE_HOME", None)
@@ -69,7 +72,7 @@ def every_docx(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Every Word document of the shipped data and of both fixture organisations, built once
     for the tests that read them all (schema validation, figures whole in the PDF)."""
     from snplan import documents
-    from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, build_many
     from snplan.source.load import load
 
     files: list[Path] = []

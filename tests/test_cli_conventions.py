@@ -14,7 +14,7 @@ from typer.testing import CliRunner
 
 from snplan import __version__
 from snplan.cli import app
-from snplan.output.build import DEFAULT_TEMPLATES
+from snplan.commands.rendering import DEFAULT_TEMPLATES
 
 from .conftest import DATA, ROOT
 

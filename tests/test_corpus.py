@@ -24,7 +24,7 @@ import yaml
 from typer.testing import CliRunner
 
 from snplan.cli import app
-from snplan.commands import validate
+from snplan.rules import report as validate
 
 from .conftest import DATA, OTHER_ORG, ROOT
 from .hang_guard import hang_guard

@@ -13,7 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 
 from snplan import documents
-from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, build_many
 from snplan.source.load import load
 
 from .conftest import DATA

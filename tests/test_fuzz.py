@@ -6,7 +6,7 @@ another exception.
 For speed, each example mutates organisation.yaml or a file of one year in a small copy of the
 shipped data (organisation.yaml, that year, and the files of the year before that its
 documents compare against), and calls the library functions that `snplan validate` and
-`snplan build` call: `validate.run`, then, when the data is still valid, `render_markdown` for
+`snplan build` call: `validate.run`, then, when the data is still valid, `resolve_target` for
 one of the year's documents (where prose expressions are evaluated) or, for one example in
 RENDER_FILES_ONE_IN, `render_target` (the Word and Excel files). CI (the CI environment
 variable set, as .ci/run does) runs FUZZ_EXAMPLES_CI examples with a fixed seed; a local run
@@ -43,11 +43,12 @@ import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from snplan import documents, prose_rules
-from snplan.commands import validate
-from snplan.output.build import BuildError, Settings, render_markdown, render_target
+from snplan import documents
+from snplan.commands.rendering import BuildError, Settings, render_target, resolve_target
 from snplan.problems import Problem
-from snplan.templating import ExpressionError, environment, render_string
+from snplan.prose import rules as prose_rules
+from snplan.prose.sandbox import ExpressionError, environment, render_string
+from snplan.rules import report as validate
 
 from .conftest import DATA, ROOT
 from .hang_guard import hang_guard
@@ -228,7 +229,7 @@ def check_build(report: validate.Report, root: Path, year: int, text: str,
         if render_files:
             render_target(ds, target, settings_, formats)
         else:
-            render_markdown(ds, target, settings_)
+            resolve_target(ds, target, settings_)
     except BuildError as exc:
         assert exc.problems
         for problem in exc.problems:
@@ -380,7 +381,7 @@ def test_prose_expressions_validate_and_build_agree(workspaces: dict[int, Path],
         target = next(t for t in documents.all_targets(ds)
                       if t.year == year and t.kind in {"verksamhetsplan", "arsredovisning"})
         try:
-            render_markdown(ds, target, Settings(out=root.parent / "out", templates=TEMPLATES))
+            resolve_target(ds, target, Settings(out=root.parent / "out", templates=TEMPLATES))
         except BuildError as exc:
             for problem in exc.problems:
                 assert_names_a_file(problem, root)

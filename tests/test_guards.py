@@ -25,8 +25,8 @@ from snplan.output.files import OutputPathError, atomic_write, check_output_dir,
 from snplan.output.package import ReferenceError, load_reference, parse_xml
 from snplan.output.reference_check import container_problem, names_problem, part_name_problem
 from snplan.problems import Problem, printable
+from snplan.prose.sandbox import ExpressionError, environment, render_string
 from snplan.source.yamlsource import SourceError, parse_text, too_large
-from snplan.templating import ExpressionError, environment, render_string
 
 from .conftest import OTHER_ORG, ROOT
 

@@ -15,7 +15,6 @@ from typing import Any
 
 import pytest
 
-from snplan.dispositions import default as default_disposition
 from snplan.model import DOCUMENT_FILES
 from snplan.model.files import file_model
 from snplan.output import manifest
@@ -29,6 +28,7 @@ from snplan.output.files import (
 from snplan.output.reference_check import container_problem, reference_problem
 from snplan.problems import display_path
 from snplan.source import load as loading
+from snplan.source.dispositions import default as default_disposition
 from snplan.source.load import Source, data_files, is_year, validate_model
 from snplan.source.yamlsource import SourceError, parse_text
 

@@ -10,15 +10,12 @@ from decimal import Decimal
 
 import pytest
 
-from snplan.prose_rules import expression_refusals, markdown_refusals, refusals
-from snplan.templating import (
+from snplan.prose.rules import expression_refusals, markdown_refusals, refusals
+from snplan.prose.sandbox import (
     MAX_OUTPUT,
     ExpressionError,
-    block,
-    cell,
     environment,
     evaluate,
-    inline,
     prose_environment,
     render_string,
 )
@@ -136,7 +133,7 @@ def test_the_build_evaluates_the_texts_validation_checks() -> None:
     """The build's evaluation and validation's rules take the same texts as templates: an
     unclosed `{#` is text to both (the build used to evaluate it and fail on the comment
     validation had passed), a closed comment is removed."""
-    from snplan.prose import evaluate
+    from snplan.prose.evaluate import evaluate
 
     env = environment(None, "tkr")
     problems: list = []
@@ -244,24 +241,23 @@ def test_markdown_word_can_place(text: str) -> None:
 # --- text stays text ---------------------------------------------------------------------
 
 def test_character_entities_stay_text_in_every_filter() -> None:
-    """What the filters make of a text, placed by the Word writer, reads as the data wrote it:
-    an entity is not decoded, a '<' is not taken for HTML."""
+    """What the reader of prose makes of a text, placed by the Word writer, reads as the data
+    wrote it: an entity is not decoded, a '<' is not taken for HTML — in prose, in a line
+    and in a cell."""
     import io
 
     from docx import Document
 
-    from snplan.output.build import DEFAULT_TEMPLATES
-    from snplan.output.docx import DocxRenderer
+    from snplan.prose.markup import blocks, inline, lines
+    from snplan.tree import Paragraph
 
-    from .test_word_writer import META
+    from .word_trees import render
 
-    def shown(markdown: str) -> str:
-        data = DocxRenderer(DEFAULT_TEMPLATES / "reference.docx").render(markdown + "\n", META)
-        return Document(io.BytesIO(data)).paragraphs[0].text
+    def shown(nodes: list) -> str:
+        return Document(io.BytesIO(render(nodes))).paragraphs[0].text
 
     for text in ("A &amp; B", "&#65; &#x41;", "&lt;x&gt; &copy;", "R&D & co", "&;",
                  "a <b>fet</b> text"):
-        assert shown(block(text)) == text
-        assert shown(inline(text)) == text
-        assert shown(cell(text)) == text
-    assert block("R&D") == "R&D"  # a plain '&' is left as it is in the Markdown
+        assert shown(list(blocks(text))) == text
+        assert shown([Paragraph(inline(text))]) == text
+        assert shown([Paragraph(lines(text)[0])]) == text

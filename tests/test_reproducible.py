@@ -12,8 +12,8 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
+from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, build_many
 from snplan.documents import Target
-from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
 from snplan.source.load import load
 
 from .conftest import DATA

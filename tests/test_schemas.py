@@ -10,8 +10,8 @@ import yaml
 from jsonschema import Draft202012Validator, ValidationError
 from typer.testing import CliRunner
 
-from snplan import schemas
 from snplan.cli import app
+from snplan.commands import schema as schemas
 from snplan.model import DOCUMENT_FILES
 
 from .conftest import DATA, OTHER_ORG, ROOT

@@ -8,10 +8,10 @@ from decimal import Decimal as D
 import pytest
 
 from snplan.blocks.monthly import monthly_view
-from snplan.documents.context import tables_of
-from snplan.fmt import number, percent
+from snplan.documents.resolve import tables_of
 from snplan.source.load import Dataset, load
 from snplan.tables import Table
+from snplan.tables.format import number, percent
 
 from .conftest import DATA
 

@@ -11,8 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from snplan.cli import app
+from snplan.prose.sandbox import filters
 from snplan.rules.typed_figures import numbers_in
-from snplan.templating import filters
 
 from .conftest import DATA, line_of, replace_in
 

@@ -7,6 +7,7 @@ import io
 
 import pytest
 
+from snplan.blocks.monthly import chart as figure_of
 from snplan.blocks.monthly import monthly_view
 from snplan.output.charts import MONTHS, group_chart, tick_label
 from snplan.source.load import load
@@ -49,7 +50,7 @@ def test_a_chart_of_the_2023_report() -> None:
     from PIL import Image
 
     group = monthly_view(load(DATA), "arsredovisning", "verksamhetsmatt", 2023)[0]
-    chart = group_chart(group)
+    chart = group_chart(figure_of(group, "verksamhetsmatt"))
     image = Image.open(io.BytesIO(chart.png))
     assert image.format == "PNG" and image.mode == "P"  # a palette: a third of the size
     assert image.size == (1050, int(round((1.9 + 0.7) * 150)))  # 7 in wide at 150 dpi
@@ -67,8 +68,8 @@ def test_a_chart_of_the_2023_report() -> None:
 def test_report_pictures_have_captions() -> None:
     from docx import Document
 
+    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, render_docx
     from snplan.documents import Target
-    from snplan.output.build import DEFAULT_TEMPLATES, Settings, render_docx
 
     ds = load(DATA)
     data = render_docx(ds, Target(2023, "arsredovisning"),

@@ -25,10 +25,7 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from snplan.output.build import DEFAULT_TEMPLATES
-from snplan.output.docx import DocxRenderer
-
-from .test_word_writer import META
+from .word_trees import render
 
 SOFT_HYPHEN = "\u00ad"
 _NUMBER = re.compile(r"-?\d{1,3}(?:[ \u00a0]\d{3})+(?:,\d+)?(?: %)?|\d{4}-\d{2}-\d{2}")
@@ -134,7 +131,7 @@ def rendered(tmp_path_factory: pytest.TempPathFactory, every_docx: list[Path]
     wide += "|" + "---|" * 24 + "\n"
     wide += "| " + " | ".join("Verksamhetsuppföljning" for _ in range(24)) + " |\n"
     control = tmp_path_factory.mktemp("control") / "control.docx"
-    control.write_bytes(DocxRenderer(DEFAULT_TEMPLATES / "reference.docx").render(wide, META))
+    control.write_bytes(render(wide))
     files.append(control)
     return _convert(soffice, files, tmp_path_factory.mktemp("pdf")), pdftotext
 

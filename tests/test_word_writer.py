@@ -1,6 +1,8 @@
-"""The Word writer's Markdown dialect, read back from the XML it writes: styles, keep rules,
-figures that never wrap, column widths from the font's real widths, landscape pages, cover page,
-captions, signature blocks, hyperlinks, literal entities, numbered lists, and what it refuses.
+"""The Word writer, read back from the XML it writes for resolved documents: styles, keep
+rules, figures that never wrap, column widths from the font's real widths, landscape pages,
+cover page, captions, signature blocks, hyperlinks, literal entities, numbered lists, and what
+it refuses. The trees are written compactly (`word_trees`: prose as Markdown, tables in pipe
+notation).
 
 Widths checked by hand use Arial's advance widths as Adobe's metrics print them (per 1000 em:
 digits 556, space and comma 278, hyphen 333; bold R 722, i 278, s 556, k 556, n 611, d 611,
@@ -8,7 +10,6 @@ e 556, x 556), which Liberation Sans, the twin the writer measures with, shares.
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import struct
 import zipfile
@@ -19,23 +20,32 @@ import pytest
 from docx import Document
 from lxml import etree
 
-from snplan.output.build import DEFAULT_TEMPLATES
-from snplan.output.docx import DocxRenderer, RenderError
-from snplan.output.meta import DocumentMeta
+from snplan.output.word import RenderError
+from snplan.tree import (
+    Contents,
+    Cover,
+    Figure,
+    ListBlock,
+    ListItem,
+    PageBreak,
+    Section,
+    Signatures,
+    Signer,
+    Text,
+)
 
-REFERENCE = DEFAULT_TEMPLATES / "reference.docx"
-META = DocumentMeta(title="Prov", subject="Socialnämnden, Prov", author="Socialnämnden, Solna stad",
-                    organisation="Solna stad", administration="Socialförvaltningen",
-                    kind_label="Årsredovisning", timestamp=dt.datetime(2024, 2, 1, 12, 0))
+from .word_trees import REFERENCE, md, pipe
+from .word_trees import render as render_tree
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 NS = {"w": W, "r": R, "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"}
 TEXT_WIDTH = 9072  # A4 (11906 twips) less two margins of 1417
 
 
-def render(markdown: str, images: dict[str, bytes] | None = None,
+def render(markdown: str | list, images: dict[str, bytes] | None = None,
            reference: Path = REFERENCE) -> bytes:
-    return DocxRenderer(reference, images=images).render(markdown, META)
+    return render_tree(markdown, images, reference)
 
 
 def parts(data: bytes) -> dict[str, bytes]:
@@ -81,7 +91,7 @@ def test_opens_in_python_docx_and_builds_are_byte_identical() -> None:
 
 
 def test_headings_keep_with_next_and_are_targets_of_the_contents() -> None:
-    root = body(render("<!-- toc -->\n\n# Ett\n\n## Två\n\n### Tre\n\nText.\n"))
+    root = body(render([Contents(), *md("# Ett\n\n## Två\n\n### Tre\n\nText.\n")]))
     headings = [p for p in root.iter(f"{{{W}}}p")
                 if (s := p.find("w:pPr/w:pStyle", NS)) is not None
                 and s.get(f"{{{W}}}val").startswith("Heading")]
@@ -125,8 +135,8 @@ def test_links_keep_their_address() -> None:
 
 
 def test_character_entities_stay_as_typed() -> None:
-    # every entity prose holds is printed as the author typed it; `\\<` is the templates' own
-    # escape of "<" (templating.block) and prints as "<"
+    # every entity prose holds is printed as the author typed it; a backslash escape prints
+    # the character it escapes
     doc = Document(io.BytesIO(render("FoU &amp; utveckling &copy; 2023 &lt;b&gt; \\*x\\* "
                                      "\\<i>\n")))
     assert doc.paragraphs[0].text == "FoU &amp; utveckling &copy; 2023 &lt;b&gt; *x* <i>"
@@ -283,8 +293,8 @@ def inner_paragraph(root: etree._Element, number: int) -> etree._Element:
 
 
 def test_cover_page_has_no_header_or_footer() -> None:
-    data = render("<!-- titlepage -->\n<!-- style Title -->\nÅrsredovisning 2023\n\n"
-                  "<!-- pagebreak -->\n\n# Inledning\n")
+    data = render([Cover("Solna stad", "Socialnämnden", "Årsredovisning 2023"), PageBreak(),
+                   Section((Text("Inledning"),), 1, ())])
     final = body(data).find("w:sectPr", NS)
     assert final.find("w:titlePg", NS) is not None
     first = [h for h in final.findall("w:headerReference", NS)
@@ -296,9 +306,9 @@ def test_cover_page_has_no_header_or_footer() -> None:
 
 
 def test_pictures_have_alt_text_and_numbered_captions() -> None:
-    images = {"a.png": png(), "b.png": png(700, 700)}
-    root = body(render('![Linjediagram A](chart:a.png "Ekonomiskt bistånd")\n\n'
-                       '![Linjediagram B](chart:b.png "Vuxen")\n', images=images))
+    images = {"a": png(), "b": png(700, 700)}
+    root = body(render([Figure("a", "Linjediagram A", "Ekonomiskt bistånd", ()),
+                        Figure("b", "Linjediagram B", "Vuxen", ())], images=images))
     captions = [p for p in root.findall("w:p", NS)
                 if (s := p.find("w:pPr/w:pStyle", NS)) is not None
                 and s.get(f"{{{W}}}val") == "Caption"]
@@ -311,9 +321,9 @@ def test_pictures_have_alt_text_and_numbered_captions() -> None:
 
 
 def test_table_caption_and_signature_block() -> None:
-    root = body(render("<!-- caption Tabell över avtal -->\n| A | B |\n|---|---|\n| x | y |\n\n"
-                       "<!-- signatures -->\n| | |\n|---|---|\n"
-                       "| Ann-Charlotte Fager<br>Socialchef | Karin Ek<br>Controller |\n"))
+    root = body(render([pipe("| A | B |\n|---|---|\n| x | y |\n", title="Tabell över avtal"),
+                        Signatures(((Signer("Ann-Charlotte Fager", ("Socialchef",)),
+                                     Signer("Karin Ek", ("Controller",))),))]))
     caption = root.find("w:p", NS)
     assert texts(caption) == "Tabell över avtal"
     assert caption.find("w:pPr/w:keepNext", NS) is not None
@@ -329,16 +339,18 @@ def test_table_caption_and_signature_block() -> None:
         "snplanUnderskrifter"
 
 
-@pytest.mark.parametrize("markdown, message", [
-    ("<!-- stil Title -->\n\nText\n", "unknown directive"),
-    ("<div>Text</div>\n", "raw HTML"),
-    ("![x](bild.png)\n", "not one the build made"),
-    ("> citat\n", "unsupported block element blockquote"),
-    ("<!-- style Finns inte -->\nText\n", "no style named 'Finns inte'"),
-])
-def test_what_the_writer_refuses(markdown: str, message: str) -> None:
-    with pytest.raises(RenderError, match=message):
-        render(markdown)
+def test_what_the_writer_refuses(tmp_path: Path) -> None:
+    """A style the document needs that the reference lacks, and a list item holding
+    something a Word list cannot, are named; markup in the data's text is text."""
+    reference = tmp_path / "reference.docx"
+    Document().save(str(reference))
+    with pytest.raises(RenderError, match="no style named 'snplan Omslag'"):
+        render([Cover("Solna stad", "Socialnämnden", "Plan")], reference=reference)
+    with pytest.raises(RenderError, match="a list item holds text or a further list"):
+        render([ListBlock((ListItem((pipe("| A |\n|---|\n| x |\n"),)),))])
+    for text in ("<div>Text</div>", "![x](bild.png)", "<!-- style Title -->"):
+        doc = Document(io.BytesIO(render(text + "\n")))
+        assert text.replace("![x](bild.png)", "x") in [p.text for p in doc.paragraphs]
 
 
 def test_a_reference_that_is_not_a_word_file(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ FORMATS = [audit.FileFormat.OFFICE_2007, audit.FileFormat.OFFICE_2019]
 def workbooks(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
     """Every workbook of the shipped data and of both fixture organisations."""
     from snplan import documents
-    from snplan.output.build import DEFAULT_TEMPLATES, Settings, build_many
+    from snplan.commands.rendering import DEFAULT_TEMPLATES, Settings, build_many
     from snplan.source.load import load
 
     files: list[Path] = []

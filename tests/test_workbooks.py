@@ -20,15 +20,15 @@ from openpyxl import load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
-from snplan import fmt
-from snplan.blocks.monthly import monthly_view
+from snplan.blocks.monthly import chart, monthly_view
 from snplan.blocks.table import ROUNDING_DIFFERENCES
 from snplan.cli import app
-from snplan.compute import round_half_up
-from snplan.documents.context import tables_of
+from snplan.documents.resolve import tables_of
 from snplan.output.xlsx import sheet_name
 from snplan.source.load import load
 from snplan.tables import Table
+from snplan.tables import format as fmt
+from snplan.tables.numbers import round_half_up
 
 from .conftest import DATA, OTHER_ORG, ROOT, replace_in
 from .docx_read import open_docx, rows_of
@@ -367,7 +367,8 @@ def test_charts_are_drawn_once_and_cached(chart_cache: Path) -> None:
     from snplan.output.charts import cache_dir, cached_group_chart
 
     ds = load(DATA)
-    group = monthly_view(ds, "arsredovisning", "verksamhetsmatt", 2023)[0]
+    group = chart(monthly_view(ds, "arsredovisning", "verksamhetsmatt", 2023)[0],
+                  "verksamhetsmatt")
     first = cached_group_chart(group)
     assert cache_dir().is_relative_to(chart_cache)
     cached = list(cache_dir().glob("*.png"))

@@ -1,36 +1,23 @@
-"""The typed blocks a document is made of: each type's layout context (what its template
-macro prints). Models are in `model.blocks`, rules in `rules`, tables in `tables`."""
+"""The typed blocks a document is made of: one module per type, each a `BlockType` whose
+subclassing registers it. The registry is what this package's modules define; nothing else
+names a type."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import importlib
+import pkgutil
 
-from . import goals, memo, monthly, protocol, table, text
-from .base import BlockInput
+from ..tree import Block
+from .base import REGISTRY, BlockInput, BlockType
 
-CONTEXTS: dict[str, Callable[[BlockInput], dict[str, Any] | None]] = {
-    "text": text.context,
-    "tabell": table.context,
-    "mal": goals.context,
-    "uppdrag": goals.context,
-    "manadsmatt": monthly.context,
-    "lista": memo.list_context,
-    "avsnitt": memo.sections_context,
-    "bilagor": memo.attachments_context,
-    "underskrifter": memo.signatures_context,
-    "narvarande": protocol.attendance_context,
-    "paragrafer": protocol.paragraphs_context,
-    "justering": protocol.signing_context,
-}
+for _module in pkgutil.iter_modules(__path__):
+    if _module.name != "base":
+        importlib.import_module(f"{__name__}.{_module.name}")
 
 
-def context(block: BlockInput) -> dict[str, Any] | None:
-    """The layout context of one block (None: nothing to print)."""
-    result = CONTEXTS[block.node.typ or "text"](block)
-    if result is not None:
-        result.setdefault("typ", block.node.typ or "text")
-    return result
+def resolve(block: BlockInput) -> list[Block]:
+    """The nodes of one block (none: nothing to print)."""
+    return REGISTRY[block.node.typ or "text"].resolve(block)
 
 
-__all__ = ["BlockInput", "context"]
+__all__ = ["REGISTRY", "BlockInput", "BlockType", "resolve"]

@@ -1,30 +1,50 @@
-"""Prose sections: a text, an optional free table, sub-sections at the next heading level."""
+"""Prose sections (`text`): a text, an optional free table, sub-sections at the next heading
+level; and lists of such sections (`avsnitt`), each under its own heading."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from ..model.common import Avsnitt
+from ..model.common import Section as SectionData
 from ..tables.engine import free_table
-from .base import BlockInput
-from .table import table_layout
+from ..tree import Block, Section
+from .base import BlockInput, BlockType, heading, prose
+from .table import table_nodes
 
 
-def section(content: Avsnitt, block: BlockInput, level: int) -> dict[str, Any]:
-    return {
-        "rubrik": content.rubrik,
-        "niva": level,
-        "text": content.text,
-        "tabell": (table_layout(free_table(content.tabell, block.org, block.year), block)
-                   if content.tabell is not None else None),
-        "underavsnitt": [section(sub, block, level + 1) for sub in content.underavsnitt],
-    }
+def section_blocks(content: Avsnitt, block: BlockInput, level: int) -> list[Block]:
+    """A section's text, its table and its sub-sections (one level below `level`)."""
+    out = prose(content.text)
+    if content.tabell is not None:
+        out += table_nodes(free_table(content.tabell, block.org, block.year), block, level)
+    out += [section(sub, block, level + 1) for sub in content.underavsnitt]
+    return out
 
 
-def context(block: BlockInput) -> dict[str, Any] | None:
+def section(content: Avsnitt, block: BlockInput, level: int) -> Section:
+    """A section under its own heading (none: its blocks stand under the one above)."""
+    title = heading(content.rubrik) if content.rubrik else None
+    return Section(title, level, tuple(section_blocks(content, block, level)))
+
+
+class TextBlock(BlockType):
     """A text block; its own heading (rubrik) replaces the chapter's, so it is not repeated
     here."""
-    content: Avsnitt = block.content
-    result = section(content, block, block.level)
-    result["rubrik"] = None
-    return result
+
+    typ = "text"
+    model = SectionData
+
+    def title(self, content: Avsnitt) -> str | None:
+        return content.rubrik
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        return section_blocks(block.content, block, block.level)
+
+
+class Sections(BlockType):
+    """Free sections, each under its own heading at the chapter's level."""
+
+    typ = "avsnitt"
+    model = list[SectionData]
+
+    def resolve(self, block: BlockInput) -> list[Block]:
+        return [section(s, block, block.level) for s in block.content]

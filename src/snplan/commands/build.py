@@ -11,12 +11,24 @@ from pathlib import Path
 from .. import documents
 from ..documents import Target
 from ..errors import DataError, UsageError
-from ..output.build import FORMATS, WORKBOOK_KINDS, Settings, formats_for, output_path
-from ..output.manifest import Inputs, Manifest, bytes_hash, file_hash
+from ..output import pdf
+from ..output.files import OutputPathError, refuse_link, write_all
+from ..output.manifest import NAME, Inputs, Manifest, bytes_hash, file_hash
 from ..output.pdf import PDF_FORMATS
+from ..output.reference_check import reference_problem
 from ..problems import Problem, display_path
+from ..rules.report import load_clean, require_year
 from ..source.load import Dataset, data_files
-from .validate import load_clean, require_year
+from .rendering import (
+    FORMATS,
+    WORKBOOK_KINDS,
+    Settings,
+    convert_to_pdf,
+    formats_for,
+    output_path,
+    render_many,
+    suffix_of,
+)
 
 
 class Progress:
@@ -71,8 +83,6 @@ def reference_path(request: Request) -> Path:
 def _check_reference(path: Path) -> None:
     """A style reference that is not a Word file (or is a zip bomb) ends the build with one
     sentence naming it, before any document is rendered."""
-    from ..output.reference_check import reference_problem
-
     problem = reference_problem(path)
     if problem is not None:
         raise DataError(f"{display_path(path)}: {problem}; nothing was built")
@@ -133,10 +143,6 @@ def _doc_id(target: Target) -> str:
 
 def run(request: Request, progress: Progress | None = None) -> Result:
     """Build what the request names; see the module docstring."""
-    from ..output import pdf
-    from ..output.build import convert_to_pdf, render_many, suffix_of
-    from ..output.files import OutputPathError, write_all
-
     _check_request(request)
     progress = progress or Progress()
     settings = request.settings
@@ -239,9 +245,6 @@ def _check_outputs(out: Path, paths: list[Path]) -> None:
     the way (a year directory that is a link into data/ would have the build write there),
     and the manifest's name is not taken by a directory: refused before anything is
     rendered."""
-    from ..output.files import OutputPathError, refuse_link
-    from ..output.manifest import NAME
-
     try:
         for path in paths:
             refuse_link(path, out)

@@ -5,16 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..dispositions import default_text
+from ..documents import KINDS, kind_named
 from ..errors import UsageError
 from ..model import DISPOSITION_DIR
+from ..source.dispositions import default_text
 
 
 def run(kind_word: str, data: Path, shipped: bool) -> str:
     """The outline's YAML text: the organisation's own when `data` has one (unless
     `shipped`), else the one snplan ships (with its comments)."""
-    from ..documents import KINDS, kind_named
-
     kind = kind_named(kind_word)
     if kind is None:
         raise UsageError(f"unknown document kind '{kind_word}'; choose one of "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from .. import documents
 from ..problems import printable
-from .validate import load_clean
+from ..rules.report import load_clean
 
 
 def run(data: Path) -> list[str]:

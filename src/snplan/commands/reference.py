@@ -5,6 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..output.files import OutputPathError, atomic_write, refuse_link
+from ..output.reference import build_reference
+from .rendering import DEFAULT_TEMPLATES
 
 DEFAULT_NAME = "reference.docx"
 
@@ -13,10 +16,6 @@ def run(out: Path | None) -> Path:
     """Write the default reference to `out` (default: reference.docx in the working
     directory). Without `--out` nothing existing is overwritten, least of all the reference
     snplan ships."""
-    from ..output.build import DEFAULT_TEMPLATES
-    from ..output.files import OutputPathError, atomic_write, refuse_link
-    from ..output.reference import build_reference
-
     target = out if out is not None else Path(DEFAULT_NAME)
     if out is None:
         shipped = (DEFAULT_TEMPLATES / DEFAULT_NAME).resolve()

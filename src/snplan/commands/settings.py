@@ -5,23 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
-from ..output.build import DEFAULT_TEMPLATES, Settings
+from ..output.files import OutputPathError, check_output_dir
+from ..output.reference_check import container_problem
+from .rendering import DEFAULT_TEMPLATES, Settings
 
 
 def settings_for(out: Path, templates: Path | None, reference: Path | None,
                  data: Path | None = None) -> Settings:
     """Settings for a build, refusing a template directory or reference that does not exist
     and an output directory inside the data or the templates."""
-    from ..output.files import OutputPathError, check_output_dir
-
     chosen = templates or DEFAULT_TEMPLATES
     if not chosen.is_dir():
         raise UsageError(f"the template directory {chosen} does not exist")
     if reference is not None and not reference.is_file():
         raise UsageError(f"the style reference {reference} does not exist")
     if reference is not None:
-        from ..output.reference_check import container_problem
-
         problem = container_problem(reference)
         if problem is not None:
             raise UsageError(f"{reference}: {problem}")

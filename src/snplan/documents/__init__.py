@@ -6,15 +6,12 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
+from ..model import kinds
 from ..problems import Problem
 from ..source.load import Dataset
 from .kind import DocumentKind, Target
-from .memo import MEMO
-from .plan import PLAN
-from .protocol import PROTOCOL
-from .report import REPORT
 
-KINDS: dict[str, DocumentKind] = {k.name: k for k in (PLAN, REPORT, MEMO, PROTOCOL)}
+KINDS: dict[str, DocumentKind] = {k.name: DocumentKind(k) for k in kinds.KINDS.values()}
 
 
 def describe_kind(kind: DocumentKind) -> str:

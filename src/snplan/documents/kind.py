@@ -1,16 +1,19 @@
-"""What every document kind shares: where its data lies, what it needs, what it reads, which
-documents a year holds. A kind module (`plan`, `report`, `memo`, `protocol`) is an instance of
-`DocumentKind` with its own names; nothing outside the kind modules compares kind names."""
+"""What a document kind asks of the data: what it needs, what it reads, which documents a year
+holds. A `DocumentKind` is a kind of the registry (`model.kinds`: its names and where its
+files lie) with these questions; nothing outside `documents/` compares kind names."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from ..model import DISPOSITION_DIR, DOCUMENT_FILES, DocumentFiles
+from ..blocks import REGISTRY
 from ..model.disposition import Disposition, Kapitel
+from ..model.kinds import KINDS, Kind
 from ..problems import Problem, display_path
 from ..source.load import Dataset, Document
+from ..tables.engine import heading as fill
+from ..tables.figures import TOTAL, FigureStore
 
 
 @dataclass(frozen=True, order=True)
@@ -23,9 +26,7 @@ class Target:
 
     @property
     def spec(self) -> DocumentKind:
-        from . import KINDS
-
-        return KINDS[self.kind]
+        return DocumentKind(KINDS[self.kind])
 
     @property
     def filename(self) -> str:
@@ -38,29 +39,45 @@ class Target:
 
 @dataclass(frozen=True)
 class DocumentKind:
-    """A kind of document: its names, its data files, its output and what else it reads.
+    """A kind of the registry (`spec`) with the questions every command asks of it."""
 
-    `quotes`: the kind whose figures the document's prose may quote when the data does not
-    say (a memo names its document in `dokument`; a protocol quotes the plan). `prefix` names
-    the output file of a matter (`tjansteskrivelse-SLUG`); a single document is `KIND-YEAR`.
-    """
-
-    name: str
-    label: str
-    aliases: tuple[str, ...]
-    workbook: bool = False
-    prefix: str = ""
-    quotes: str | None = None
-    memo: bool = False
-    extra_names: tuple[str, ...] = field(default=())
+    spec: Kind
 
     @property
-    def files(self) -> DocumentFiles:
-        return DOCUMENT_FILES[self.name]
+    def name(self) -> str:
+        return self.spec.name
+
+    @property
+    def label(self) -> str:
+        return self.spec.label
+
+    @property
+    def aliases(self) -> tuple[str, ...]:
+        return self.spec.aliases
+
+    @property
+    def workbook(self) -> bool:
+        return self.spec.workbook
+
+    @property
+    def prefix(self) -> str:
+        return self.spec.prefix
+
+    @property
+    def quotes(self) -> str | None:
+        return self.spec.quotes
+
+    @property
+    def memo(self) -> bool:
+        return self.spec.memo
+
+    @property
+    def files(self) -> Kind:
+        return self.spec
 
     @property
     def single(self) -> bool:
-        return self.files.file is not None
+        return self.spec.single
 
     def filename(self, target: Target) -> str:
         if target.slug:
@@ -71,11 +88,7 @@ class DocumentKind:
         return ds.disposition(self.name)
 
     def path(self, ds: Dataset, year: int, slug: str = "") -> Path:
-        folder = ds.root / str(year)
-        if self.files.file:
-            return folder / self.files.file
-        assert self.files.folder is not None
-        return folder / self.files.folder / f"{slug}.yaml"
+        return self.spec.path(ds.root, year, slug)
 
     def documents(self, ds: Dataset, year: int) -> dict[str, Document]:
         entry = ds.years.get(year)
@@ -84,28 +97,15 @@ class DocumentKind:
     def quoted(self, ds: Dataset, document: Document) -> Document | None:
         """The document whose figures this one's prose may quote (itself for plans and
         reports)."""
-        wanted = getattr(document.model, "dokument", None) or self.quotes
-        if wanted is None:
-            return document
-        from . import KINDS
-
-        kind = KINDS.get(wanted)
-        if kind is None:
-            return None
-        entry = ds.years.get(document.year)
-        return entry.document(kind.name) if entry else None
+        return ds.quoted(document)
 
     # ---------------------------------------------------------------- what a document needs
 
     def years_read(self, ds: Dataset) -> set[int]:
-        """The year offsets the outline's tables and monthly series read (0 is its own)."""
+        """The year offsets the outline's blocks read (0 is its own)."""
         offsets = {0}
         for node in self.disposition(ds).blocks():
-            if node.tabell is not None:
-                offsets |= {c.ar for c in node.tabell.kolumner if c.varde is not None}
-            if node.typ == "manadsmatt":
-                span = node.manadsmatt.ar if node.manadsmatt else 3
-                offsets |= {-i for i in range(span)}
+            offsets |= REGISTRY[node.typ or "text"].years_read(node)
         return offsets
 
     def missing(self, ds: Dataset, year: int, slug: str = "") -> list[str]:
@@ -138,9 +138,6 @@ class DocumentKind:
 
     def _missing_columns(self, ds: Dataset, year: int, node: Kapitel, path: str
                          ) -> list[str]:
-        from ..tables.engine import heading as fill
-        from ..tables.figures import TOTAL, FigureStore
-
         assert node.tabell is not None and node.block is not None
         store = FigureStore.of(ds)
         own = store.block(year, node.block)
@@ -188,7 +185,7 @@ class DocumentKind:
     def inputs(self, ds: Dataset, target: Target) -> list[Path]:
         """The data files a document reads (a superset is fine: it only costs a rebuild)."""
         files = [ds.root / "organisation.yaml", ds.root / "reference.docx",
-                 ds.root / DISPOSITION_DIR / f"{self.name}.yaml"]
+                 self.spec.outline(ds.root)]
         files.append(self.path(ds, target.year, target.slug))
         if self.single:
             files += _figure_files(ds, target.year, self.years_read(ds))
@@ -196,10 +193,8 @@ class DocumentKind:
             if target.year in ds.years else None
         quoted = self.quoted(ds, document) if document is not None else None
         if quoted is not None and quoted is not document:
-            from . import KINDS
-
-            kind = KINDS[quoted.kind]
-            files.append(ds.root / DISPOSITION_DIR / f"{kind.name}.yaml")
+            kind = DocumentKind(KINDS[quoted.kind])
+            files.append(kind.spec.outline(ds.root))
             files += _figure_files(ds, target.year, kind.years_read(ds))
         return files
 
@@ -208,5 +203,5 @@ def _figure_files(ds: Dataset, year: int, offsets: set[int]) -> list[Path]:
     """The files a document's tables may read figures from: a table reads a block of a year
     from every plan and report of that year (the report's budget column is the plan's budget;
     the plan's "Prognos" and "Bokslut" columns are the reports'), so all of them count."""
-    return [ds.root / str(year + offset) / files.file for offset in sorted(offsets)
-            for files in DOCUMENT_FILES.values() if files.file]
+    return [kind.path(ds.root, year + offset) for offset in sorted(offsets)
+            for kind in KINDS.values() if kind.single]

@@ -42,6 +42,9 @@ def _within_reach(value: Decimal) -> Decimal:
 Amount = Annotated[Decimal, Field(allow_inf_nan=False), AfterValidator(_within_reach),
                    WithJsonSchema({"type": "number"})]
 
+# A level of a four-level scale (a goal's assessment, an internal control's result).
+Niva = Literal["niva1", "niva2", "niva3", "niva4"]
+
 # A count of people, households, days: never negative.
 Count = Annotated[int, Field(ge=0)]
 

@@ -12,189 +12,30 @@ nothing prints a heading or a table that the data did not ask for.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, create_model, model_validator
 
+from ..blocks import REGISTRY
 from .common import Id, Strict
 
-BlockTyp = Literal["text", "tabell", "mal", "uppdrag", "manadsmatt", "lista", "avsnitt",
-                   "bilagor", "underskrifter", "narvarande", "paragrafer", "justering"]
-
-Berakning = Literal["forandring", "differens", "avvikelse", "procent", "andel", "summa",
-                    "kvot", "produkt"]
-KolumnTyp = Literal["text", "belopp", "tal", "procent", "datum", "lista", "bedomning"]
-SkalaNamn = Literal["mal", "uppdrag", "internkontroll"]
-
-# How many operands each computation takes (None: two or more).
-OPERANDS: dict[str, int | None] = {"forandring": 2, "differens": 2, "avvikelse": 2,
-                                    "procent": 2, "andel": 2, "kvot": 2, "summa": None,
-                                    "produkt": None}
+# The block types, as the registry derives them from the modules of `blocks/`.
+BlockTyp = Literal[tuple(REGISTRY)]  # type: ignore[valid-type]
+# The outline keys that hold a block type's options (`tabell`, `mal`, …), with their models,
+# and the type a block with those options is when it names none.
+OPTIONS = {t.option: t.options for t in REGISTRY.values() if t.option and t.options}
+IMPLIED = {t.option: t.typ for t in REGISTRY.values() if t.option and t.implied}
 
 
-class Kolumn(Strict):
-    """A column of a table: a figure read from the data (`varde`, a kind of figure such as
-    `budget`, of the year `ar` relative to the document's year), a field of the row (`falt`:
-    its name, unit, or any field of a row entered in the data), or a figure computed from other
-    columns (`berakning` over the columns `av`).
-
-    `rubrik` may use {ar}, {ar-1}, {aa} (two-digit year), {enhet}, {kommun}, {namnd};
-    `beskrivning` names the column in the footnote that defines the computed columns ("utfall
-    {ar}"; default the heading).
-    `bara_summor`: shown on total rows only. `dold`: not printed in the Word table (the workbook,
-    prose expressions and `metrics` still have it). `kravs`: the document cannot be built
-    without these figures. `inmatad`: a computed column that a row may enter instead (a risk
-    index given as a figure rather than likelihood × consequence). `tillatna`: the values a
-    field or figure may take. `kommentar`: a field printed under an assessment.
-    """
-
-    id: Id
-    rubrik: str | None = None
-    beskrivning: str | None = None
-    varde: Id | None = None
-    ar: int = Field(default=0, ge=-20, le=20)
-    falt: Id | None = None
-    berakning: Berakning | None = None
-    av: list[Id] = []
-    inmatad: Id | None = None
-    typ: KolumnTyp | None = None
-    decimaler: int | None = Field(default=None, ge=0, le=6)
-    skala: SkalaNamn | None = None
-    kommentar: Id | None = None
-    tillatna: list[str | int] = []
-    bara_summor: bool = False
-    dold: bool = False
-    kravs: bool = False
-
-    @model_validator(mode="after")
-    def _one_source(self) -> Kolumn:
-        given = [name for name in ("varde", "falt", "berakning")
-                 if getattr(self, name) is not None]
-        if len(given) != 1:
-            raise ValueError("a column takes its cells from exactly one of varde (a figure), "
-                             "falt (a field of the row) or berakning (computed from other "
-                             "columns)")
-        if self.berakning is not None:
-            wanted = OPERANDS[self.berakning]
-            if wanted is not None and len(self.av) != wanted:
-                raise ValueError(f"{self.berakning} is computed from {wanted} columns (av), "
-                                 f"not {len(self.av)}")
-            if wanted is None and len(self.av) < 2:
-                raise ValueError(f"{self.berakning} is computed from two or more columns (av)")
-        elif self.av:
-            raise ValueError("av lists the columns a computed column (berakning) uses")
-        if self.inmatad is not None and self.berakning is None:
-            raise ValueError("inmatad goes with a computed column (berakning)")
-        if self.typ == "bedomning" and self.skala is None:
-            raise ValueError("an assessment column (typ: bedomning) names its scale (skala)")
-        return self
-
-    @property
-    def is_figure(self) -> bool:
-        """Whether the cells are numbers (read or computed), not text."""
-        if self.falt is not None:
-            return self.typ in {"belopp", "tal", "procent"}
-        return True
-
-
-class TabellSpec(Strict):
-    """A table: rows from one of the organisation's breakdowns (`indelning`) or entered in the
-    data (each a mapping of fields), and its columns.
-
-    Without `kolumner` the table is a free one: the data gives its columns (`kolumner`, each a
-    heading or a heading with a type) and rows (lists of cells), as appendices do.
-
-    `rubrik` is the top-left header cell ("Resultaträkning ({enhet})"). `standard` is the kind
-    of figure a bare number in the data stands for (`stab: -17.3` under a budget table).
-    `radnamn` is the field that labels a row entered in the data. `utgifter_positiva`: the
-    figures are expenditure written as positive amounts (investments), so a deviation is
-    reference − outcome (positive: spent less). `tom` is printed as the one row of a table
-    without rows. `visning: poster` lays each row out as a heading with labelled paragraphs
-    (`rubrik_falt` form the heading) instead of a table row.
-    """
-
-    indelning: Id | None = None
-    rubrik: str | None = None
-    kolumner: list[Kolumn] = []
-    standard: Id | None = None
-    radnamn: Id = "namn"
-    utgifter_positiva: bool = False
-    definitioner: bool = True
-    fotnot: list[str] = []
-    fotnoter_rubrik: str | None = None
-    tom: str | None = None
-    skalforklaring: bool = False
-    visning: Literal["tabell", "poster"] = "tabell"
-    rubrik_falt: list[Id] = []
-
-    @model_validator(mode="after")
-    def _columns(self) -> TabellSpec:
-        if self.indelning is not None and not self.kolumner:
-            raise ValueError("a table of a breakdown (indelning) needs its kolumner")
-        ids = [c.id for c in self.kolumner]
-        for column in self.kolumner:
-            if ids.count(column.id) > 1:
-                raise ValueError(f"the column id '{column.id}' is used twice")
-            for ref in column.av:
-                if ref not in ids:
-                    raise ValueError(f"column '{column.id}' is computed from '{ref}', which "
-                                     f"is not a column of the table (columns: {', '.join(ids)})")
-        uses = {c.id: list(c.av) for c in self.kolumner}
-        for start in uses:  # a computation may not depend on itself, however indirectly
-            stack, seen = list(uses[start]), set()
-            while stack:
-                current = stack.pop()
-                if current == start:
-                    raise ValueError(f"column '{start}' is computed from itself (through "
-                                     "the columns it uses)")
-                if current not in seen:
-                    seen.add(current)
-                    stack.extend(uses.get(current, []))
-        return self
-
-    def column(self, column_id: str) -> Kolumn:
-        return next(c for c in self.kolumner if c.id == column_id)
-
-
-class MalSpec(Strict):
-    """How a goal chain (or a list of assignments) is laid out: a summary table of every
-    goal with its assessment, a legend of the scale, and/or one heading per goal with its
-    prose, activities and measures. `skala` is the assessment scale; `bedomas`: every goal
-    must carry an assessment (a report's goals)."""
-
-    skala: SkalaNamn = "mal"
-    bedomas: bool = False
-    sammanstallning: bool = False
-    sammanstallning_rubrik: str = "Nämndmål"
-    skalforklaring: bool = False
-    detaljer: bool = True
-    aktiviteter_rubrik: str = "Aktiviteter"
-    aktiviteter_text: str = "Viktiga aktiviteter som bidrar till måluppfyllelse är:"
-    matt_rubrik: str = "Mått"
-
-
-class ManadsmattSpec(Strict):
-    """Monthly measures: the `ar` years up to the document's year, one table per measure and
-    one chart per group of measures (`diagram`)."""
-
-    ar: int = Field(default=3, ge=1, le=10)
-    diagram: bool = True
-
-
-class ListaSpec(Strict):
-    """A bulleted list, optionally under a bold label ("Beslutet expedieras till:")."""
-
-    etikett: str | None = None
-
-
-class Kapitel(Strict):
+class _Chapter(Strict):
     """A chapter of the outline, or a block within one.
 
     `rubrik` is the heading (none: the block stands without one; a text block's own `rubrik`
     in the data replaces it). `niva` sets the heading level (default: the depth). `block` is
-    the key of the data file the content comes from; `typ` what it is (inferred from `tabell`,
-    `mal`, `manadsmatt`, `lista`). `kravs`: the document cannot be built without it.
-    `sidbrytning`: start on a new page.
+    the key of the data file the content comes from; `typ` what it is (implied by the key of
+    its options: `tabell`, `mal`, `manadsmatt`, `lista`). `kravs`: the document cannot be
+    built without it. `sidbrytning`: start on a new page. The options of every block type are
+    fields of their own, one per type that has them.
     """
 
     rubrik: str | None = None
@@ -205,44 +46,47 @@ class Kapitel(Strict):
     visas: bool = True
     sidbrytning: bool = False
     nytt_ar: Literal["fyll", "behall", "tom"] = "fyll"
-    tabell: TabellSpec | None = None
-    mal: MalSpec | None = None
-    manadsmatt: ManadsmattSpec | None = None
-    lista: ListaSpec | None = None
     kapitel: list[Kapitel] = []
 
+    def options(self) -> Any:
+        """This block's options (its type's key of the outline), or None."""
+        key = REGISTRY[self.typ].option if self.typ else None
+        return getattr(self, key) if key else None
+
     @model_validator(mode="after")
-    def _type(self) -> Kapitel:
-        implied = [name for name in ("tabell", "mal", "manadsmatt", "lista")
-                   if getattr(self, name) is not None]
-        if len(implied) > 1:
+    def _type(self) -> _Chapter:
+        given = [key for key in OPTIONS if getattr(self, key) is not None]
+        if len(given) > 1:
             raise ValueError(f"a block has one type; this one has options for "
-                             f"{' and '.join(implied)}")
-        if implied:
-            wanted = implied[0]
-            if wanted == "mal" and self.typ == "uppdrag":
-                pass
-            elif self.typ is not None and self.typ != wanted:
-                raise ValueError(f"typ {self.typ} does not go with {wanted} options")
-            elif self.typ is None:
-                self.typ = wanted  # type: ignore[assignment]
+                             f"{' and '.join(given)}")
+        if given:
+            key = given[0]
+            if self.typ is None:
+                self.typ = IMPLIED[key]
+            elif REGISTRY[self.typ].option != key:
+                raise ValueError(f"typ {self.typ} does not go with {key} options")
         if self.block is None and (self.typ is not None or self.kravs):
             raise ValueError("typ and kravs belong to a block: name it (block: KEY)")
         if self.block is not None and self.typ is None:
             self.typ = "text"
-        if self.typ == "tabell" and self.tabell is None:
-            raise ValueError("a table block needs its tabell (indelning and kolumner)")
+        kind = REGISTRY[self.typ] if self.typ else None
+        if kind is not None and kind.missing_options and self.options() is None:
+            raise ValueError(kind.missing_options)
         if self.rubrik is None and self.block is None and not self.kapitel:
             raise ValueError("an empty chapter: give it a rubrik, a block or kapitel")
         return self
 
     def walk(self) -> Iterator[Kapitel]:
-        yield self
+        yield self  # type: ignore[misc]
         for chapter in self.kapitel:
             yield from chapter.walk()
 
 
+Kapitel = create_model("Kapitel", __base__=_Chapter, __module__=__name__,
+                       __doc__=_Chapter.__doc__,
+                       **{key: (model | None, None) for key, model in OPTIONS.items()})
 Kapitel.model_rebuild()
+_Chapter.model_rebuild()
 
 Huvud = Literal["framsida", "tjansteskrivelse", "protokoll", "ingen"]
 

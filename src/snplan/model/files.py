@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, create_model
 
-from .blocks import content_model
+from ..blocks import REGISTRY
 from .disposition import Disposition
 
 _MODELS: dict[tuple[type[BaseModel], str], type[BaseModel]] = {}
@@ -24,7 +24,8 @@ def file_model(meta: type[BaseModel], disposition: Disposition, name: str) -> ty
             if node.block in meta.model_fields:
                 raise ValueError(f"the block key '{node.block}' is also a field of the "
                                  "document itself; choose another key")
-            fields[node.block] = (content_model(node) | None, None)
+            content = REGISTRY[node.typ or "text"].content_model(node)
+            fields[node.block] = (content | None, None)
         _MODELS[key] = create_model(name, __base__=meta, __doc__=meta.__doc__,
                                     __config__=None, **fields)
     return _MODELS[key]

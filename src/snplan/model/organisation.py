@@ -16,6 +16,8 @@ from pydantic import Field, model_validator
 from .common import Id, Strict
 
 BeloppEnhet = Literal["kr", "tkr", "mkr"]
+# The organisation's assessment scales (`skalor`), by the name outlines give them.
+SkalaNamn = Literal["mal", "uppdrag", "internkontroll"]
 
 
 class Rad(Strict):

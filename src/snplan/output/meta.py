@@ -14,23 +14,13 @@ from dataclasses import dataclass
 
 from lxml import etree
 
+from ..tree import Meta
 from . import package as pkg
 from .package import R, W, w
+from .word.xml import esc, field_runs, rpr, text_run
 
-
-@dataclass(frozen=True)
-class DocumentMeta:
-    """What a document says about itself: title and subject in the properties, header text."""
-
-    title: str
-    subject: str
-    author: str
-    organisation: str
-    administration: str
-    kind_label: str
-    timestamp: dt.datetime
-    language: str = "sv-SE"
-    keywords: str = ""
+# What a document says about itself: title and subject in the properties, header text.
+DocumentMeta = Meta
 
 
 @dataclass(frozen=True)
@@ -62,14 +52,10 @@ def fragment(element: etree._Element) -> str:
 
 
 def _field(instruction: str, result: str) -> str:
-    from .docx import field_runs
-
     return field_runs(instruction, result)
 
 
 def _run(text: str, bold: bool = False) -> str:
-    from .docx import rpr, text_run
-
     return text_run(text, rpr(bold=bold))
 
 
@@ -181,8 +167,6 @@ def _w3cdtf(moment: dt.datetime) -> str:
 
 
 def core_xml(meta: DocumentMeta) -> bytes:
-    from .docx import esc
-
     stamp = _w3cdtf(meta.timestamp)
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -203,8 +187,6 @@ def core_xml(meta: DocumentMeta) -> bytes:
 
 
 def app_xml(meta: DocumentMeta) -> bytes:
-    from .docx import esc
-
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -276,16 +258,17 @@ def styles_xml(data: bytes, language: str) -> bytes:
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
 
 
-def numbering_xml(data: bytes, restarts: list[tuple[str, str, int]]) -> bytes:
-    """The reference's numbering with one new instance per numbered list, each starting at 1
-    (`restarts`: new numId, the numId whose list it copies, the level)."""
+def numbering_xml(data: bytes, restarts: list[tuple[str, str, int, int]]) -> bytes:
+    """The reference's numbering with one new instance per numbered list, each starting at
+    its own first number (`restarts`: new numId, the numId whose list it copies, the level,
+    the first number)."""
     if not restarts:
         return data
     root = pkg.parse_xml(data, "the reference's numbering")
     abstract = {num.get(w("numId")): num.find(w("abstractNumId")).get(w("val"))
                 for num in root.findall(w("num")) if num.find(w("abstractNumId")) is not None}
     cleanup = root.find(w("numIdMacAtCleanup"))
-    for new_id, source, level in restarts:
+    for new_id, source, level, start in restarts:
         if source not in abstract:
             continue
         num = etree.Element(w("num"))
@@ -293,7 +276,7 @@ def numbering_xml(data: bytes, restarts: list[tuple[str, str, int]]) -> bytes:
         etree.SubElement(num, w("abstractNumId")).set(w("val"), abstract[source])
         override = etree.SubElement(num, w("lvlOverride"))
         override.set(w("ilvl"), str(level))
-        etree.SubElement(override, w("startOverride")).set(w("val"), "1")
+        etree.SubElement(override, w("startOverride")).set(w("val"), str(start))
         if cleanup is not None:
             cleanup.addprevious(num)
         else:
@@ -305,7 +288,7 @@ CT_MAIN = "application/vnd.openxmlformats-officedocument.wordprocessingml.docume
 
 
 def finish_package(package: pkg.PackageWriter, reference: pkg.Reference, meta: DocumentMeta,
-                   document: bytes, restarts: list[tuple[str, str, int]]) -> bytes:
+                   document: bytes, restarts: list[tuple[str, str, int, int]]) -> bytes:
     """Put the body and the document's own parts into the package and return its bytes."""
     package.set(reference.main, document, CT_MAIN)
     for rel_type, rewrite in ((pkg.REL_SETTINGS, settings_xml),

@@ -150,6 +150,8 @@ class Style:
     ilvl: int | None = None
     cell_left: int | None = None  # table styles: cell margins, twips
     cell_right: int | None = None
+    colour: str | None = None  # text colour, six hex digits ("auto" is None)
+    fill: str | None = None  # paragraph shading, six hex digits
 
 
 @dataclass
@@ -187,6 +189,15 @@ def _int(element: etree._Element | None, attribute: str) -> int | None:
         return None
 
 
+def _hex(element: etree._Element | None, attribute: str) -> str | None:
+    """A colour attribute as six upper-case hex digits; None for "auto", absent or anything
+    else (a reference is untrusted: its values end up in other formats' style sheets)."""
+    value = element.get(w(attribute), "") if element is not None else ""
+    if len(value) == 6 and all(c in "0123456789abcdefABCDEF" for c in value):
+        return value.upper()
+    return None
+
+
 def _read_style(element: etree._Element) -> Style:
     name = element.find(w("name"))
     based = element.find(w("basedOn"))
@@ -203,6 +214,7 @@ def _read_style(element: etree._Element) -> Style:
         style.line = _int(spacing, "line")
         if spacing is not None:
             style.line_rule = spacing.get(w("lineRule"))
+        style.fill = _hex(ppr.find(w("shd")), "fill")
         num = ppr.find(w("numPr"))
         if num is not None:
             num_id = num.find(w("numId"))
@@ -227,6 +239,7 @@ def _read_run_props(style: Style, rpr: etree._Element | None) -> None:
     if size is not None:
         style.size = size / 2
     style.bold = _on(rpr.find(w("b")))
+    style.colour = _hex(rpr.find(w("color")), "val")
     fonts = rpr.find(w("rFonts"))
     if fonts is not None:
         style.font = fonts.get(w("ascii")) or fonts.get(w("hAnsi"))
@@ -265,15 +278,15 @@ class StyleSheet:
         return chain
 
     def resolved(self, name: str | None) -> Style:
-        """Size, boldness, font and spacing of a paragraph style with everything it inherits
-        (the paragraph default when `name` is None or unknown)."""
+        """Size, boldness, font, colour, shading and spacing of a paragraph style with
+        everything it inherits (the paragraph default when `name` is None or unknown)."""
         start = self.find(name) if name else None
         if start is None:
             start = self.by_id.get(self.default_paragraph or "")
         result = Style(start.id if start else "", name or "", "paragraph")
         for style in self._chain(start):
             for attribute in ("size", "bold", "font", "font_theme", "before", "after", "line",
-                              "line_rule", "num_id", "ilvl"):
+                              "line_rule", "num_id", "ilvl", "colour", "fill"):
                 if getattr(result, attribute) is None and getattr(style, attribute) is not None:
                     setattr(result, attribute, getattr(style, attribute))
         if result.font_theme:  # in Word a theme font wins over a named one

@@ -288,18 +288,19 @@ def _with_shared_strings_rel(data: bytes) -> bytes:
 
 
 def line_chart(ws: Worksheet, target: Worksheet, title: str, y_title: str, header_row: int,
-               first_row: int, last_row: int, anchor: str) -> None:
-    """A native line chart of the rows of `ws`, placed on `target`: one series per year row,
-    the twelve months as categories."""
+               first_row: int, last_row: int, anchor: str, categories: int = 12) -> None:
+    """A native line chart of the rows of `ws`, placed on `target`: one series per row (its
+    label in the first column), the header's next `categories` cells as categories."""
     chart = LineChart()
     chart.title = title
     chart.y_axis.title = y_title
     chart.x_axis.title = "Månad"
     chart.height = 6.5
     chart.width = 16
-    data = Reference(ws, min_col=1, max_col=13, min_row=first_row, max_row=last_row)
+    data = Reference(ws, min_col=1, max_col=1 + categories, min_row=first_row,
+                     max_row=last_row)
     chart.add_data(data, from_rows=True, titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=2, max_col=13, min_row=header_row,
+    chart.set_categories(Reference(ws, min_col=2, max_col=1 + categories, min_row=header_row,
                                    max_row=header_row))
     chart.x_axis.delete = False
     chart.y_axis.delete = False

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ..problems import Problem
 from ..source.load import Dataset
-from . import figures, protocol, references, text, typed_figures
+from . import blocks, figures, protocol, references, text, typed_figures
 
 Rule = Callable[[Dataset], list[Problem]]
 
@@ -20,7 +20,7 @@ RULES: tuple[Rule, ...] = (
     references.check_organisation,
     references.check_dispositions,
     references.check_year_matches_directory,
-    references.check_block_references,
+    blocks.check_blocks,
     references.check_matters,
     protocol.check_protocols,
     figures.check_figures_entered_once,
@@ -28,7 +28,6 @@ RULES: tuple[Rule, ...] = (
     figures.check_same_totals,
     figures.check_figure_bounds,
     figures.check_field_values,
-    figures.check_monthly_values,
     typed_figures.check_typed_figures,
 )
 

@@ -10,17 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from statistics import median
 
-from .. import compute
-from ..fmt import number
-from ..model import DOCUMENT_FILES
 from ..model.disposition import Kapitel
+from ..model.kinds import KINDS as DOCUMENT_FILES
 from ..model.organisation import Indelning, Rad
-from ..problems import Problem
+from ..problems import Problem, at, problem
 from ..source.load import Dataset, Document
+from ..tables import numbers as compute
 from ..tables.figures import TOTAL, FigureStore, StoredBlock
-from .common import at, problem
+from ..tables.format import number
 
 
 def check_figures_entered_once(ds: Dataset) -> list[Problem]:
@@ -214,39 +212,4 @@ def _row_values(document: Document, node: Kapitel, row: object, loc: tuple) -> l
                 message = (f"{operands} go together" if any(given)
                            else f"give {column.inmatad}, or {operands}")
                 problems.append(problem(src, loc, message))
-    return problems
-
-
-# A month is "far outside" when it is more than this many times the median of the others and
-# the difference is large in absolute terms too (small counts jump by nature).
-OUTLIER_RATIO = Decimal(3)
-OUTLIER_MIN_DIFFERENCE = Decimal(100)
-
-
-def check_monthly_values(ds: Dataset) -> list[Problem]:
-    """Warn about a month that looks wrong: one equal to its year is almost always the year
-    typed into the cell (ÅR 2023 prints January care days as "2 022" and "2 023"); one far
-    above all the others of its series is a typo or a pasted figure."""
-    problems = []
-    for document in ds.documents():
-        for node in ds.disposition(document.kind).blocks():
-            content = document.block(node.block or "")
-            if node.typ != "manadsmatt" or content is None:
-                continue
-            for key, series in content.varden.items():
-                for month, value in enumerate(series):
-                    loc = (node.block or "", "varden", key, month)
-                    if value == document.year:
-                        problems.append(problem(
-                            document.source, loc, f"month {month + 1} holds {value}, the "
-                            "year itself: is the year typed into the cell?", "warning"))
-                        continue
-                    others = [v for i, v in enumerate(series) if i != month]
-                    middle = Decimal(median(others))
-                    if (middle > 0 and value > OUTLIER_RATIO * middle
-                            and value - middle >= OUTLIER_MIN_DIFFERENCE):
-                        problems.append(problem(
-                            document.source, loc, f"month {month + 1} holds {number(value)}, "
-                            f"more than {OUTLIER_RATIO} times the median of the other months "
-                            f"({number(middle)})", "warning"))
     return problems

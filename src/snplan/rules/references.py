@@ -1,17 +1,16 @@
 """Ids are unique and what refers to them exists: the organisation's people, unions, goals,
-breakdowns and measures; the outlines' breakdowns; every block's goals, rows, measures and
-signatories; a year's own number; matters' registration numbers."""
+breakdowns and measures; the outlines' breakdowns; a year's own number; matters'
+registration numbers. (What a block refers to, its type checks: `rules.blocks`.)"""
 
 from __future__ import annotations
 
-from typing import Any
+import difflib
 
-from ..model.blocks import MalNod
 from ..model.disposition import Kapitel
-from ..problems import Problem
-from ..source.load import Dataset, Document, Source
+from ..model.kinds import KINDS
+from ..problems import Problem, duplicates, problem, unknown
+from ..source.load import Dataset
 from ..tables.figures import TOTAL
-from .common import duplicates, problem, unknown
 
 
 def check_organisation(ds: Dataset) -> list[Problem]:
@@ -58,23 +57,37 @@ def check_organisation(ds: Dataset) -> list[Problem]:
 
 
 def check_dispositions(ds: Dataset) -> list[Problem]:
-    """Every breakdown an outline's table uses is declared in organisation.yaml; `ar` is not
-    a block key (prose uses it for the year)."""
+    """Every breakdown a table of an outline in force uses is declared in organisation.yaml,
+    named at the outline's line: every table of the organisation's own outline, and the
+    tables of a shipped outline that a document fills; `ar` is not a block key (prose uses it
+    for the year)."""
     if ds.organisation is None:
         return []
     problems: list[Problem] = []
-    for kind in ds.dispositions:
-        source = ds.disposition_sources.get(kind)
-        disposition = ds.dispositions[kind]
+    for kind in KINDS:
+        source = ds.disposition_source(kind)
+        disposition = ds.disposition(kind)
+        own = kind in ds.dispositions
+        # the shipped outline holds what any organisation may use: a table of it matters
+        # where a document holds its block
+        used = {key for document in ds.documents() if document.kind == kind
+                for key in document.blocks}
         for node, loc in _located_blocks(disposition.kapitel, ("kapitel",)):
+            if not own and node.block not in used:
+                continue
             if node.block == "ar":
                 problems.append(problem(source, loc + ("block",),
                                         "'ar' is the year in prose expressions; name the "
                                         "block otherwise"))
-            if node.tabell is not None and node.tabell.indelning is not None:
-                problems += unknown(source, loc + ("tabell", "indelning"),
-                                    node.tabell.indelning, ds.organisation.indelningar,
-                                    "breakdown", "organisation.yaml indelningar")
+            wanted = node.tabell.indelning if node.tabell is not None else None
+            if wanted is not None and wanted not in ds.organisation.indelningar:
+                known = sorted(ds.organisation.indelningar)
+                close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
+                problems.append(problem(
+                    source, loc + ("tabell", "indelning"),
+                    f"the table '{node.block}' uses the breakdown '{wanted}', which "
+                    f"organisation.yaml does not declare (indelningar: {', '.join(known)})"
+                    + (f"; did you mean '{close[0]}'?" if close else "")))
     return problems
 
 
@@ -103,90 +116,8 @@ def check_year_matches_directory(ds: Dataset) -> list[Problem]:
     return problems
 
 
-def _goals(nodes: list[MalNod], src: Source, loc: tuple[str | int, ...], known: set[str]
-           ) -> list[Problem]:
-    problems: list[Problem] = []
-    for attribute, what in (("mal", "goal"), ("id", "item")):
-        seen: dict[str, int] = {}
-        for index, node in enumerate(nodes):
-            value = getattr(node, attribute)
-            if value is None:
-                continue
-            if value in seen:
-                problems.append(problem(src, loc + (index, attribute),
-                                        f"the {what} '{value}' appears twice in this list",
-                                        also=f"line {src.line(*loc, seen[value])}"))
-            seen.setdefault(value, index)
-    for index, node in enumerate(nodes):
-        if node.mal is not None:
-            problems += unknown(src, loc + (index, "mal"), node.mal, known, "goal",
-                                "organisation.yaml mal")
-        problems += _goals(node.delmal, src, loc + (index, "delmal"), known)
-    return problems
-
-
-def _unassessed(nodes: list[MalNod], src: Source, loc: tuple[str | int, ...]
-                ) -> list[Problem]:
-    """Goals of a report without an assessment."""
-    found = []
-    for index, node in enumerate(nodes):
-        if node.bedomning is None:
-            found.append(problem(src, loc + (index, "bedomning"),
-                                 "the goal has no assessment (bedomning)"))
-        found += _unassessed(node.delmal, src, loc + (index, "delmal"))
-    return found
-
-
-def _block(ds: Dataset, document: Document, node: Kapitel, content: Any) -> list[Problem]:
-    org = ds.organisation
-    assert org is not None and node.block is not None
-    src = document.source
-    key = node.block
-    if node.typ in {"mal", "uppdrag"}:
-        field = "uppdrag" if node.typ == "uppdrag" else "mal"
-        nodes = getattr(content, field)
-        found = _goals(nodes, src, (key, field), set(org.goals()))
-        if node.mal is not None and node.mal.bedomas:
-            found += _unassessed(nodes, src, (key, field))
-        return found
-    if node.typ == "tabell" and node.tabell is not None and node.tabell.indelning:
-        breakdown = org.indelningar.get(node.tabell.indelning)
-        if breakdown is None or not isinstance(content.rader, dict):
-            return []
-        rows = {r.id for r in breakdown.walk()} | {TOTAL}
-        return [p for row in content.rader
-                for p in unknown(src, (key, "rader", row), row, rows, "row",
-                                 f"organisation.yaml indelningar.{node.tabell.indelning}")]
-    if node.typ == "manadsmatt":
-        measures = {m.id for g in org.verksamhetsmatt for m in g.matt}
-        return [p for measure in content.varden
-                for p in unknown(src, (key, "varden", measure), measure, measures,
-                                 "measure", "organisation.yaml verksamhetsmatt")]
-    if node.typ == "underskrifter":
-        people = {p.id for p in org.personer}
-        return [p for index, signature in enumerate(content) if signature.person
-                for p in unknown(src, (key, index, "person"), signature.person, people,
-                                 "person", "organisation.yaml personer")]
-    return []
-
-
-def check_block_references(ds: Dataset) -> list[Problem]:
-    """What every block refers to exists: goals, rows of breakdowns, measures, people."""
-    if ds.organisation is None:
-        return []
-    problems: list[Problem] = []
-    for document in ds.documents():
-        for node in ds.disposition(document.kind).blocks():
-            content = document.block(node.block or "")
-            if content is not None:
-                problems += _block(ds, document, node, content)
-    return problems
-
-
 def check_matters(ds: Dataset) -> list[Problem]:
     """Registration numbers are unique among a year's matters."""
-    from ..documents import KINDS
-
     problems: list[Problem] = []
     for year in ds.years.values():
         seen: dict[str, str] = {}

@@ -7,12 +7,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from .. import prose_rules
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
-from ..problems import Problem
+from ..model.kinds import KINDS
+from ..problems import Problem, problem
+from ..prose import rules as prose_rules
 from ..source.load import Dataset, Document, Source
 from ..source.walk import leaves
-from .common import problem
 
 _EXPRESSION = re.compile(r"{{-?\s*([^\W\d]\w*)")
 # Literals Jinja reads as names. (Statements that bind names, `{% for %}` and `{% set %}`, and
@@ -81,9 +81,7 @@ def check_placeholders(ds: Dataset) -> list[Problem]:
 
 def prose_names(ds: Dataset, document: Document) -> frozenset[str]:
     """The names prose in a document may use: `ar` and the tables of the document it quotes."""
-    from ..documents import KINDS
-
-    quoted = KINDS[document.kind].quoted(ds, document)
+    quoted = ds.quoted(document)
     if quoted is None:
         return frozenset({"ar"})
     tables = {node.block for node in ds.disposition(quoted.kind).blocks()
@@ -124,9 +122,7 @@ def _unreadable_quoted(ds: Dataset, document: Document) -> str | None:
     """Why the names of the document a text quotes cannot be checked (its file was found but
     did not parse or has errors, which are reported at that file), or None: every name would
     otherwise be reported as unknown, an error that only follows from the other one."""
-    from ..documents import KINDS
-
-    if KINDS[document.kind].quoted(ds, document) is not None:
+    if ds.quoted(document) is not None:
         return None
     wanted = KINDS.get(getattr(document.model, "dokument", None) or
                        KINDS[document.kind].quotes or "")
@@ -154,8 +150,6 @@ def check_memos_complete(ds: Dataset) -> list[Problem]:
     """A memo without a date or a registration number is incomplete: a warning (an error with
     --strict) naming the file and field; the built memo says "datum saknas" /
     "diarienummer saknas" where they belong."""
-    from ..documents import KINDS
-
     problems: list[Problem] = []
     for document in ds.documents():
         if not KINDS[document.kind].memo:

@@ -17,13 +17,15 @@ expressions are not prose. Tables' own cells are entered data, not prose, and ar
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..problems import Problem
+from ..blocks import REGISTRY
+from ..problems import Problem, problem
 from ..source.load import Dataset, Document
 from ..source.walk import leaves
-from .common import problem
+from ..tables import tables_of
 
 # A number as Swedish prose writes it: digits grouped by (non-breaking) spaces, an optional
 # decimal comma. Not preceded or followed by what makes it part of a date, a code or a word.
@@ -56,10 +58,7 @@ def printed_figures(ds: Dataset, document: Document
                     ) -> dict[tuple[Decimal, int], list[Printed]]:
     """Every figure the tables a document's prose quotes print, by (magnitude, decimals),
     each with every cell that prints it."""
-    from ..documents import KINDS
-    from ..documents.context import tables_of
-
-    quoted = KINDS[document.kind].quoted(ds, document)
+    quoted = ds.quoted(document)
     if quoted is None:
         return {}
     found: dict[tuple[Decimal, int], list[Printed]] = {}
@@ -98,17 +97,18 @@ def numbers_in(text: str) -> list[tuple[str, Decimal, int]]:
     return result
 
 
-def _figure_blocks(ds: Dataset, document: Document) -> frozenset[str]:
-    """Keys of the document's blocks that hold rows of figures or fields; of these only the
-    prose beside the table (`text`) is prose."""
-    return frozenset(node.block for node in ds.disposition(document.kind).blocks()
-                     if node.block and (node.tabell is not None or node.typ == "manadsmatt"))
+def _prose_test(ds: Dataset, document: Document) -> Callable[[tuple[str | int, ...]], bool]:
+    """Whether the text at a place of the document is prose (its block's type says: a
+    table's cells and a monthly block's figures are not)."""
+    types = {node.block: REGISTRY[node.typ or "text"]
+             for node in ds.disposition(document.kind).blocks() if node.block}
 
+    def is_prose(loc: tuple[str | int, ...]) -> bool:
+        if not loc or not isinstance(loc[0], str) or loc[0] not in types:
+            return True
+        return types[loc[0]].is_prose(loc[1:])
 
-def _is_prose(loc: tuple[str | int, ...], figure_blocks: frozenset[str]) -> bool:
-    if "tabell" in loc:  # a table inside a section or an attachment: entered cells
-        return False
-    return not loc or loc[0] not in figure_blocks or loc[1:] == ("text",)
+    return is_prose
 
 
 def check_typed_figures(ds: Dataset) -> list[Problem]:
@@ -117,9 +117,9 @@ def check_typed_figures(ds: Dataset) -> list[Problem]:
         figures = printed_figures(ds, document)
         if not figures:
             continue
-        figure_blocks = _figure_blocks(ds, document)
+        is_prose = _prose_test(ds, document)
         for loc, text in leaves(document.model):
-            if not isinstance(text, str) or not _is_prose(loc, figure_blocks):
+            if not isinstance(text, str) or not is_prose(loc):
                 continue
             for written, value, decimals in numbers_in(text):
                 cells = figures.get((value, decimals))

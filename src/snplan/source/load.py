@@ -15,11 +15,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ..dispositions import default as default_disposition
-from ..model import DISPOSITION_DIR, DOCUMENT_FILES, Disposition, Organisation
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
+from ..model.disposition import Disposition
 from ..model.files import block_values, file_model
+from ..model.kinds import DISPOSITION_DIR, KINDS
+from ..model.organisation import Organisation
 from ..problems import HasProblems, Problem, display_path, field_path
+from .dispositions import default as default_disposition
+from .dispositions import default_located, default_path
 from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year
@@ -82,7 +85,7 @@ class Document:
 
     @property
     def blocks(self) -> dict[str, Any]:
-        return block_values(self.model, DOCUMENT_FILES[self.kind].meta)
+        return block_values(self.model, KINDS[self.kind].meta)
 
     def block(self, key: str) -> Any:
         return getattr(self.model, key, None)
@@ -134,6 +137,28 @@ class Dataset(HasProblems):
     def disposition(self, kind: str) -> Disposition:
         """The outline of a document kind: the organisation's own, else snplan's default."""
         return self.dispositions.get(kind) or default_disposition(kind)
+
+    def disposition_source(self, kind: str) -> Source:
+        """Where the outline in force was read from: the organisation's own file, else the
+        one snplan ships (so a problem of an outline is named at its line either way)."""
+        own = self.disposition_sources.get(kind)
+        if own is not None and kind in self.dispositions:
+            return own
+        return Source("disposition", display_path(default_path(kind)),
+                      default_located(kind))
+
+    def quoted(self, document: Document) -> Document | None:
+        """The document whose figures `document`'s prose may quote: itself for a plan or a
+        report, the document a memo names (`dokument`), the plan for a protocol (its kind's
+        `quotes`); None when that document is not in the data."""
+        wanted = getattr(document.model, "dokument", None) or KINDS[document.kind].quotes
+        if wanted is None:
+            return document
+        kind = KINDS.get(wanted)
+        entry = self.years.get(document.year)
+        if kind is None or entry is None:
+            return None
+        return entry.document(kind.name)
 
     def documents(self) -> list[Document]:
         """Every loaded document, year by year."""
@@ -401,7 +426,7 @@ def data_files(root: Path) -> list[Path]:
     for entry in _entries(root, []):
         if not (is_year(entry.name) and entry.is_dir()):
             continue
-        for files in DOCUMENT_FILES.values():
+        for files in KINDS.values():
             if files.file:
                 found.append(entry / files.file)
             else:
@@ -427,10 +452,10 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         if entry.name.startswith("."):
             continue
         kind = entry.stem
-        if entry.suffix != ".yaml" or kind not in DOCUMENT_FILES or not entry.is_file():
+        if entry.suffix != ".yaml" or kind not in KINDS or not entry.is_file():
             problems.append(Problem(display_path(entry), None, "",
                                     f"unexpected entry: {DISPOSITION_DIR}/ holds one outline "
-                                    f"per document kind ({', '.join(DOCUMENT_FILES)}), "
+                                    f"per document kind ({', '.join(KINDS)}), "
                                     "named KIND.yaml"))
             continue
         start = len(problems)
@@ -525,19 +550,19 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
                problems: list[Problem]) -> Year:
     result = Year(year, directory)
     root = dataset.root
-    singles = {f.file: f for f in DOCUMENT_FILES.values() if f.file}
-    folders = {f.folder: f for f in DOCUMENT_FILES.values() if f.folder}
+    singles = {f.file: f for f in KINDS.values() if f.file}
+    folders = {f.folder: f for f in KINDS.values() if f.folder}
     expected = ", ".join([*singles, *(f"{name}/" for name in folders)])
 
     def load_document(files: Any, path: Path, slug: str) -> None:
-        if files.kind in broken:
+        if files.name in broken:
             problems.append(Problem(display_path(path), None, "",
                                     f"not checked: the outline {DISPOSITION_DIR}/"
-                                    f"{files.kind}.yaml has errors"))
+                                    f"{files.name}.yaml has errors"))
             return
-        model = file_model(files.meta, dataset.disposition(files.kind), files.kind)
-        obj, source = _load_one(model, files.kind, path, root, problems)
-        key = files.kind if not slug else f"{files.folder}/{slug}"
+        model = file_model(files.meta, dataset.disposition(files.name), files.name)
+        obj, source = _load_one(model, files.name, path, root, problems)
+        key = files.name if not slug else f"{files.folder}/{slug}"
         if source is not None:
             result.sources[key] = source
         if source is None:
@@ -546,8 +571,8 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
         elif obj is None:
             result.unloaded[key] = (source.path, "has errors")
         if obj is not None and source is not None:
-            result.documents.setdefault(files.kind, {})[slug] = Document(
-                files.kind, year, slug, obj, source)
+            result.documents.setdefault(files.name, {})[slug] = Document(
+                files.name, year, slug, obj, source)
 
     for entry in _entries(directory, problems):
         if entry.name.startswith("."):

@@ -17,15 +17,17 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .. import fmt
-from ..compute import decimals_of, round_half_up
-from ..model.disposition import Kapitel, Kolumn, TabellSpec
 from ..model.organisation import Indelning, Organisation, Rad
-from ..source.load import Dataset
+from . import format as fmt
 from . import ops
 from .figures import TOTAL, FigureStore, StoredBlock
+from .numbers import decimals_of, round_half_up
+from .spec import Kolumn, TabellSpec
+
+if TYPE_CHECKING:
+    from ..source.load import Dataset
 
 
 class TableError(Exception):
@@ -231,27 +233,26 @@ def _columns(spec: TabellSpec, year: int, org: Organisation, unit: str | None
     return result
 
 
-def build_table(ds: Dataset, store: FigureStore, year: int, node: Kapitel) -> Table | None:
-    """The table of block `node` in the document of `year`, or None when the year's data does
-    not hold the block."""
-    assert node.tabell is not None and node.block is not None
+def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: TabellSpec
+                ) -> Table | None:
+    """The table of block `key` (of outline `spec`) in the document of `year`, or None when
+    the year's data does not hold the block."""
     org = ds.organisation
     if org is None:
         return None
-    main = store.block(year, node.block)
+    main = store.block(year, key)
     if main is None:
         return None
-    spec = node.tabell
     breakdown = org.indelningar.get(spec.indelning) if spec.indelning else None
     if spec.indelning is not None and breakdown is None:
-        raise TableError(f"the outline's table '{node.block}' uses the breakdown "
+        raise TableError(f"the outline's table '{key}' uses the breakdown "
                          f"'{spec.indelning}', which organisation.yaml does not declare")
     unit = breakdown.enhet if breakdown else None
     columns = _columns(spec, year, org, unit)
     caption = heading(spec.rubrik or "", year, org, unit)
     if main.content is not None and getattr(main.content, "rubrik", None):
         caption = main.content.rubrik
-    table = Table(node.block, year, spec, caption, columns, [], main.content,
+    table = Table(key, year, spec, caption, columns, [], main.content,
                   _context(org, spec), exact=breakdown.exakt if breakdown else False)
     if breakdown is not None:
         _breakdown_rows(table, ds, store, breakdown, org)
@@ -477,3 +478,25 @@ def free_table(content: Any, org: Organisation, year: int) -> Table:
                   _context(org, TabellSpec()))
     _free_rows(table, org)
     return table
+
+
+def tables_of(ds: Dataset, kind: str, year: int) -> dict[str, Table]:
+    """Every table of the document of `kind` and `year`, by block key (made once); a table
+    whose breakdown organisation.yaml lacks is left out (`rules.references` names it at the
+    outline's line, and nothing is built while it stands)."""
+    key = f"tables:{kind}:{year}"
+    if key not in ds.cache:
+        store = FigureStore.of(ds)
+        tables: dict[str, Table] = {}
+        org = ds.organisation
+        for node in ds.disposition(kind).blocks():
+            if node.tabell is None or not node.tabell.kolumner:
+                continue
+            if org is not None and node.tabell.indelning is not None \
+                    and node.tabell.indelning not in org.indelningar:
+                continue  # the outline's breakdown is not declared: a problem of its own
+            table = build_table(ds, store, year, node.block or "", node.tabell)
+            if table is not None:
+                tables[node.block or ""] = table
+        ds.cache[key] = tables
+    return ds.cache[key]

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..model.blocks import FiguresRow
-from ..model.disposition import Kapitel
-from ..source.load import Dataset, Document
+if TYPE_CHECKING:
+    from ..model.disposition import Kapitel
+    from ..source.load import Dataset, Document
 
 TOTAL = "summa"  # the key of an entered grand total among a table's rows
 
@@ -72,7 +72,7 @@ class FigureStore:
             disposition = ds.disposition(document.kind)
             for node in disposition.blocks():
                 content = document.block(node.block or "")
-                if content is None or node.typ != "tabell":
+                if content is None or node.tabell is None:
                     continue
                 self._add(document, node, content)
 
@@ -86,7 +86,6 @@ class FigureStore:
         rows = content.rader
         if isinstance(rows, dict):
             for row_id, row in rows.items():
-                assert isinstance(row, FiguresRow)
                 if row.namn is not None:
                     stored.labels[row_id] = row.namn
                 target = stored.figures.setdefault(row_id, {})

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..compute import HUNDRED, ZERO
+from .numbers import HUNDRED, ZERO
 
 
 @dataclass(frozen=True)
@@ -129,3 +129,39 @@ def excel_formula(op: str, refs: Sequence[str], ctx: Context) -> str:
     """The Excel formula of a computation over cell references: empty when an operand is."""
     guard = ",".join(f'{r}=""' for r in refs)
     return f'=IF(OR({guard}),"",{OPS[op].excel(refs, ctx)})'
+
+
+def excel_template(op: str, count: int, ctx: Context) -> str:
+    """The Excel formula of a computation over `count` cells written `{0}`, `{1}` … (the
+    resolved document's formula template): empty when an operand is."""
+    return excel_formula(op, [f"{{{i}}}" for i in range(count)], ctx)
+
+
+# A total's guard names at most this many of its parts (Excel's OR takes 255 arguments).
+SUM_GUARD = 200
+
+
+def sum_template(count: int) -> str:
+    """A total of `count` cells written `{0}` …: empty when one of them is (an unknown part
+    gives an unknown total, as in the document)."""
+    if not count:
+        return "=0"
+    refs = [f"{{{i}}}" for i in range(count)]
+    guard = ",".join(f'{r}=""' for r in refs[:SUM_GUARD])
+    return f'=IF(OR({guard}),"",{"+".join(refs)})'
+
+
+def annual_figure(series: Sequence[Decimal], aggregation: str) -> Decimal:
+    """The annual figure of a monthly series by its declared aggregation: the sum of the
+    months (`summa`: care days) or their mean (`medel`: people, households, kronor)."""
+    if aggregation == "summa":
+        return sum(series, ZERO)
+    if not series:
+        raise ValueError("an empty series has no mean")
+    return sum(series, ZERO) / len(series)
+
+
+def annual_template(aggregation: str) -> str:
+    """The Excel formula of a monthly series' annual figure, over the first and last month
+    written `{0}` and `{1}`."""
+    return "=SUM({0}:{1})" if aggregation == "summa" else "=AVERAGE({0}:{1})"

@@ -203,7 +203,8 @@ class Table:
     columns, the rounding policy, the data's own notes). `keep`: kept on one page where it
     fits. `printed`: on the page (a table the outline reads but does not print is still in
     the workbook). `sheet`: the workbook sheet it goes on (None: not in the workbook); tables
-    of one `sheet` follow each other there under their `sheet_group` labels."""
+    of one `sheet` follow each other there under their `sheet_group` labels. `listed`: one of
+    the document's tables of figures, which `snplan metrics` and `snplan diff` show."""
 
     key: str
     columns: tuple[Column, ...]
@@ -217,6 +218,7 @@ class Table:
     sheet: str | None = None
     sheet_group: str = ""
     id: str = ""
+    listed: bool = False
 
     @property
     def visible(self) -> tuple[int, ...]:
@@ -335,8 +337,9 @@ Block = (Paragraph | ListBlock | Section | Table | Figure | Signatures | Cover |
 @dataclass(frozen=True, slots=True)
 class Meta:
     """What a document says about itself: its title, subject and author (document
-    properties), the organisation and administration (the running header), the kind's label,
-    its fixed timestamp (from the data, never the clock) and its language."""
+    properties), the organisation, committee and administration (the running header), the
+    kind's label, its fixed timestamp (from the data, never the clock), its language and the
+    unit its amounts are in."""
 
     title: str
     subject: str
@@ -348,6 +351,7 @@ class Meta:
     language: str = "sv-SE"
     keywords: str = ""
     unit: str = ""
+    committee: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
-"""Pictures of the monthly measures for the Word report: one figure per measure group, with a
-small line chart per measure (one line per year over the twelve months), in Swedish: axis
-numbers formatted as the tables format them ("12 000", "0,05"), no decimals on counts, the
-months as the tables name them, and the document's font where matplotlib has it.
+"""Pictures of the resolved document's figures for the Word file: a figure of one or more small
+line charts (one line per series, a year over the twelve months), in Swedish: axis numbers
+formatted as the tables format them ("12 000", "0,05"), no decimals on counts, the categories
+as the tables name them, and the document's font where matplotlib has it. (`svg` draws the
+same figure as vector graphics for the web and the PDF.)
 
 matplotlib draws them (a maintained library beats hand-drawn charts); it is imported only when
 a report with monthly measures is built.
@@ -17,9 +18,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ... import fmt
-from ...blocks.monthly import MONTHS, MeasureGroupView
-from ...cache import user_cache_dir
+from ...source.cache import user_cache_dir
+from ...tables import format as fmt
+from ...tree import Figure
+
+MONTHS = ["jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov", "dec"]
 
 # Sharp enough for print at the width of the text (16 cm), still small.
 DPI = 150
@@ -32,15 +35,6 @@ class Chart:
     name: str
     alt: str
     png: bytes
-
-
-def alt_text(group: MeasureGroupView) -> str:
-    """What the picture shows, for screen readers and for anyone who cannot see the lines."""
-    years = sorted({s.year for m in group.measures for s in m.series if s.values is not None})
-    span = f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0]) if years else ""
-    names = "; ".join(m.name for m in group.measures)
-    return (f"Linjediagram, {group.name}: månadsvärden per år {span} för {names}. "
-            f"Samma värden finns i tabellerna ovan.")
 
 
 def tick_label(value: float, step: float) -> str:
@@ -66,51 +60,52 @@ def _font_family() -> str:
     return "DejaVu Sans"
 
 
-def group_chart(group: MeasureGroupView) -> Chart:
+def group_chart(figure: Figure) -> Chart:
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure as MplFigure
     from matplotlib.ticker import MaxNLocator
 
     from ._swedish_ticks import SwedishFormatter as _SwedishFormatter
 
-    measures = [m for m in group.measures if any(s.values is not None for s in m.series)]
-    columns = 2 if len(measures) > 1 else 1
-    rows = (len(measures) + columns - 1) // columns
+    panels = [p for p in figure.panels if p.series]
+    columns = 2 if len(panels) > 1 else 1
+    rows = (len(panels) + columns - 1) // columns
     height = 1.9 * rows + 0.7
     with matplotlib.rc_context({"font.family": _font_family(), "axes.unicode_minus": False}):
         # no title in the picture: the caption under it in the document names the group
-        figure = Figure(figsize=(7.0, height), dpi=DPI)
+        picture = MplFigure(figsize=(7.0, height), dpi=DPI)
         handles = []
-        for index, measure in enumerate(measures, start=1):
-            axes = figure.add_subplot(rows, columns, index)
+        for index, panel in enumerate(panels, start=1):
+            axes = picture.add_subplot(rows, columns, index)
             handles = []
-            values = [v for s in measure.series for v in (s.values or [])]
-            counts = all(v == v.to_integral_value() for v in values)
-            for number, series in enumerate(s for s in measure.series if s.values is not None):
+            positions = range(len(panel.categories))
+            for number, series in enumerate(panel.series):
                 marker, line = STYLES[number % len(STYLES)]
-                (handle,) = axes.plot(range(12), [float(v) for v in series.values or []],
+                (handle,) = axes.plot(positions,
+                                      [float("nan") if v is None else float(v)
+                                       for v in series.values],
                                       marker=marker, linestyle=line, markersize=3,
-                                      linewidth=1.2, label=str(series.year))
+                                      linewidth=1.2, label=series.label)
                 handles.append(handle)
-            axes.set_title(measure.name, fontsize=7.5)
-            axes.set_xticks(range(12))
-            axes.set_xticklabels(MONTHS, fontsize=6)
+            axes.set_title(panel.title, fontsize=7.5)
+            axes.set_xticks(positions)
+            axes.set_xticklabels(panel.categories, fontsize=6)
             axes.tick_params(axis="y", labelsize=6)
-            axes.yaxis.set_major_locator(MaxNLocator(integer=counts, nbins=5))
+            axes.yaxis.set_major_locator(MaxNLocator(integer=panel.counts, nbins=5))
             axes.yaxis.set_major_formatter(_SwedishFormatter())
             axes.grid(True, linewidth=0.3)
         # one legend for the whole figure: fixed places are much faster than matplotlib's
         # search for the best one, and tight_layout is replaced by fixed margins for the
         # same reason
-        figure.legend(handles=handles, loc="upper center", fontsize=7, ncol=len(handles),
+        picture.legend(handles=handles, loc="upper center", fontsize=7, ncol=len(handles),
                       frameon=False, bbox_to_anchor=(0.5, 1.0))
-        figure.subplots_adjust(left=0.08, right=0.98, bottom=0.35 / height + 0.03,
+        picture.subplots_adjust(left=0.08, right=0.98, bottom=0.35 / height + 0.03,
                                top=1 - 0.5 / height, hspace=0.55, wspace=0.2)
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", metadata={"Software": None})
-    return Chart(f"{group.id}.png", alt_text(group), _small_png(buffer.getvalue()))
+        picture.savefig(buffer, format="png", metadata={"Software": None})
+    return Chart(f"{figure.id}.png", figure.alt, _small_png(buffer.getvalue()))
 
 
 def _small_png(data: bytes) -> bytes:
@@ -125,7 +120,7 @@ def _small_png(data: bytes) -> bytes:
 
 
 # Bump when the drawing changes, so cached pictures are redrawn.
-CHART_VERSION = "3"
+CHART_VERSION = "4"
 
 
 def cache_dir() -> Path:
@@ -134,25 +129,25 @@ def cache_dir() -> Path:
     return user_cache_dir("charts")
 
 
-def _key(group: MeasureGroupView) -> str:
-    parts = [CHART_VERSION, group.id, group.name]
-    for measure in group.measures:
-        parts.append(f"{measure.name}|{measure.unit}")
-        for series in measure.series:
-            values = "," if series.values is None else ",".join(str(v) for v in series.values)
-            parts.append(f"{series.year}:{values}")
+def _key(figure: Figure) -> str:
+    parts = [CHART_VERSION, figure.id, figure.caption]
+    for panel in figure.panels:
+        parts.append(f"{panel.title}|{panel.unit}|{panel.counts}|{','.join(panel.categories)}")
+        for series in panel.series:
+            values = ",".join("" if v is None else str(v) for v in series.values)
+            parts.append(f"{series.label}:{values}")
     return hashlib.sha256("\n".join(parts).encode("utf-8")).hexdigest()
 
 
-def cached_group_chart(group: MeasureGroupView) -> Chart:
+def cached_group_chart(figure: Figure) -> Chart:
     """`group_chart`, drawn once per distinct content and kept in the user's cache directory
     (never in the output directory, which a failed build must leave untouched)."""
-    path = cache_dir() / f"{_key(group)}.png"
+    path = cache_dir() / f"{_key(figure)}.png"
     try:
-        return Chart(f"{group.id}.png", alt_text(group), path.read_bytes())
+        return Chart(f"{figure.id}.png", figure.alt, path.read_bytes())
     except OSError:
         pass
-    chart = group_chart(group)
+    chart = group_chart(figure)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
@@ -162,3 +157,9 @@ def cached_group_chart(group: MeasureGroupView) -> Chart:
     except OSError:
         pass  # a cache that cannot be written only costs time
     return chart
+
+
+def png(figure: Figure) -> bytes:
+    """The figure as a PNG picture, drawn once per distinct content (the Word writer's
+    `draw`)."""
+    return cached_group_chart(figure).png

@@ -1,0 +1,79 @@
+"""`snplan validate` answered from the snapshot of its last check when nothing it read has
+changed, and checked afresh when anything has: a data file's content, an entry added under the
+data directory, the question asked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from snplan.cli import app
+from snplan.rules import report
+from snplan.source import snapshot
+
+from .conftest import replace_in
+
+runner = CliRunner()
+
+
+@pytest.fixture
+def cached(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The snapshot turned on; the list records each real check's data directory."""
+    monkeypatch.setenv("SNPLAN_CACHE", "1")
+    checked: list[Path] = []
+    real = report.run
+
+    def counting(data: Path, year: int | None = None) -> report.Report:
+        checked.append(data)
+        return real(data, year=year)
+
+    monkeypatch.setattr(report, "run", counting)
+    return checked
+
+
+def validate(data: Path, *args: str) -> str:
+    result = runner.invoke(app, ["validate", "--data", str(data), *args])
+    return f"{result.exit_code}\n{result.output}"
+
+
+def test_unchanged_data_is_answered_from_the_snapshot(data_copy: Path,
+                                                      cached: list[Path]) -> None:
+    first = validate(data_copy)
+    second = validate(data_copy)
+    assert first == second and first.startswith("0\n")
+    assert len(cached) == 1  # the second answer came from the snapshot
+
+
+def test_any_change_is_checked_afresh(data_copy: Path, cached: list[Path]) -> None:
+    validate(data_copy)
+    plan = data_copy / "2022" / "verksamhetsplan.yaml"
+    replace_in(plan, "budget_per_enhet:", "budget_per_enheten:")
+    broken = validate(data_copy)
+    assert broken.startswith("1\n") and "budget_per_enheten" in broken
+    assert len(cached) == 2
+    (data_copy / "stray").mkdir()  # an entry no file of the loader is: still a change
+    validate(data_copy)
+    assert len(cached) == 3
+    validate(data_copy, "--year", "2022")  # another question
+    assert len(cached) == 4
+
+
+def test_a_damaged_snapshot_is_a_miss(data_copy: Path, cached: list[Path]) -> None:
+    validate(data_copy)
+    for entry in snapshot._directory().glob("*.pickle"):
+        entry.write_bytes(b"not a pickle")
+    assert validate(data_copy).startswith("0\n")
+    assert len(cached) == 2
+
+
+def test_the_key_follows_the_content_not_the_time(data_copy: Path) -> None:
+    plan = data_copy / "2022" / "verksamhetsplan.yaml"
+    before = snapshot.key(data_copy, "q")
+    text = plan.read_bytes()
+    plan.write_bytes(text)  # written again, same bytes
+    assert snapshot.key(data_copy, "q") == before
+    plan.write_bytes(text + b"\n# ny rad\n")
+    assert snapshot.key(data_copy, "q") != before
+    assert snapshot.key(data_copy / "finns-inte", "q") is None
