@@ -171,6 +171,8 @@ _trees = st.recursive(_leaves, lambda children: st.one_of(
        flow=st.sampled_from([False, True, None]), indent=st.sampled_from([2, 4]))
 # a '#' inside a key is text, not a comment (found by this test)
 @example(tree={"0": [{"0#": 0}]}, flow=False, indent=2)
+# a key may begin with a no-break space, which is no YAML blank (found by this test)
+@example(tree={"0": [{"\xa0": 0}]}, flow=False, indent=2)
 def test_the_measured_depth_is_the_depth_yaml_reads(tree: dict, flow: bool | None,
                                                      indent: int) -> None:
     """The depth is measured on the text, before any parser: it must never be below what a

@@ -279,8 +279,9 @@ _INDICATOR = re.compile(r"[-?:](?:[ \t]+|$)")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*$")
 _FLOW_CHARS = re.compile(r"[\"'\[\]{}#]")
 # A key: plain (a '#' in it is text unless after a blank, where it starts a comment), double-
-# or single-quoted; then ':' and a blank or the end of the line.
-_KEY = re.compile(r"""(?:[^\s#"'\[\]{}](?:[^#]|(?<![ \t])#)*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
+# or single-quoted; then ':' and a blank or the end of the line. Blanks are YAML's, space and
+# tab: a key may begin with another space character (U+00A0, found by the depth property).
+_KEY = re.compile(r"""(?:[^ \t#"'\[\]{}](?:[^#]|(?<![ \t])#)*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
                   r""":(?:[ \t]|$)""")
 
 
