@@ -55,6 +55,7 @@ bench: install-dev
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/typst_pdf.py
 	$(BIN)/python bench/sie.py
+	$(BIN)/python bench/bounded.py
 
 # Refresh the lock files after pyproject.toml changed (pins that still satisfy the ranges are
 # kept); `make lock-upgrade` moves every package to the newest version the ranges allow.

@@ -18,7 +18,12 @@ that it refuses: loops, calls, Jinja's functions, `%`, filters and methods that 
 number) into a `sammanfattning` text and checks that validation and the build agree: every
 reason the prose rules give is reported by `snplan validate` at the file and field and refused
 by the evaluation alike, and prose that validates is evaluated to text or to problems naming
-the file, quickly, never to another exception.
+the file, never to another exception.
+
+Nothing here is timed (a busy machine is no bug): each example runs under a hang guard
+(tests/hang_guard.py) that ends the run only if it never finishes; how long the bounded cases
+take is `make bench`'s to show (bench/bounded.py), and the prose evaluation keeps its own
+budget.
 """
 
 from __future__ import annotations
@@ -28,7 +33,6 @@ import os
 import re
 import shutil
 import tempfile
-import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,6 +51,7 @@ from snplan.prose.sandbox import ExpressionError, environment, render_string
 from snplan.rules import report as validate
 
 from .conftest import DATA, ROOT
+from .hang_guard import hang_guard
 
 FUZZ_EXAMPLES_CI = 1000
 FUZZ_EXAMPLES_LOCAL = 150
@@ -249,7 +254,7 @@ def test_mutated_data_validates_or_names_a_file(workspaces: dict[int, Path],
     text = path.read_text(encoding="utf-8")
     for _ in range(data.draw(st.integers(1, 2), label="mutations")):
         text = mutate(text, data)
-    with changed(path, text):
+    with changed(path, text), hang_guard():
         report = validate.run(root)
         for problem in report.problems:
             assert_names_a_file(problem, root)
@@ -351,10 +356,8 @@ def test_prose_expressions_validate_and_build_agree(workspaces: dict[int, Path],
     summary = yaml.safe_load(text)["sammanfattning"]
     field_text = summary if isinstance(summary, str) else summary["text"]
     reasons = prose_rules.refusals(field_text)
-    with changed(path, text):
-        started = time.perf_counter()
+    with changed(path, text), hang_guard():
         report = validate.run(root)
-        assert time.perf_counter() - started < 10
         for problem in report.problems:
             assert_names_a_file(problem, root)
         here = {p.message for p in report.errors
@@ -373,15 +376,13 @@ def test_prose_expressions_validate_and_build_agree(workspaces: dict[int, Path],
               "validation errors" if report.errors else "validates")
         if report.errors:
             return
-        # prose that validates is evaluated to text or to problems naming the file, quickly
+        # prose that validates is evaluated to text or to problems naming the file
         ds = report.dataset
         target = next(t for t in documents.all_targets(ds)
                       if t.year == year and t.kind in {"verksamhetsplan", "arsredovisning"})
-        started = time.perf_counter()
         try:
             resolve_target(ds, target, Settings(out=root.parent / "out", templates=TEMPLATES))
         except BuildError as exc:
             for problem in exc.problems:
                 assert_names_a_file(problem, root)
                 assert "is not allowed in prose" not in problem.message, problem
-        assert time.perf_counter() - started < 10

@@ -25,11 +25,12 @@ from snplan.output.files import (
     write_all,
     write_new,
 )
-from snplan.output.reference_check import container_problem, reference_problem
+from snplan.output.package import reference_problem
 from snplan.problems import display_path
 from snplan.source import load as loading
 from snplan.source.dispositions import default as default_disposition
 from snplan.source.load import Source, data_files, is_year, validate_model
+from snplan.source.reference import container_problem
 from snplan.source.yamlsource import SourceError, parse_text
 
 from .conftest import OTHER_ORG, ROOT
@@ -170,7 +171,9 @@ def test_write_new_never_overwrites_and_never_follows(tree: tuple[Path, Path]) -
 
 # --- the manifest is a cache: whatever lies under its name is read as absent ---------------------
 
-def _read_within(out: Path, seconds: float = 10) -> manifest.Manifest:
+def _read_within(out: Path, seconds: float = 120) -> manifest.Manifest:
+    """The manifest read in a thread; `seconds` is a hang guard (a FIFO or /dev/zero read
+    for ever), far beyond what reading takes on a busy machine."""
     found: list[manifest.Manifest] = []
     worker = threading.Thread(target=lambda: found.append(manifest.Manifest.read(out)),
                               daemon=True)

@@ -451,9 +451,15 @@ def _sockets(pids: list[int]) -> list[str]:
             and fields[6] in inodes]
 
 
+# How long the process tests wait for something to happen (LibreOffice to start, a stopped
+# build's processes to end): a hang guard, far beyond what a busy machine needs, never a
+# measure of speed.
+PATIENCE = 180
+
+
 def _assert_nothing_left(tmp: Path, processes: list[tuple[int, bytes]],
                          sockets: list[str]) -> None:
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + PATIENCE
     while time.monotonic() < deadline:
         alive = [p for p, line in processes if _running(p) and _cmdline(p) == line]
         naming = [int(e.name) for e in Path("/proc").iterdir() if e.name.isdigit()
@@ -464,6 +470,27 @@ def _assert_nothing_left(tmp: Path, processes: list[tuple[int, bytes]],
         time.sleep(0.2)
     raise AssertionError(f"left behind: processes {alive} {naming}, sockets {kept}, files "
                          f"{sorted(str(p) for p in tmp.rglob('*'))}")
+
+
+def _conversion_under_way(snplan: subprocess.Popen[bytes], tmp: Path
+                          ) -> tuple[list[tuple[int, bytes]], list[str]]:
+    """The build's processes and LibreOffice's pipes once LibreOffice and its worker run
+    (polled until then, within PATIENCE as a hang guard)."""
+    deadline = time.monotonic() + PATIENCE
+    processes: list[tuple[int, bytes]] = []
+    sockets: list[str] = []
+    while time.monotonic() < deadline and snplan.poll() is None:
+        processes = list(_descendants(snplan.pid).items())
+        office = [p for p, line in processes
+                  if b"soffice.bin" in line and str(tmp).encode() in line]
+        sockets = [s for s in _sockets([p for p, _ in processes]) if "OSL_PIPE" in s]
+        running = {name for name in (b"pdf_watchdog", b"libreoffice_worker")
+                   if any(name in line for _, line in processes)}
+        if office and sockets and len(running) == 2 and len(processes) >= 4:
+            return processes, sockets
+        time.sleep(0.05)
+    raise AssertionError(f"the conversion never got under way: processes {processes}, "
+                         f"sockets {sockets}, build ended with {snplan.poll()}")
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
@@ -478,24 +505,16 @@ def test_stopping_a_build_during_conversion_leaves_nothing_behind(
                "--templates", TEMPLATES, "--pdf-engine", "libreoffice"]
     snplan = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        deadline = time.monotonic() + 120
-        office: list[int] = []
-        while not office and time.monotonic() < deadline and snplan.poll() is None:
-            office = [p for p, line in _descendants(snplan.pid).items()
-                      if b"soffice.bin" in line and str(tmp).encode() in line]
-            time.sleep(0.05)
-        assert office, "LibreOffice never started"
-        time.sleep(1.0)  # conversion under way
-        processes = list(_descendants(snplan.pid).items())
-        assert len(processes) >= 4  # watchdog, LibreOffice (oosplash, soffice.bin), worker
-        sockets = [s for s in _sockets([p for p, _ in processes]) if "OSL_PIPE" in s]
-        assert sockets  # LibreOffice's pipes, which a killed LibreOffice leaves in /tmp
+        # conversion under way: the watchdog, LibreOffice (oosplash, soffice.bin) and the
+        # worker running, and LibreOffice's pipes open (a killed LibreOffice leaves them in
+        # /tmp); waited for, however long a busy machine takes to get there
+        processes, sockets = _conversion_under_way(snplan, tmp)
         if stop == signal.SIGTERM:
             # snplan must clean up itself on SIGTERM: without the watchdog's help.
             [watchdog] = [p for p, line in processes if b"pdf_watchdog" in line]
             os.kill(watchdog, signal.SIGKILL)
         snplan.send_signal(stop)
-        _, stderr = snplan.communicate(timeout=60)
+        _, stderr = snplan.communicate(timeout=PATIENCE)
     finally:
         if snplan.poll() is None:
             snplan.kill()

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 from decimal import Decimal
 
 import pytest
@@ -20,6 +19,8 @@ from snplan.prose.sandbox import (
     prose_environment,
     render_string,
 )
+
+from .hang_guard import hang_guard
 
 NAMESPACE = {"ar": 2024, "ram": {"budget": Decimal("-88000"), "forandring": Decimal("-1500")},
              "enhet": {"ifo": {"budget": Decimal("-62000")}}, "tom": None}
@@ -112,10 +113,8 @@ def test_what_prose_may_not_say_is_refused_alike(text: str, reason: str) -> None
     """Validation (`refusals`) and evaluation (`render_string`) give the same reasons."""
     found = refusals(text)
     assert any(reason in r for r in found), found
-    started = time.perf_counter()
-    with pytest.raises(ExpressionError) as raised:
+    with hang_guard(), pytest.raises(ExpressionError) as raised:
         render_string(environment(None, "tkr"), text, NAMESPACE)
-    assert time.perf_counter() - started < 1
     assert str(raised.value) == "; ".join(expression_refusals(text))
 
 
@@ -173,10 +172,10 @@ def test_the_prose_sandbox_refuses_on_its_own(text: str, reason: str) -> None:
 def test_a_loop_with_an_empty_body_is_cut_at_the_deadline() -> None:
     """Where no hook runs (an empty loop body), the timer signal ends the evaluation."""
     text = "{% for a in s %}{% for b in s %}{% endfor %}{% endfor %}"
-    started = time.perf_counter()
-    with pytest.raises(ExpressionError, match=r"takes longer than its budget \(0.3 s\)"):
+    # ten billion iterations: only the deadline ends them before the hang guard does
+    with hang_guard(), pytest.raises(ExpressionError,
+                                     match=r"takes longer than its budget \(0.3 s\)"):
         evaluate(prose(), text, {"s": "x" * 100_000}, seconds=0.3)  # type: ignore[arg-type]
-    assert time.perf_counter() - started < 2
 
 
 def test_the_deadline_holds_off_the_main_thread() -> None:

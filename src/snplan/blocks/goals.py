@@ -5,6 +5,7 @@ one section per goal with its assessment, prose, activities and measures."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from decimal import Decimal
 from typing import Annotated, Any
 
 from pydantic import Field, model_validator

@@ -15,8 +15,8 @@ from ..errors import DataError, UsageError
 from ..output import html, pdf
 from ..output.files import OutputPathError, refuse_link, write_all
 from ..output.manifest import NAME, Inputs, Manifest, bytes_hash, file_hash
+from ..output.package import reference_problem
 from ..output.pdf import PDF_FORMATS
-from ..output.reference_check import reference_problem
 from ..problems import Problem, display_path
 from ..rules.report import load_clean, require_year
 from ..source.load import Dataset, data_files

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from ..errors import UsageError
 from ..output.files import OutputPathError, check_output_dir
-from ..output.reference_check import container_problem
+from ..source.reference import container_problem
 from .rendering import DEFAULT_TEMPLATES, PDF_ENGINES, Settings
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from jinja2.sandbox import SandboxedEnvironment
 
 from ..blocks import REGISTRY, BlockInput
-from ..errors import DataError
+from ..errors import DataError, UsageError
 from ..model.disposition import Disposition, Kapitel
 from ..problems import Problem
 from ..prose.evaluate import evaluate
@@ -47,7 +47,13 @@ def timestamp_for(day: dt.date | None, year: int) -> dt.datetime:
     """The document's fixed timestamp: SOURCE_DATE_EPOCH when set, else a date from the data,
     else 1 January of the year. Never the clock, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.isdigit() and int(epoch) <= LAST_EPOCH:
+    if epoch and epoch.isdigit():
+        # a date documents can carry (a longer text is no number int() may even read)
+        if len(epoch) > len(str(LAST_EPOCH)) or int(epoch) > LAST_EPOCH:
+            shown = epoch if len(epoch) <= 30 else epoch[:27] + "..."
+            raise UsageError(f"SOURCE_DATE_EPOCH is {shown}, which is no date a "
+                             f"document can carry: give the seconds since 1970-01-01 (at "
+                             f"most {LAST_EPOCH}, the end of year 9999), or unset it")
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     chosen = day or dt.date(year, 1, 1)
     return dt.datetime(chosen.year, chosen.month, chosen.day, 12, 0, 0)

@@ -23,14 +23,21 @@ def reproducible_zip(data: bytes) -> bytes:
     same document would differ in bytes; publishing from CI would then churn.
     """
     source = zipfile.ZipFile(io.BytesIO(data))
+    return zip_parts([(info.filename, source.read(info.filename))
+                      for info in source.infolist()])
+
+
+def zip_parts(parts: list[tuple[str, bytes]]) -> bytes:
+    """A zip of `parts` in their order, with fixed entry timestamps and attributes (the same
+    parts give the same bytes)."""
     target_buffer = io.BytesIO()
     with zipfile.ZipFile(target_buffer, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+        for name, content in parts:
+            entry = zipfile.ZipInfo(name, date_time=ZIP_EPOCH)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.external_attr = 0o644 << 16
             entry.create_system = 3
-            target.writestr(entry, source.read(info.filename))
+            target.writestr(entry, content)
     return target_buffer.getvalue()
 
 

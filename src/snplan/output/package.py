@@ -8,8 +8,11 @@ lxml: python-docx's object layer costs more to import and to save than the whole
 write, and it cannot be told to write the schema's element order.
 
 The reference is untrusted input (an organisation supplies its own): its size is bounded
-before anything is decompressed, and anything that is not a usable Word file is a
-`ReferenceError` with a plain message.
+before anything is decompressed, its part names must be plain relative names (no `..`, no
+absolute or drive paths, no duplicates), XML declaring a DOCTYPE or entities is refused, and
+only the parts a Word file needs are carried into a built document (`_carried`): an unknown
+part, an external relationship or a macro never reaches the people the documents go to.
+Anything that is not a usable Word file is a `ReferenceError` with a plain message.
 """
 
 from __future__ import annotations
@@ -24,6 +27,16 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import DataError
+from ..source.reference import (
+    XML_SUFFIXES,
+    container_problem,
+    declaration_problem,
+    directory_problem,
+    names_problem,
+    part_name_problem,
+    shown_name,
+    size_problem,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -41,6 +54,9 @@ REL_HEADER = f"{RT}/header"
 REL_FOOTER = f"{RT}/footer"
 REL_IMAGE = f"{RT}/image"
 REL_HYPERLINK = f"{RT}/hyperlink"
+REL_FONT_TABLE = f"{RT}/fontTable"
+REL_WEB_SETTINGS = f"{RT}/webSettings"
+REL_FONT = f"{RT}/font"
 REL_CORE = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
 REL_APP = f"{RT}/extended-properties"
 # Parts of a reference that would be wrong in a built document: the thumbnail shows the
@@ -56,6 +72,29 @@ CT_FOOTER = "application/vnd.openxmlformats-officedocument.wordprocessingml.foot
 CT_CORE = "application/vnd.openxmlformats-package.core-properties+xml"
 CT_APP = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
 CT_RELS = "application/vnd.openxmlformats-package.relationships+xml"
+_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml"
+# The parts of the reference a built document carries, by the relationship from the main
+# document that leads to each, with the content type the part must have: what Word needs to
+# show the styles, lists, page, header and footer. Everything else (the reference's body, its
+# comments, custom XML, macros, embedded objects, a thumbnail) is left behind.
+CARRIED_RELS = {
+    REL_STYLES: f"{_WML}.styles+xml",
+    REL_NUMBERING: f"{_WML}.numbering+xml",
+    REL_SETTINGS: f"{_WML}.settings+xml",
+    REL_THEME: "application/vnd.openxmlformats-officedocument.theme+xml",
+    REL_FONT_TABLE: f"{_WML}.fontTable+xml",
+    REL_WEB_SETTINGS: f"{_WML}.webSettings+xml",
+    REL_HEADER: CT_HEADER,
+    REL_FOOTER: CT_FOOTER,
+}
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/bmp", "image/tiff",
+                         "image/x-emf", "image/x-wmf", "image/svg+xml"})
+CT_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+# What a carried part may relate to in turn: pictures (a logo in the header), the fonts a
+# font table embeds; and links, which lead out of the document but plant nothing in it.
+SUB_RELS = {REL_IMAGE: IMAGE_TYPES, REL_FONT: frozenset({CT_FONT})}
+# The package's own relationships a built document keeps (the properties are written anew).
+PACKAGE_RELS = {REL_OFFICE_DOCUMENT, REL_CORE, REL_APP}
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False,
@@ -71,10 +110,18 @@ def w(name: str) -> str:
 
 
 def parse_xml(data: bytes, what: str) -> etree._Element:
+    """A part of the reference as XML. A DOCTYPE or an entity declaration is refused before
+    the parser sees it (and the parser would neither resolve entities nor fetch anything)."""
+    if declaration_problem(what, data) is not None:
+        raise ReferenceError(f"{what} declares a DOCTYPE or entities, which Word files do "
+                             "not hold")
     try:
-        return etree.fromstring(data, _PARSER)
+        root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
         raise ReferenceError(f"the XML of {what} is not well-formed: {exc}") from None
+    if root.getroottree().docinfo.doctype:
+        raise ReferenceError(f"{what} declares a DOCTYPE, which Word files do not hold")
+    return root
 
 
 @dataclass(frozen=True)
@@ -352,10 +399,9 @@ class Reference:
 
 
 def _read_zip(path: Path) -> tuple[dict[str, bytes], list[str]]:
-    """The parts of the reference, within the bounds of `reference_check` (checked again on
-    the archive opened here: the file may have changed since the build checked it)."""
-    from .reference_check import directory_problem, size_problem
-
+    """The parts of the reference, within the bounds of `source.reference` and with the part
+    names it allows (checked again on the archive opened here: the file may have changed
+    since the build checked it)."""
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -371,7 +417,7 @@ def _read_zip(path: Path) -> tuple[dict[str, bytes], list[str]]:
                              f"(.docx): {exc}") from None
     with archive:
         infos = archive.infolist()
-        problem = directory_problem(infos)
+        problem = directory_problem(infos) or names_problem(infos)
         if problem is not None:
             raise ReferenceError(f"{problem} ({path})")
         parts: dict[str, bytes] = {}
@@ -407,23 +453,169 @@ def _geometry(sect_pr: etree._Element) -> PageGeometry:
     return page
 
 
-def _load(path: Path) -> Reference:
-    parts, order = _read_zip(path)
+def content_type(name: str, defaults: dict[str, str], overrides: dict[str, str]) -> str:
+    """The content type of a part: its override, else the default of its extension."""
+    return overrides.get(name) or defaults.get(posixpath.splitext(name)[1][1:].lower(), "")
+
+
+@dataclass
+class _Carried:
+    """What of the reference a built document carries: the parts (rels parts rewritten to
+    the relationships kept) and the relationships of the main document and the package."""
+
+    parts: dict[str, bytes]
+    main_rels: list[Rel]
+    package_rels: list[Rel]
+
+
+def _target(base: str, rel: Rel, parts: dict[str, bytes]) -> str | None:
+    """The part an internal relationship leads to, when it is one of `parts`."""
+    if rel.external:
+        return None
+    name = _resolve(base, rel.target)
+    return name if name in parts else None
+
+
+def _kept_main_rels(main: str, rels: list[Rel], parts: dict[str, bytes],
+                    types: tuple[dict[str, str], dict[str, str]]) -> list[Rel]:
+    """The main document's relationships to the parts a Word file needs (CARRIED_RELS),
+    each leading to a part of the content type its kind requires."""
+    kept = []
+    for rel in rels:
+        name = _target(main, rel, parts) if rel.type in CARRIED_RELS else None
+        if name is not None and content_type(name, *types) == CARRIED_RELS[rel.type]:
+            kept.append(rel)
+    return kept
+
+
+def _kept_sub_rels(part: str, rels: list[Rel], parts: dict[str, bytes],
+                   types: tuple[dict[str, str], dict[str, str]]) -> list[Rel]:
+    """A carried part's relationships that are kept: to pictures and embedded fonts inside
+    the package (SUB_RELS), and links out of it."""
+    kept = []
+    for rel in rels:
+        if rel.type == REL_HYPERLINK and rel.external:
+            kept.append(rel)
+            continue
+        name = _target(part, rel, parts) if rel.type in SUB_RELS else None
+        if name is not None and content_type(name, *types) in SUB_RELS[rel.type]:
+            kept.append(rel)
+    return kept
+
+
+def _without_rels(data: bytes, part: str, dropped: set[str]) -> bytes:
+    """A part without the elements that name a relationship it no longer has (a linked
+    picture, an attached template, a mail-merge source), so no reference dangles."""
+    root = parse_xml(data, f"the reference's part {shown_name(part)}")
+    doomed = [element for element in root.iter()
+              if any(etree.QName(key).namespace == R and value in dropped
+                     for key, value in element.attrib.items())]
+    for element in doomed:
+        parent = element.getparent()
+        if parent is not None:
+            parent.remove(element)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _carry_part(part: str, parts: dict[str, bytes], carried: dict[str, bytes],
+                types: tuple[dict[str, str], dict[str, str]]) -> None:
+    """Carry one needed part with the relationships it may keep and what they lead to."""
+    carried[part] = parts[part]
+    rels_part = rels_name(part)
+    if rels_part not in parts:
+        return
+    rels = read_rels(parts[rels_part], f"the relationships of {shown_name(part)}")
+    kept = _kept_sub_rels(part, rels, parts, types)
+    dropped = {rel.id for rel in rels} - {rel.id for rel in kept}
+    if dropped:
+        carried[part] = _without_rels(parts[part], part, dropped)
+    if kept:
+        carried[rels_part] = write_rels(kept)
+    for rel in kept:
+        name = _target(part, rel, parts)
+        if name is not None:
+            carried[name] = parts[name]
+
+
+def _kept_package_rels(rels: list[Rel]) -> list[Rel]:
+    """The package's relationships to the main document and the document properties (which
+    are written anew, so only where they go is kept, and only to a plain part name)."""
+    return [rel for rel in rels if rel.type in PACKAGE_RELS and not rel.external
+            and part_name_problem(_resolve("", rel.target)) is None]
+
+
+def _carried(main: str, main_rels: list[Rel], package_rels: list[Rel],
+             parts: dict[str, bytes], types: tuple[dict[str, str], dict[str, str]]
+             ) -> _Carried:
+    """The allow-list: of the reference's parts only the main document (its body is
+    replaced) and the parts CARRIED_RELS name, with their pictures and fonts; every carried
+    XML part is checked for declarations."""
+    kept = _kept_main_rels(main, main_rels, parts, types)
+    carried: dict[str, bytes] = {main: parts[main]}
+    for rel in kept:
+        name = _target(main, rel, parts)
+        if name is not None and name not in carried:
+            _carry_part(name, parts, carried, types)
+    for name, data in carried.items():
+        if name.lower().endswith(XML_SUFFIXES):
+            problem = declaration_problem(name, data)
+            if problem is not None:
+                raise ReferenceError(problem)
+    package = _kept_package_rels(package_rels)
+    # Parts every build writes anew keep their place in the package's order: the main
+    # document's relationships and the document properties.
+    for name in [rels_name(main), *(_resolve("", rel.target) for rel in package
+                                    if rel.type != REL_OFFICE_DOCUMENT)]:
+        if name in parts:
+            carried.setdefault(name, parts[name])
+    return _Carried(carried, kept, package)
+
+
+def _content_types(parts: dict[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
+    """The reference's content types: defaults by extension, overrides by part name."""
     if "[Content_Types].xml" not in parts:
-        raise ReferenceError(f"the style reference {path} is not a Word document: it has no "
+        raise ReferenceError("the style reference is not a Word document: it has no "
                              "content-type list")
     types = parse_xml(parts["[Content_Types].xml"], "the reference's content types")
     defaults = {e.get("Extension", "").lower(): e.get("ContentType", "")
                 for e in types.iter(f"{{{CT}}}Default")}
     overrides = {e.get("PartName", "").lstrip("/"): e.get("ContentType", "")
                  for e in types.iter(f"{{{CT}}}Override")}
+    return defaults, overrides
+
+
+def _carried_types(carried: dict[str, bytes], defaults: dict[str, str],
+                   overrides: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The content types of the carried parts only: overrides for those that have one,
+    defaults for the extensions of the others, and the standard ones for XML and rels."""
+    kept_overrides = {name: kind for name, kind in overrides.items() if name in carried}
+    kept_defaults = {"rels": CT_RELS, "xml": "application/xml"}
+    for name in carried:
+        extension = posixpath.splitext(name)[1][1:].lower()
+        if name not in kept_overrides and extension not in kept_defaults:
+            kept_defaults[extension] = defaults.get(extension, "")
+    return kept_defaults, kept_overrides
+
+
+def _load(path: Path) -> Reference:
+    parts, order = _read_zip(path)
+    try:
+        defaults, overrides = _content_types(parts)
+    except ReferenceError as exc:
+        raise ReferenceError(f"{exc} ({path})") from None
     package_rels = read_rels(parts.get("_rels/.rels"), "the reference's relationships")
     main = next((_resolve("", r.target) for r in package_rels
-                 if r.type == REL_OFFICE_DOCUMENT), None)
+                 if r.type == REL_OFFICE_DOCUMENT and not r.external), None)
     if main is None or main not in parts:
         raise ReferenceError(f"the style reference {path} is not a Word document: it has no "
                              "main document part")
     main_rels = read_rels(parts.get(rels_name(main)), "the reference's document relationships")
+    carried = _carried(main, main_rels, package_rels, parts, (defaults, overrides))
+    defaults, overrides = _carried_types(carried.parts, defaults, overrides)
+    parts = carried.parts
+    order = [name for name in order if name in parts] + \
+        sorted(name for name in parts if name not in order)
+    main_rels = carried.main_rels
     document = parse_xml(parts[main], "the reference's document")
     body = document.find(w("body"))
     sect_pr = body.find(w("sectPr")) if body is not None else None
@@ -440,7 +632,7 @@ def _load(path: Path) -> Reference:
         return None
 
     reference = Reference(parts=parts, order=order, defaults=defaults, overrides=overrides,
-                          package_rels=package_rels, main=main, main_rels=main_rels,
+                          package_rels=carried.package_rels, main=main, main_rels=main_rels,
                           styles=StyleSheet(), sect_pr=sect_pr, page=_geometry(sect_pr),
                           header_part=referenced("header"), footer_part=referenced("footer"))
     styles_part = reference.part(REL_STYLES)
@@ -539,3 +731,21 @@ class PackageWriter:
                 entry.create_system = 3
                 archive.writestr(entry, self.parts[name])
         return buffer.getvalue()
+
+
+def reference_problem(path: Path) -> str | None:
+    """Why `path` cannot serve as the style reference of a build, or None: the container
+    checks, then the Word writer reading it (its styles, page and parts, bounded by them), so
+    a part that is not the XML Word writes is named before any document is rendered. The
+    writer keeps what it read for the build, so the reference is read once."""
+    problem = container_problem(path)
+    if problem is not None:
+        return problem
+    try:
+        load_reference(path)
+    except ReferenceError as exc:
+        return f"the style reference cannot be used as a Word document: {exc}"
+    except Exception as exc:  # any other failure to read it is the file's, said plainly
+        first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+        return f"the style reference cannot be opened as a Word document: {first}"
+    return None

@@ -11,10 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from lxml import etree
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.chart import LineChart, Reference
@@ -22,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .files import reproducible_zip
+from .files import zip_parts
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF8DC")
 INPUT_FONT = Font(color="1F4E79")
@@ -146,17 +148,143 @@ def new_workbook(title: str, subject: str, author: str, timestamp: dt.datetime) 
 
 
 def workbook_bytes(wb: Workbook) -> bytes:
-    """The workbook as reproducible bytes. `Workbook.save` stamps the properties' modified
-    time with the clock, so the writer is called directly and the time set from the data
-    stays."""
-    from zipfile import ZIP_DEFLATED, ZipFile
-
+    """The workbook as reproducible bytes that an OOXML validator finds nothing in.
+    `Workbook.save` stamps the properties' modified time with the clock, so the writer is
+    called directly and the time set from the data stays; what openpyxl writes outside the
+    schema is then put right (`schema_clean`)."""
     from openpyxl.writer.excel import ExcelWriter
 
     buffer = io.BytesIO()
-    with ZipFile(buffer, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
         ExcelWriter(wb, archive).save()
-    return reproducible_zip(buffer.getvalue())
+    with zipfile.ZipFile(io.BytesIO(buffer.getvalue())) as written:
+        parts = [(name, written.read(name)) for name in written.namelist()]
+    return zip_parts(schema_clean(parts))
+
+
+# --- what openpyxl writes outside the schema, put right ---------------------------------------
+
+SML = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+REL_SHARED_STRINGS = ("http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+                      "sharedStrings")
+CT_SHARED_STRINGS = ("application/vnd.openxmlformats-officedocument.spreadsheetml."
+                     "sharedStrings+xml")
+SHARED_STRINGS = "xl/sharedStrings.xml"
+# The children of a font (CT_Font) in the schema's order; openpyxl writes name and color
+# before sz, which Excel's validator reports (and Excel may repair).
+FONT_ORDER = ("b", "i", "strike", "condense", "extend", "outline", "shadow", "u", "vertAlign",
+              "sz", "color", "name", "family", "charset", "scheme")
+_XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True)
+
+
+def _sml(name: str) -> str:
+    return f"{{{SML}}}{name}"
+
+
+def _xml(element: etree._Element) -> bytes:
+    return etree.tostring(element, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def schema_clean(parts: list[tuple[str, bytes]]) -> list[tuple[str, bytes]]:
+    """A workbook's parts with every font's children in schema order and every text in a
+    shared-strings part: openpyxl writes texts inline, which the validator warns of (Excel
+    moves them into shared strings on its next save, rewriting every sheet). Cell values,
+    formulas and styles stay as they are."""
+    table = _SharedStrings()
+    cleaned: list[tuple[str, bytes]] = []
+    for name, data in parts:
+        if name == "xl/styles.xml":
+            data = _fonts_in_order(data)
+        elif name.startswith("xl/worksheets/") and name.endswith(".xml"):
+            data = table.take_inline(data)
+        cleaned.append((name, data))
+    if not table.items:
+        return cleaned
+    result = []
+    for name, data in cleaned:
+        if name == "[Content_Types].xml":
+            data = _with_shared_strings_type(data)
+        elif name == "xl/_rels/workbook.xml.rels":
+            data = _with_shared_strings_rel(data)
+        elif name == "xl/styles.xml":
+            result.append((SHARED_STRINGS, table.part()))
+        result.append((name, data))
+    return result
+
+
+def _fonts_in_order(data: bytes) -> bytes:
+    """styles.xml with the children of each font (the cell fonts and those of differential
+    formats) sorted into the schema's order."""
+    root = etree.fromstring(data, _XML_PARSER)
+    rank = {name: index for index, name in enumerate(FONT_ORDER)}
+    for font in root.iter(_sml("font")):
+        children = list(font)
+        children.sort(key=lambda child: rank.get(etree.QName(child).localname, len(rank)))
+        font[:] = children
+    return _xml(root)
+
+
+class _SharedStrings:
+    """The workbook's shared-strings table, filled from the sheets' inline texts, each
+    distinct text once."""
+
+    def __init__(self) -> None:
+        self.items: list[list[etree._Element]] = []
+        self.index: dict[bytes, int] = {}
+        self.count = 0
+
+    def take_inline(self, data: bytes) -> bytes:
+        """A worksheet with each inline text (`t="inlineStr"`, `<is>`) replaced by its
+        index in the table (`t="s"`, `<v>`)."""
+        root = etree.fromstring(data, _XML_PARSER)
+        for cell in root.iter(_sml("c")):
+            inline = cell.find(_sml("is")) if cell.get("t") == "inlineStr" else None
+            if inline is None:
+                continue
+            cell.set("t", "s")
+            cell.remove(inline)
+            etree.SubElement(cell, _sml("v")).text = str(self._add(list(inline)))
+        return _xml(root)
+
+    def _add(self, content: list[etree._Element]) -> int:
+        self.count += 1
+        key = b"".join(etree.tostring(element) for element in content)
+        if key not in self.index:
+            self.index[key] = len(self.items)
+            self.items.append(content)
+        return self.index[key]
+
+    def part(self) -> bytes:
+        root = etree.Element(_sml("sst"), nsmap={None: SML})
+        root.set("count", str(self.count))
+        root.set("uniqueCount", str(len(self.items)))
+        for content in self.items:
+            item = etree.SubElement(root, _sml("si"))
+            item.extend(content)
+        return _xml(root)
+
+
+def _with_shared_strings_type(data: bytes) -> bytes:
+    root = etree.fromstring(data, _XML_PARSER)
+    override = etree.SubElement(root, f"{{{CONTENT_TYPES}}}Override")
+    override.set("PartName", f"/{SHARED_STRINGS}")
+    override.set("ContentType", CT_SHARED_STRINGS)
+    return _xml(root)
+
+
+def _with_shared_strings_rel(data: bytes) -> bytes:
+    root = etree.fromstring(data, _XML_PARSER)
+    taken = {rel.get("Id") for rel in root}
+    number = len(taken) + 1
+    while f"rId{number}" in taken:
+        number += 1
+    rel = etree.SubElement(root, f"{{{PACKAGE_RELS}}}Relationship")
+    rel.set("Id", f"rId{number}")
+    rel.set("Type", REL_SHARED_STRINGS)
+    rel.set("Target", "sharedStrings.xml")
+    return _xml(root)
 
 
 def line_chart(ws: Worksheet, target: Worksheet, title: str, y_title: str, header_row: int,

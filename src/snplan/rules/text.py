@@ -98,7 +98,9 @@ def check_prose_names(ds: Dataset) -> list[Problem]:
     document is built."""
     problems: list[Problem] = []
     for document in ds.documents():
+        unreadable = _unreadable_quoted(ds, document)
         names = prose_names(ds, document)
+        noted = False
         for loc, text in leaves(document.model):
             if not isinstance(text, str):
                 continue
@@ -106,8 +108,29 @@ def check_prose_names(ds: Dataset) -> list[Problem]:
             problems += [problem(document.source, loc, reason) for reason in refused]
             if refused or not prose_rules.has_expression(text):
                 continue
+            if unreadable is not None:
+                # the names come from a file that did not load: say so once, not name by name
+                if not noted:
+                    problems.append(problem(document.source, loc, unreadable, "warning"))
+                noted = True
+                continue
             problems += _expression_problems(document.source, loc, text, names)
     return problems
+
+
+def _unreadable_quoted(ds: Dataset, document: Document) -> str | None:
+    """Why the names of the document a text quotes cannot be checked (its file was found but
+    did not parse or has errors, which are reported at that file), or None: every name would
+    otherwise be reported as unknown, an error that only follows from the other one."""
+    if ds.quoted(document) is not None:
+        return None
+    wanted = KINDS.get(getattr(document.model, "dokument", None) or
+                       KINDS[document.kind].quotes or "")
+    year = ds.years.get(document.year)
+    if wanted is None or year is None or wanted.name not in year.unloaded:
+        return None
+    path, why = year.unloaded[wanted.name]
+    return f"not checked: the expressions quote {path}, which {why}"
 
 
 def _expression_problems(source: Source, loc: tuple[str | int, ...], text: str,

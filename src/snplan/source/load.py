@@ -24,6 +24,7 @@ from ..model.organisation import Organisation
 from ..problems import HasProblems, Problem, display_path, field_path
 from .dispositions import default as default_disposition
 from .dispositions import default_located, default_path
+from .reference import container_problem
 from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year
@@ -106,6 +107,9 @@ class Year:
     directory: Path
     documents: dict[str, dict[str, Document]] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
+    # the files found but not loaded, by the key of `sources`: (display path, why), so that
+    # rules can say "not checked" instead of reporting what only follows from them
+    unloaded: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def document(self, kind: str, slug: str = "") -> Document | None:
         return self.documents.get(kind, {}).get(slug)
@@ -401,8 +405,6 @@ def _top_level_entry(entry: Path, root: Path, problems: list[Problem]) -> bool:
         problems.append(Problem(shown, None, "", "a year is a directory holding the year's "
                                 "files, not a file; remove it or make it a directory"))
     elif entry.name == "reference.docx":
-        from ..output.reference_check import container_problem
-
         problem = container_problem(entry)
         if problem is not None:
             problems.append(Problem(shown, None, "", problem))
@@ -462,14 +464,54 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
                                     f"per document kind ({', '.join(KINDS)}), "
                                     "named KIND.yaml"))
             continue
+        start = len(problems)
         obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
         if source is not None:
             dataset.disposition_sources[kind] = source
+            _place_repeated_blocks(source, problems, start)
         if obj is None:
             broken.add(kind)
         else:
             dataset.dispositions[kind] = obj
     return broken
+
+
+def _repeated_blocks(source: Source) -> dict[str, Problem]:
+    """Each block key an outline gives a second time, by key, at the line and field where it
+    is repeated (the outline's model can only say that one is, at the top of the file)."""
+    found: dict[str, Problem] = {}
+    first: dict[str, int | None] = {}
+
+    def walk(chapters: Any, loc: tuple[str | int, ...]) -> None:
+        for index, chapter in enumerate(chapters if isinstance(chapters, list) else []):
+            if not isinstance(chapter, dict):
+                continue
+            here = (*loc, index)
+            key = chapter.get("block")
+            if isinstance(key, str) and key in first and key not in found:
+                found[key] = Problem(
+                    source.path, source.line(*here, "block"), source.field((*here, "block")),
+                    f"the block '{key}' appears twice in the outline (first on line "
+                    f"{first[key]}); a block's content is shown once")
+            elif isinstance(key, str):
+                first.setdefault(key, source.line(*here, "block"))
+            walk(chapter.get("kapitel"), (*here, "kapitel"))
+
+    data = source.located.data
+    if isinstance(data, dict):
+        walk(data.get("kapitel"), ("kapitel",))
+    return found
+
+
+def _place_repeated_blocks(source: Source, problems: list[Problem], start: int) -> None:
+    """Report a repeated block key where it is repeated: the outline model's report of it
+    (among `problems[start:]`, at the top of the file, naming the key) is replaced."""
+    repeated = _repeated_blocks(source)
+    if not repeated:
+        return
+    problems[start:] = [p for p in problems[start:] if p.field or not any(
+        f"'{key}'" in p.message and "twice" in p.message for key in repeated)]
+    problems.extend(repeated.values())
 
 
 def load(root: Path) -> Dataset:
@@ -529,6 +571,11 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
         key = files.name if not slug else f"{files.folder}/{slug}"
         if source is not None:
             result.sources[key] = source
+        if source is None:
+            result.unloaded[key] = (display_path(path), "does not parse" if path.is_file()
+                                    and _outside(path, root) is None else "cannot be read")
+        elif obj is None:
+            result.unloaded[key] = (source.path, "has errors")
         if obj is not None and source is not None:
             result.documents.setdefault(files.name, {})[slug] = Document(
                 files.name, year, slug, obj, source)

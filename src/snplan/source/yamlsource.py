@@ -199,7 +199,7 @@ class _Builder:
                         "a web page or a PDF: replace it with a space or a new line",
                         _field(loc))
         if node.tag == "tag:yaml.org,2002:int":
-            return self._number(node, self._construct(node))
+            return self._number(node, self._construct(node, loc), loc)
         if node.tag == "tag:yaml.org,2002:timestamp":
             try:
                 return self.constructor.construct_object(node)
@@ -213,8 +213,8 @@ class _Builder:
                 return self.constructor.construct_object(node)
             if not value.is_finite():
                 return self.constructor.construct_object(node)
-            return self._number(node, value)
-        return self._construct(node)
+            return self._number(node, value, loc)
+        return self._construct(node, loc)
 
     def _surprising(self, node: ScalarNode, loc: Path_) -> SourceError:
         """The error for a number YAML 1.1 would read other than it looks."""
@@ -240,14 +240,14 @@ class _Builder:
                            f"YAML reads {text[:40]} as {how}, not as it looks; {advice}",
                            _field(loc))
 
-    def _construct(self, node: ScalarNode) -> Any:
+    def _construct(self, node: ScalarNode, loc: Path_) -> Any:
         if node.tag == "tag:yaml.org,2002:int":
             digits = sum(c.isdigit() for c in node.value)
             if digits > 40:
                 raise SourceError(
                     self.path, node.start_mark.line + 1,
                     f"the number {node.value[:20]}... has {digits} digits; a figure has at "
-                    "most 15 before the decimal mark",
+                    "most 15 before the decimal mark", _field(loc),
                 )
         try:
             return self.constructor.construct_object(node)
@@ -263,14 +263,14 @@ class _Builder:
                 f"cannot read the value {node.value[:40]!r} ({node.tag}): {reason}",
             ) from None
 
-    def _number(self, node: ScalarNode, value: Any) -> Any:
-        """A number too large to be a figure is refused where it stands."""
+    def _number(self, node: ScalarNode, value: Any, loc: Path_) -> Any:
+        """A number too large to be a figure is refused where it stands, naming its field."""
         if too_large(value):
             shown = node.value if len(node.value) <= 20 else node.value[:17] + "..."
             raise SourceError(
                 self.path, node.start_mark.line + 1,
                 f"the number {shown} is too large: a figure has at most 15 digits before "
-                "the decimal mark",
+                "the decimal mark", _field(loc),
             )
         return value
 
@@ -280,8 +280,9 @@ _INDICATOR = re.compile(r"[-?:](?:[ \t]+|$)")
 _BLOCK_SCALAR = re.compile(r"[|>][-+0-9]*$")
 _FLOW_CHARS = re.compile(r"[\"'\[\]{}#]")
 # A key: plain (a '#' in it is text unless after a blank, where it starts a comment), double-
-# or single-quoted; then ':' and a blank or the end of the line.
-_KEY = re.compile(r"""(?:[^\s#"'\[\]{}](?:[^#]|(?<![ \t])#)*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
+# or single-quoted; then ':' and a blank or the end of the line. Blanks are YAML's, space and
+# tab: a key may begin with another space character (U+00A0, found by the depth property).
+_KEY = re.compile(r"""(?:[^ \t#"'\[\]{}](?:[^#]|(?<![ \t])#)*?|"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')"""
                   r""":(?:[ \t]|$)""")
 
 
@@ -461,6 +462,9 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
         return SourceError(path, line, f"the file contains the control character {code}, "
                                        "which a data file cannot hold; remove it")
     if isinstance(exc, yaml.MarkedYAMLError):
+        origin = _unclosed_quote(exc, text, path)
+        if origin is not None:
+            return origin
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
@@ -477,6 +481,44 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
         return SourceError(path, line, f"YAML syntax error: {problem}")
     first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
     return SourceError(path, None, f"YAML syntax error: {first}")
+
+
+def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str, path: Path) -> SourceError | None:
+    """The error at the quote that caused it, when a quote left open is the cause: YAML then
+    reads on to the next quote character, often many lines further, and fails there (or at
+    the end of the file). The line a person must change is the one where the quote opened."""
+    problem = exc.problem or "invalid YAML"
+    if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
+        return SourceError(path, exc.context_mark.line + 1,
+                           f"YAML syntax error: the quote opened on this line is never closed "
+                           f"({problem}); close it, or write the text without quotes")
+    if exc.problem_mark is None:
+        return None
+    quoted = _quoted_text_ending_on(text, exc.problem_mark.line)
+    if quoted is None:
+        return None
+    start, end = quoted
+    return SourceError(path, start, f"YAML syntax error: the quote opened on this line is not "
+                       f"closed on it, so YAML read the text on to the next quote, on line "
+                       f"{end}, and failed there ({problem}); close the quote, or write the "
+                       "text without quotes")
+
+
+def _quoted_text_ending_on(text: str, line: int) -> tuple[int, int] | None:
+    """(first line, last line), counted from 1, of a quoted text spanning several lines and
+    ending on `line` (counted from 0), where a YAML error was found; None when there is none.
+    Only read when a file has failed to parse, so scanning it again costs nothing otherwise."""
+    found = None
+    try:
+        for token in yaml.scan(text, Loader=_LOADER):
+            if token.start_mark.line > line:
+                break
+            if isinstance(token, yaml.ScalarToken) and token.style in {'"', "'"} and \
+                    token.start_mark.line < token.end_mark.line == line:
+                found = (token.start_mark.line + 1, token.end_mark.line + 1)
+    except yaml.YAMLError:
+        pass
+    return found
 
 
 def _field(loc: Path_) -> str:
@@ -521,6 +563,30 @@ def parse_text(text: str, path: Path) -> Located:
     return Located(path, data, builder.lines)
 
 
+# A text file with a NUL in it holds one or a few (a slip); more, or other control
+# characters beside them, make a binary file.
+MAX_NULS = 10
+_BINARY_CONTROLS = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _nul_problem(raw: bytes, path: Path) -> SourceError:
+    """The error for a file holding a NUL byte: in UTF-8 text that is otherwise clean (a
+    slip of an editor or a paste) at its line; otherwise the file is binary (a picture,
+    UTF-16 text, controls beside the NUL)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or _BINARY_CONTROLS.search(text) or text.count("\x00") > MAX_NULS:
+        return SourceError(path, None, "the file is binary, not YAML text")
+    position = raw.index(b"\x00")
+    line_start = raw.rfind(b"\n", 0, position) + 1
+    column = len(raw[line_start:position].decode("utf-8")) + 1
+    return SourceError(path, raw.count(b"\n", 0, position) + 1,
+                       f"the file holds a NUL character (character {column} of the line), "
+                       "which a data file cannot hold; remove it")
+
+
 def read_file(path: Path) -> Located:
     """Read and parse one file, refusing what is not small UTF-8 text."""
     try:
@@ -548,7 +614,7 @@ def read_file(path: Path) -> Located:
                                       f"{MAX_BYTES // (1024 * 1024)} MiB, the most a data "
                                       "file may be")
     if b"\x00" in raw:
-        raise SourceError(path, None, "the file is binary, not YAML text")
+        raise _nul_problem(raw, path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
