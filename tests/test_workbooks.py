@@ -344,7 +344,11 @@ def test_sheet_names_within_excels_limits() -> None:
     taken: set[str] = set()
     assert sheet_name("Resultaträkning", taken) == "Resultaträkning"
     long = sheet_name("Ett mycket långt namn på ett blad som inte får plats", taken)
-    assert len(long) == 31
+    assert long == "Ett mycket långt namn på ett"  # at most 31 characters, cut at a word
+    cut = sheet_name("Förändring mot föregående år per orsak", taken)
+    assert cut == "Förändring mot föregående år"  # not "… år pe" (issue 20)
+    assert sheet_name("Förändring mot föregående år per enhet", taken) == \
+        "Förändring mot föregående (2)"
     assert sheet_name("a/b:c*d?[e]", taken) == "a-b-c-d--e-"
     again = sheet_name("resultaträkning", taken)
     assert again == "resultaträkning (2)"

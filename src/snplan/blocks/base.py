@@ -41,6 +41,7 @@ class BlockInput:
     content: Any
     level: int
     tables: dict[str, EngineTable] = field(default_factory=dict)
+    around: str = ""  # the heading of the chapter the block stands in (a sheet's name)
 
     @property
     def org(self) -> Organisation:

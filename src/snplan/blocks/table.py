@@ -67,6 +67,11 @@ def _table_shorthand(value: Any) -> Any:
     a list of rows."""
     if isinstance(value, list):
         return {"rader": value}
+    if isinstance(value, dict) and "standard" in value:
+        raise ValueError("'standard' is not the data's to say: the kind of figure a bare "
+                         "number stands for is set in the outline's table (tabell: "
+                         "{standard: budget} in data/disposition/KIND.yaml, or the outline "
+                         "snplan ships: snplan disposition KIND)")
     if isinstance(value, dict) and value and not (set(value) & _TABLE_KEYS):
         return {"rader": value}
     return value
@@ -83,10 +88,16 @@ class TableContent(Strict):
 
 
 def _figure_row(value: Any, standard: str | None) -> Any:
-    if isinstance(value, int | float | Decimal | str) and not isinstance(value, bool):
+    """A row written as a bare number stands for the outline's `standard` kind of figure."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if standard is None:
-            return value  # let validation say a mapping of figures is expected
+            raise ValueError(
+                f"a bare number ({value}) stands for the kind of figure the outline's table "
+                "names as its standard (tabell: {standard: budget} in the outline); this "
+                "table's names none: write the row's figures by kind, {budget: " f"{value}}}")
         return {standard: value}
+    if isinstance(value, str) and standard is not None:
+        return {standard: value}  # a placeholder (FYLL I) or text the model names
     return value
 
 
@@ -358,7 +369,7 @@ def sheet_for(table: Table, block: BlockInput) -> str | None:
     if not table.spec.kolumner or not table.rows or not any(c.figure for c in table.columns):
         return None
     chapter = heading(block.node.rubrik, block.year, block.org) if block.node.rubrik else ""
-    return chapter or table.caption or table.key
+    return chapter or block.around or table.caption or table.key
 
 
 def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = True

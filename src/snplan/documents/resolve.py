@@ -117,11 +117,11 @@ class _Resolver:
             out += kind.unprinted(self.input(inner, 1))
         return out
 
-    def input(self, node: Kapitel, level: int) -> BlockInput:
+    def input(self, node: Kapitel, level: int, around: str = "") -> BlockInput:
         return BlockInput(self.ds, self.document, node, self.blocks[node.block or ""], level,
-                          self.tables)
+                          self.tables, around)
 
-    def chapters(self, nodes: list[Kapitel], level: int) -> list[Block]:
+    def chapters(self, nodes: list[Kapitel], level: int, around: str = "") -> list[Block]:
         out: list[Block] = []
         org = self.ds.organisation
         for node in nodes:
@@ -135,10 +135,11 @@ class _Resolver:
                 kind = REGISTRY[node.typ or "text"]
                 if node.visas:
                     title = kind.title(self.blocks[node.block]) or title
-                    content = kind.resolve(self.input(node, own_level))
+                    content = kind.resolve(self.input(node, own_level, around))
                 else:
-                    content = kind.unprinted(self.input(node, own_level))
-            children = self.chapters(node.kapitel, own_level + 1 if title else own_level)
+                    content = kind.unprinted(self.input(node, own_level, around))
+            children = self.chapters(node.kapitel, own_level + 1 if title else own_level,
+                                     title or around)
             out.append(Section(inline(title) if title else None, own_level,
                                tuple(content + children), anchor=node.block or "",
                                page_break=node.sidbrytning))

@@ -43,14 +43,24 @@ def amount_format(unit: str) -> str:
 PERCENT = "0.0 %"
 
 
+def _cut(text: str, length: int) -> str:
+    """`text` in at most `length` characters, cut at a word (a word longer than that is cut
+    where it must be)."""
+    if len(text) <= length:
+        return text
+    cut = text[:length + 1].rsplit(" ", 1)[0].rstrip(" ,.;:–-")
+    return cut if cut and len(cut) <= length else text[:length]
+
+
 def sheet_name(name: str, taken: set[str]) -> str:
-    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters, unique."""
-    clean = _BAD_SHEET_CHARS.sub("-", name).strip("'") or "Blad"
-    candidate = clean[:31]
+    """A sheet name Excel accepts: no []:*?/\\, at most 31 characters (cut at a word), unique
+    (a number added, the name cut to make room for it)."""
+    clean = " ".join(_BAD_SHEET_CHARS.sub("-", name).strip("'").split()) or "Blad"
+    candidate = _cut(clean, 31)
     counter = 2
     while candidate.lower() in {t.lower() for t in taken}:
         suffix = f" ({counter})"
-        candidate = clean[: 31 - len(suffix)] + suffix
+        candidate = _cut(clean, 31 - len(suffix)) + suffix
         counter += 1
     taken.add(candidate)
     return candidate

@@ -215,6 +215,14 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
     return found
 
 
+# Keys of a table's outline that people write into the data, and where they belong.
+BELONGS_TO_THE_OUTLINE = {
+    "standard": "the kind of figure a bare number stands for is the outline's to say "
+                "(tabell: {standard: budget} in data/disposition/KIND.yaml, or the outline "
+                "snplan ships: snplan disposition KIND), not the data's",
+}
+
+
 def _describe(value: Any) -> str:
     if isinstance(value, str):
         shown = value if len(value) <= 40 else value[:37] + "..."
@@ -247,6 +255,8 @@ def _message(error: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
             others = [name for name in candidates if name != key]
             close = difflib.get_close_matches(key, others, n=1, cutoff=0.75)
         hint = f"; did you mean '{close[0]}'?" if close else ""
+        if key in BELONGS_TO_THE_OUTLINE:
+            hint = f"; {BELONGS_TO_THE_OUTLINE[key]}"
         return f"unknown key '{key}'{hint}"
     if kind == "missing":
         return "this required field is missing"

@@ -152,8 +152,8 @@ def excel_formula(op: str, refs: Sequence[str], ctx: Context,
     """The Excel formula of a computation over cell references: empty when an operand is."""
     guard = ",".join(f'{r}=""' for r in refs)
     inner = OPS[op].excel(refs, ctx)
-    if factor is not None:
-        inner = f"({inner})*{factor}"
+    if factor is not None:  # a division by zero gives "" (empty), which a product cannot take
+        inner = f'IFERROR(({inner})*{factor},"")'
     return f'=IF(OR({guard}),"",{inner})'
 
 

@@ -139,11 +139,17 @@ _Item = _Heading | Block
 
 def _flatten(blocks: tuple[Block, ...], out: list[_Item]) -> None:
     """The document as the sequence Word writes: each section's heading, then its blocks; a
-    table's notes as note paragraphs after it; tables the page does not show left out."""
+    table's notes as note paragraphs after it; tables the page does not show left out. A page
+    break where a page has just begun (after another, or at the start) is left out, or it
+    would leave a page with nothing but its header and footer."""
     for block in blocks:
-        if isinstance(block, Section):
-            if block.page_break:
+        if isinstance(block, PageBreak | Section) and (
+                isinstance(block, PageBreak) or block.page_break):
+            if out and not isinstance(out[-1], PageBreak):
                 out.append(PageBreak())
+            if isinstance(block, PageBreak):
+                continue
+        if isinstance(block, Section):
             if block.title is not None:
                 out.append(_Heading(min(block.level, 6), block.title))
             _flatten(block.blocks, out)
