@@ -22,12 +22,16 @@ def test_prints_the_shipped_outline_with_its_comments(tmp_path: Path) -> None:
     assert "indelning: konton" in result.output
 
 
+OWN = "titel: Plan {ar}\nkapitel:\n  - rubrik: Sammanfattning\n    block: sammanfattning\n"
+
+
 def test_prints_the_organisations_own_unless_shipped_is_asked_for(tmp_path: Path) -> None:
     (tmp_path / "disposition").mkdir()
     (tmp_path / "disposition" / "verksamhetsplan.yaml").write_text(
-        "titel: Plan {ar}\nkapitel: []\n", encoding="utf-8")
+        OWN, encoding="utf-8")
     own = runner.invoke(app, ["disposition", "vp", "--data", str(tmp_path)])
-    assert own.output == "titel: Plan {ar}\nkapitel: []\n"
+    assert own.exit_code == 0, own.output
+    assert own.output == OWN
     shipped = runner.invoke(app, ["disposition", "vp", "--data", str(tmp_path), "--shipped"])
     assert shipped.output.startswith("# The default outline of a plan")
 
@@ -52,3 +56,27 @@ def test_the_printed_outline_written_back_builds_the_same_document(data_copy: Pa
     (data_copy / "disposition").mkdir()
     (data_copy / "disposition" / "arsredovisning.yaml").write_text(printed, encoding="utf-8")
     assert build(tmp_path / "b") == before
+
+
+def test_a_broken_own_outline_is_refused_not_replaced(tmp_path: Path) -> None:
+    """An organisation's own outline that `validate` refuses is refused here too (exit 1,
+    the file and line named), never silently replaced by the shipped one."""
+    (tmp_path / "disposition").mkdir()
+    (tmp_path / "disposition" / "verksamhetsplan.yaml").write_text(
+        "titel: Plan {ar}\nkapitel: []\n", encoding="utf-8")
+    result = runner.invoke(app, ["disposition", "vp", "--data", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "disposition/verksamhetsplan.yaml:2: kapitel: needs at least 1 item(s)" \
+        in result.output
+    assert "# The default outline" not in result.output
+
+
+def test_an_own_outline_linked_outside_the_data_is_refused(tmp_path: Path) -> None:
+    data, outside = tmp_path / "data", tmp_path / "outside.yaml"
+    (data / "disposition").mkdir(parents=True)
+    outside.write_text(OWN, encoding="utf-8")
+    (data / "disposition" / "verksamhetsplan.yaml").symlink_to(outside)
+    result = runner.invoke(app, ["disposition", "vp", "--data", str(data)])
+    assert result.exit_code == 1
+    assert "disposition/verksamhetsplan.yaml" in result.output
+    assert "block: sammanfattning" not in result.output

@@ -276,6 +276,12 @@ def test_new_year_from_a_plan_with_a_free_table(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", "--data", str(data)])
     assert result.exit_code == 0, result.output
     assert "bilaga.rader[0][1]: to be filled in (still FYLL I)" in result.output
+    # a cell still to fill in is a to-do, not a type error; the build refuses it as one
+    result = runner.invoke(app, ["build", "vp", "2025", "--data", str(data), "--out",
+                                 str(tmp_path / "out"), "--format", "docx"])
+    assert result.exit_code == 1
+    assert "2 value(s) are still to be filled in" in result.output
+    assert "holds numbers" not in result.output and "bug" not in result.output
 
 
 def test_protocol_names_who_made_a_protocol_note(tmp_path: Path) -> None:

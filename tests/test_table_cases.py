@@ -23,7 +23,7 @@ from snplan.cli import app
 from snplan.prose.markup import blocks
 from snplan.tree import Cover, PageBreak, Section, Text
 
-from .conftest import line_of, replace_in
+from .conftest import line_after, line_of, replace_in
 from .docx_read import all_text, open_docx, rows_of, table_starting_with
 from .test_workbooks import recalculate
 from .word_trees import render
@@ -240,3 +240,23 @@ def test_a_numbered_list_continues_across_a_paragraph() -> None:
     assert starts == ["1", "3"]
     assert [p.text for p in Document(io.BytesIO(data)).paragraphs] == [
         "ett", "två", "Stycke.", "tre", "fyra"]
+
+
+def test_a_product_over_a_text_column_is_refused_at_the_outline(norrby: Path) -> None:
+    """`berakning` over a column of words is an error at the outline's line, not a crash of
+    `validate` when it multiplies text."""
+    outline = norrby / "disposition" / "verksamhetsplan.yaml"
+    replace_in(outline, "            - {id: total, berakning: summa, av: [volym, index, ovrigt], "
+               "rubrik: \"Summa förändring\"}",
+               "            - {id: total, berakning: summa, av: [volym, index, ovrigt], "
+               "rubrik: \"Summa förändring\"}\n"
+               "            - {id: orsak, falt: orsak, typ: text, rubrik: Orsak}\n"
+               "            - {id: gange, berakning: produkt, av: [volym, orsak], rubrik: X}")
+    result = runner.invoke(app, ["validate", "--data", str(norrby)])
+    assert result.exit_code == 1, result.output
+    assert "column 'gange' is computed from 'orsak', which holds text, not figures" \
+        in result.output
+    table_line = line_after(outline, "block: forandringsanalys", "tabell:")
+    assert f"disposition/verksamhetsplan.yaml:{table_line}: kapitel[1].kapitel[2].tabell: " \
+        "column 'gange'" in result.output
+    assert "Traceback" not in result.output

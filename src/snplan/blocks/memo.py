@@ -17,7 +17,7 @@ from .base import BlockInput, BlockType, Checked, bold_line, heading, plain
 
 if TYPE_CHECKING:
     from ..model.disposition import Kapitel
-from .text import section_blocks
+from .text import section_blocks, section_problems
 
 
 class ListaSpec(Strict):
@@ -89,6 +89,11 @@ class Attachments(BlockType):
 
     typ = "bilagor"
     model = list[Bilaga]
+
+    def check(self, block: Checked) -> list[Problem]:
+        return [p for index, attachment in enumerate(block.content)
+                for number, part in enumerate(attachment.avsnitt)
+                for p in section_problems(part, block, (block.key, index, "avsnitt", number))]
 
     def resolve(self, block: BlockInput) -> list[Block]:
         out: list[Block] = []

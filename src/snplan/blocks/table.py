@@ -420,6 +420,39 @@ def free_block(block: BlockInput) -> Table | None:
     return dataclasses.replace(table, key=block.node.block or "", spec=spec, caption=caption)
 
 
+FIGURE_TYPES = {"belopp": "amounts", "tal": "numbers", "procent": "percentages"}
+
+
+def free_table_problems(source: Source, loc: tuple[str | int, ...], content: Any
+                        ) -> list[Problem]:
+    """A free table's rows hold exactly one cell per column, and each cell is what its column
+    says: a number in an amount, number or percentage column, a date (written YYYY-MM-DD, one
+    that exists) in a date column. What passes here, the build can print."""
+    problems: list[Problem] = []
+    columns = list(getattr(content, "kolumner", []) or [])
+    for index, row in enumerate(getattr(content, "rader", []) or []):
+        where = loc + ("rader", index)
+        if len(row) != len(columns):
+            problems.append(problem(source, where, f"the row has {len(row)} cell(s) and the "
+                                    f"table {len(columns)} column(s) "
+                                    f"({'; '.join(c.rubrik for c in columns)}); give every "
+                                    "row one cell per column (an empty cell: null)"))
+        for number, (column, cell) in enumerate(zip(columns, row, strict=False)):
+            if cell is None or cell == "" or cell == PLACEHOLDER:
+                continue  # empty, or still to be filled in (listed as a to-do)
+            kind = column.typ
+            if kind in FIGURE_TYPES and not isinstance(cell, Decimal | int):
+                problems.append(problem(source, where + (number,), f"the column "
+                                        f"'{column.rubrik}' holds {FIGURE_TYPES[kind]}: "
+                                        "expected a number, "
+                                        f"got \"{str(cell)[:40]}\""))
+            elif kind == "datum" and not isinstance(cell, dt.date):
+                problems.append(problem(source, where + (number,), f"the column "
+                                        f"'{column.rubrik}' holds dates: expected a date that "
+                                        f"exists, written YYYY-MM-DD, got \"{str(cell)[:40]}\""))
+    return problems
+
+
 def _kinds_read(block: Checked) -> set[str]:
     """The kinds of figure the tables of block `block.key` read from it, in every outline in
     force (a plan's and a report's block of the same key hold the figures of one year), and
@@ -521,6 +554,8 @@ class TableBlock(BlockType):
         """A table of a breakdown names only the breakdown's rows (or its total), enters no
         figure of a computed row, and every figure it enters is one a column reads."""
         spec = block.node.tabell
+        if spec is not None and spec.indelning is None and not spec.kolumner:
+            return free_table_problems(block.source, (block.key,), block.content)
         if spec is None or not spec.indelning:
             return []
         breakdown = block.org.indelningar.get(spec.indelning)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from ..model.common import Avsnitt
 from ..model.common import Section as SectionData
+from ..problems import Problem
 from ..tables.engine import free_table
 from ..tree import Block, Section
-from .base import BlockInput, BlockType, heading, prose
-from .table import table_nodes
+from .base import BlockInput, BlockType, Checked, heading, prose
+from .table import free_table_problems, table_nodes
 
 
 def section_blocks(content: Avsnitt, block: BlockInput, level: int) -> list[Block]:
@@ -26,6 +27,16 @@ def section(content: Avsnitt, block: BlockInput, level: int) -> Section:
     return Section(title, level, tuple(section_blocks(content, block, level)))
 
 
+def section_problems(content: Avsnitt, block: Checked, loc: tuple[str | int, ...]
+                     ) -> list[Problem]:
+    """The free tables of a section and its sub-sections, checked cell by cell."""
+    found = free_table_problems(block.source, loc + ("tabell",), content.tabell) \
+        if content.tabell is not None else []
+    for index, sub in enumerate(content.underavsnitt):
+        found += section_problems(sub, block, loc + ("underavsnitt", index))
+    return found
+
+
 class TextBlock(BlockType):
     """A text block; its own heading (rubrik) replaces the chapter's, so it is not repeated
     here."""
@@ -36,6 +47,9 @@ class TextBlock(BlockType):
     def title(self, content: Avsnitt) -> str | None:
         return content.rubrik
 
+    def check(self, block: Checked) -> list[Problem]:
+        return section_problems(block.content, block, (block.key,))
+
     def resolve(self, block: BlockInput) -> list[Block]:
         return section_blocks(block.content, block, block.level)
 
@@ -45,6 +59,10 @@ class Sections(BlockType):
 
     typ = "avsnitt"
     model = list[SectionData]
+
+    def check(self, block: Checked) -> list[Problem]:
+        return [p for index, part in enumerate(block.content)
+                for p in section_problems(part, block, (block.key, index))]
 
     def resolve(self, block: BlockInput) -> list[Block]:
         return [section(s, block, block.level) for s in block.content]

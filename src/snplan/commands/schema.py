@@ -16,9 +16,11 @@ from pydantic import BaseModel
 from ..errors import DataError, UsageError
 from ..model.disposition import Disposition
 from ..model.files import file_model
+from ..model.kinds import DISPOSITION_DIR
 from ..model.kinds import KINDS as DOCUMENT_FILES
 from ..model.organisation import Organisation
 from ..output.files import OutputPathError, atomic_write
+from ..problems import display_path
 from ..source.dispositions import default as default_disposition
 from ..source.load import load
 
@@ -74,10 +76,20 @@ def stale(out: Path, dispositions: dict[str, Disposition] | None = None) -> list
 
 def _dispositions(data: Path | None) -> dict:
     """The organisation's own outlines, when a data directory is given (its files' schemas
-    follow them)."""
-    if data is None or not data.is_dir():
+    follow them), read by the loader `snplan validate` uses: an outline it refuses is refused
+    here too, never replaced by the shipped one."""
+    if data is None:
         return {}
-    return load(data).dispositions
+    if not data.is_dir():
+        raise UsageError(f"the data directory {data} does not exist")
+    dataset = load(data)
+    folder = display_path(data / DISPOSITION_DIR)
+    problems = [p for p in dataset.problems
+                if p.severity == "error" and p.path.startswith(folder)]
+    if problems:
+        raise DataError("the organisation's outlines have errors; no schema was written "
+                        "(see snplan validate)", problems=problems)
+    return dataset.dispositions
 
 
 def run(out: Path, check: bool, data: Path | None = None) -> list[Path]:

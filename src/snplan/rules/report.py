@@ -55,8 +55,18 @@ def _checked(data: Path, year: int | None) -> Report:
                     if p.path.startswith(year_dir) or (p.also or "").startswith(year_dir)]
     # a placeholder in a number field is reported by the model and by the placeholder check
     problems = list(dict.fromkeys(problems))
-    problems.sort(key=lambda p: (p.path, p.line or 0, p.field))
+    problems.sort(key=_cause_first)
     return Report(dataset, problems, year)
+
+
+def _cause_first(problem: Problem) -> tuple[int, str, int, str]:
+    """Problems in the order a reader fixes them: what every file depends on first (the
+    outlines, organisation.yaml, the outlines snplan ships), then file by file and line by
+    line, so an error that only follows from another comes after its cause."""
+    path = problem.path.replace("\\", "/")
+    first = "/disposition/" in f"/{path}" or path.endswith("organisation.yaml") \
+        or "/dispositioner/" in path
+    return (0 if first else 1, problem.path, problem.line or 0, problem.field)
 
 
 def require_year(dataset: Dataset, year: int) -> None:

@@ -575,6 +575,9 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
             problems.append(Problem(display_path(path), None, "",
                                     f"not checked: the outline {DISPOSITION_DIR}/"
                                     f"{files.name}.yaml has errors"))
+            key = files.name if not slug else f"{files.folder}/{slug}"
+            result.unloaded[key] = (display_path(path), "was not checked (its outline has "
+                                    "errors)")
             return
         model = file_model(files.meta, dataset.disposition(files.name), files.name)
         obj, source = _load_one(model, files.name, path, root, problems)

@@ -145,6 +145,10 @@ class TabellSpec(Strict):
                 if ref not in ids:
                     raise ValueError(f"column '{column.id}' is computed from '{ref}', which "
                                      f"is not a column of the table (columns: {', '.join(ids)})")
+                if not self.column(ref).is_figure:
+                    raise ValueError(f"column '{column.id}' is computed from '{ref}', which "
+                                     "holds text, not figures (give it typ: belopp, tal or "
+                                     "procent, or compute from a figure column)")
         uses = {c.id: list(c.av) for c in self.kolumner}
         for start in uses:  # a computation may not depend on itself, however indirectly
             stack, seen = list(uses[start]), set()
