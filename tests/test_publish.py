@@ -72,9 +72,15 @@ def test_diff_between_two_commits_in_all_formats(repo: Path) -> None:
     assert "[Undersöka → Utreda] möjligheten för ekonomi- och" in out
     assert "internkontrollplan.rader[Kontinuitet för brukare]" in out
     assert "Tillagt\n  2022/arenden/ny" in out
-    assert "Påverkan på summor" not in out  # the two units cancel out: no total moved
+    # the two units cancel out, so no total moved; each unit's change from 2021 did
+    # (stab 2021 −17,1: 17,3 − 17,1 = 0,2 → 0,3; vuxen 2021 −72,2: 0,7 → 0,6)
+    assert ("Påverkan på summor och avvikelser\n"
+            "  2022: Verksamhetsplan och budget, mkr, Stab och central ledning, Förändring: "
+            "0,2 → 0,3 (+0,1)\n"
+            "  2022: Verksamhetsplan och budget, mkr, Vuxenenheten, Förändring: 0,7 → 0,6 "
+            "(-0,1)\n\n") in out
     figures = [line for line in out.splitlines() if " → " in line and line.endswith(")")]
-    assert len(figures) == 2
+    assert len(figures) == 4
     md = runner.invoke(app, ["diff", base, "HEAD", "--format", "markdown"]).stdout
     assert md.startswith("## Ändringar i data")
     assert f"- {stab}" in md
@@ -92,12 +98,64 @@ def test_diff_of_uncommitted_changes_shows_effect_on_totals(repo: Path) -> None:
     replace_in(repo / "data" / "2023" / "arsredovisning.yaml",
                "    bidrag:\n      utfall: 31.9", "    bidrag:\n      utfall: 32.4")
     result = runner.invoke(app, ["diff"])
-    assert result.exit_code == 0, result.output
-    assert "bidrag.utfall: 31,9 → 32,4 (+0,5)" in result.stdout
     # revenue is an entered printed total in 2023, so the moved row is flagged as a problem
+    # and the head's data errors make the command fail after it has shown what moved
+    assert result.exit_code == 1, result.output
+    assert "bidrag.utfall: 31,9 → 32,4 (+0,5)" in result.stdout
     assert "Problem i data" in result.stdout
     clean = runner.invoke(app, ["diff", "HEAD", "HEAD"])
+    assert clean.exit_code == 0
     assert "inga ändringar" in clean.stdout
+
+
+def test_diff_shows_the_printed_figures_that_moved_though_the_total_was_entered(
+        repo: Path) -> None:
+    """ÅR 2023, Hyror och arrenden: outcome 6,9 → 7,4 against a budget of 8,2 and a
+    forecast of 7,0 and an outcome of 7,8 the year before (the source's table). By hand:
+    budget deviation 6,9 − 8,2 = −1,3 → 7,4 − 8,2 = −0,8; forecast deviation 6,9 − 7,0 =
+    −0,1 → 0,4; change from 2022 6,9 − 7,8 = −0,9 → −0,4. Revenue's total is entered (51,0),
+    so no total row moves; the deviations of the row do."""
+    replace_in(repo / "data" / "2023" / "arsredovisning.yaml",
+               "      utfall: 6.9\n      budget: 8.2\n", "      utfall: 7.4\n      budget: 8.2\n")
+    result = runner.invoke(app, ["diff", "--format", "json"])
+    totals = {c["path"]: (c["shown"], c["difference"])
+              for c in json.loads(result.stdout)["totals"]}
+    row = "2023: Årsredovisning, Resultaträkning (mkr), Hyror och arrenden, "
+    assert totals[row + "Budgetavvikelse"][0] == ["-1,3", "-0,8"]
+    assert totals[row + "Prognosavvikelse"][0] == ["-0,1", "0,4"]
+    assert totals[row + "Förändring"][0] == ["-0,9", "-0,4"]
+    assert all(path.startswith(row) for path in totals)
+    text = runner.invoke(app, ["diff"]).stdout
+    assert f"  {row}Budgetavvikelse: -1,3 → -0,8 (+0,5)" in text
+
+
+def test_diff_names_the_heads_files_under_the_data_directory(repo: Path) -> None:
+    """Problems of a committed revision name the file under --data, not under the
+    temporary copy of the revision."""
+    base = git(repo, "rev-parse", "HEAD")
+    replace_in(repo / "data" / "2023" / "arsredovisning.yaml", "ar: 2023", "ar: tjugotjugotre")
+    git(repo, "commit", "-q", "-am", "break the report")
+    result = runner.invoke(app, ["diff", base, "HEAD"])
+    assert result.exit_code == 1
+    assert "  data/2023/arsredovisning.yaml:2: ar: expected a whole number" in result.stdout
+    assert "snplan-diff-" not in result.stdout
+
+
+def test_diff_refuses_an_outline_linked_out_of_the_data_in_a_revision(repo: Path) -> None:
+    """A revision whose outline is a link out of the data is read as validate reads the
+    data: the link is refused (not dropped, which fell back on the shipped outline and
+    reported no change)."""
+    base = git(repo, "rev-parse", "HEAD")
+    (repo / "data" / "disposition").mkdir()
+    (repo / "data" / "disposition" / "verksamhetsplan.yaml").symlink_to("/etc/hostname")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "link the outline")
+    result = runner.invoke(app, ["diff", base, "HEAD"])
+    assert result.exit_code == 1
+    assert "inga ändringar" not in result.stdout
+    assert ("data/disposition/verksamhetsplan.yaml: the file leads outside the data "
+            "directory (to /etc/hostname)") in result.stdout
+    assert "Budget 2022: -226,2 → –" not in result.stdout  # the broken plans are listed once
 
 
 def test_diff_outside_git_is_a_usage_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -121,7 +179,7 @@ def test_a_broken_file_at_head_is_reported_as_broken_not_removed(repo: Path) -> 
     replace_in(repo / "data" / "2023" / "arsredovisning.yaml", "ar: 2023", "ar: tjugotjugotre")
     git(repo, "commit", "-q", "-am", "break the report")
     result = runner.invoke(app, ["diff", base, "HEAD", "--format", "json"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     data = json.loads(result.stdout)
     assert data["removed"] == []
     assert data["broken"] == ["2023/arsredovisning"]
@@ -136,9 +194,10 @@ def test_diff_over_a_revision_with_a_non_ascii_file_name(repo: Path) -> None:
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "odd name")
     result = runner.invoke(app, ["diff", base, "HEAD"])
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output  # such a name is not a matter's slug
     assert "Traceback" not in result.output
-    assert "beslut-ö \"citat\".yaml" in result.output  # named as it is, not re-quoted
+    assert "data/2022/arenden/beslut-ö \"citat\".yaml: file names of matters" \
+        in result.output  # named as it is, under the data directory, not re-quoted
 
 
 def _commands(path: Path) -> list[list[str]]:

@@ -249,10 +249,14 @@ def diff(
         str, typer.Option("--format", help="text, markdown or json.")
     ] = "text",
 ) -> None:
-    """What changed in the data between two git revisions, for a reviewer."""
+    """What changed in the data between two git revisions, for a reviewer (exit 1 when the
+    head has data errors)."""
     from .commands import diff as command
 
-    typer.echo(command.run(data, base, head, fmt), nl=False)
+    text, failed = command.run(data, base, head, fmt)
+    typer.echo(text, nl=False)
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()

@@ -8,6 +8,7 @@ added or removed, matters added or removed.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import subprocess
 import tempfile
@@ -20,11 +21,10 @@ from pydantic import BaseModel
 
 from ..documents import KINDS
 from ..errors import UsageError
-from ..problems import printable
+from ..problems import display_path, printable
 from ..rules import report as validation
 from ..source.load import Dataset, data_files
 from ..source.walk import fields
-from ..tables import tables_of
 from ..tables.engine import TableError
 from ..tables.format import number
 
@@ -91,17 +91,28 @@ def export(repo: Path, revision: str, data: Path, target: Path) -> Path:
                    str(relative) if str(relative) != "." else ".", binary=True)
     root = target / "data"
     root.mkdir(parents=True, exist_ok=True)
+    links: list[tuple[Path, str]] = []
     for entry in listing.split(b"\0"):
         if not entry:
             continue
         meta, _, raw_name = entry.partition(b"\t")
         mode, kind, blob_id = meta.split()
-        if kind != b"blob" or mode == b"120000":  # links are not followed out of git
+        if kind != b"blob":
             continue
         name = Path(raw_name.decode("utf-8", "surrogateescape"))
         path = root / name.relative_to(relative)
+        content = _git(repo, "cat-file", "blob", blob_id.decode("ascii"), binary=True)
+        if mode == b"120000":
+            # a link is made again as a link, after every file is written (nothing is
+            # written through it), so the loader refuses it as it refuses it in the data
+            links.append((path, content.decode("utf-8", "surrogateescape")))
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(_git(repo, "cat-file", "blob", blob_id.decode("ascii"), binary=True))
+        path.write_bytes(content)
+    for path, pointed in links:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists() and not path.is_symlink():
+            path.symlink_to(pointed)
     return root
 
 
@@ -173,10 +184,17 @@ def _is_figure(value: Any) -> bool:
 
 @dataclass
 class Change:
+    """A value that changed. A printed figure carries its text on both sides (`shown`), the
+    decimals it is printed with and whether it is a percentage (whose difference is in
+    percentage points)."""
+
     file: str
     path: str
     old: Any
     new: Any
+    shown: tuple[str, str] | None = None
+    percent: bool = False
+    decimals: int | None = None
 
     @property
     def difference(self) -> Decimal | None:
@@ -218,35 +236,76 @@ def _changed_items(mine: set[str], theirs: set[str]) -> list[str]:
     return sorted(found)
 
 
-def _totals(ds: Dataset) -> dict[str, Decimal | None]:
-    """The totals a reader cares about: every total row of every table of every year's
-    documents, in every figure column (deviations and changes included), by label."""
-    result: dict[str, Decimal | None] = {}
+@dataclass(frozen=True)
+class Shown:
+    """A figure as the documents print it, with the value behind it."""
+
+    text: str
+    value: Decimal | None
+    decimals: int
+    percent: bool
+    document: str  # the year and kind of the document it stands in
+
+
+def _printed(ds: Dataset) -> tuple[dict[str, Shown], set[str]]:
+    """Every figure the documents print that is not entered as it stands (a total, a
+    deviation, a change, a computed row or column, whether or not the total itself was
+    entered), read from the resolved documents (the tree every format is written from), by
+    where it stands: year, document, table, row, column. Entered figures are the data's own
+    changes and are shown as such. Also the documents that could be made."""
+    from .. import documents
+    from ..errors import SnplanError
+    from .rendering import Settings, resolve_target
+
+    settings = Settings(out=ds.root / "unused")
+    result: dict[str, Shown] = {}
+    made: set[str] = set()
     for year in sorted(ds.years):
         for kind in KINDS.values():
             if not kind.single or ds.years[year].document(kind.name) is None:
                 continue
             try:
-                tables = tables_of(ds, kind.name, year)
-            except TableError:
-                continue
-            for key, table in tables.items():
+                resolved = resolve_target(ds, documents.Target(year, kind.name), settings)
+            except (SnplanError, TableError):
+                continue  # the document cannot be made; its problems are listed
+            made.add(document := f"{year}/{kind.name}")
+            for table in resolved.tables():
+                if not table.listed:
+                    continue
+                title = (table.columns[0].header if table.row_headers and
+                         table.columns[0].header else table.name or table.key)
                 for row in table.rows:
-                    if not row.total:
-                        continue
-                    for column in table.columns:
-                        cell = row.cells[column.id]
-                        if column.figure and cell.origin != "blank":
-                            label = (f"{year}: {key}, {row.label}, "
-                                     f"{column.header.replace(chr(173), '')}")
-                            result[label] = cell.value
-    return result
+                    for column, cell in zip(table.columns, row.cells, strict=True):
+                        if not column.figure or cell.blank or cell.entered:
+                            continue
+                        label = (f"{year}: {resolved.meta.kind_label}, {title}, {row.label}, "
+                                 f"{column.header}").replace("\u00ad", "")
+                        value = cell.value if isinstance(cell.value, Decimal) else None
+                        result[label] = Shown(cell.text, value, cell.decimals,
+                                              column.kind == "percent", document)
+    return result, made
 
 
-def _checked(root: Path) -> tuple[Dataset, list[str]]:
-    """The data of a revision and its validation errors (a reviewer should see them too)."""
+def _checked(root: Path, named: Path | None = None) -> tuple[Dataset, list[str]]:
+    """The data of a revision and its validation errors (a reviewer should see them too),
+    each naming its file by its path under the data directory the user gave (`named`), not
+    under the temporary copy of the revision."""
     report = validation.run(root)
-    return report.dataset, [p.format() for p in report.errors]
+    problems = report.errors
+    if named is not None:
+        problems = [dataclasses.replace(p, path=_renamed(p.path, root, named),
+                                        also=_renamed(p.also, root, named) if p.also else None)
+                    for p in problems]
+    return report.dataset, [p.format() for p in problems]
+
+
+def _renamed(where: str, root: Path, named: Path) -> str:
+    """`where` (a path, perhaps with `:line` and more after it) under `root` named under
+    `named` instead."""
+    for prefix in (str(root), display_path(root)):
+        if where == prefix or where.startswith(prefix + "/"):
+            return display_path(named) + where[len(prefix):]
+    return where
 
 
 def compare(before: Dataset, after: Dataset, base: str, head: str,
@@ -280,11 +339,19 @@ def compare(before: Dataset, after: Dataset, base: str, head: str,
                 report.figures.append(change)
             else:
                 report.texts.append(change)
-    old_totals, new_totals = _totals(before), _totals(after)
-    for label in sorted(set(old_totals) | set(new_totals)):
-        a, b = old_totals.get(label), new_totals.get(label)
-        if a != b:
-            report.totals.append(Change("", label, a, b))
+    (old_shown, old_made), (new_shown, new_made) = _printed(before), _printed(after)
+    for label in [*old_shown, *(k for k in new_shown if k not in old_shown)]:
+        a, b = old_shown.get(label), new_shown.get(label)
+        either = a or b
+        if either is None or either.document not in old_made & new_made:
+            continue  # a document added, removed or broken is listed as such
+        if (a.text if a else None) != (b.text if b else None):
+            report.totals.append(Change("", label, a.value if a else None,
+                                        b.value if b else None,
+                                        shown=(a.text if a else "", b.text if b else ""),
+                                        percent=either.percent,
+                                        decimals=max(a.decimals if a else 0,
+                                                     b.decimals if b else 0)))
     return report
 
 
@@ -299,7 +366,7 @@ def between(data: Path, base: str | None, head: str | None) -> Report:
             after, problems = _checked(data)
             head_label = "working tree"
         else:
-            after, problems = _checked(export(repo, head, data, Path(work) / "head"))
+            after, problems = _checked(export(repo, head, data, Path(work) / "head"), data)
             head_label = head
         return compare(before, after, base_rev[:12] if len(base_rev) == 40 else base_rev,
                        head_label, problems)
@@ -340,6 +407,12 @@ def _reworded(old: str, new: str, context: int = 30) -> str:
 def _line(change: Change) -> str:
     where = f"{change.file}: {change.path}" if change.file else change.path
     diff = change.difference
+    if change.shown is not None:
+        old, new = (text or "–" for text in change.shown)
+        if diff is None:
+            return f"{where}: {old} → {new}"
+        moved = number(diff, change.decimals, signed=True)
+        return f"{where}: {old} → {new} ({moved}{' procentenheter' if change.percent else ''})"
     suffix = f" ({number(diff, signed=True)})" if diff is not None else ""
     if isinstance(change.old, str) and isinstance(change.new, str):
         return f"{where}: {_reworded(change.old, change.new)}"
@@ -391,7 +464,9 @@ def render(report: Report, fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(data: Path, base: str | None, head: str | None, fmt: str) -> str:
+def run(data: Path, base: str | None, head: str | None, fmt: str) -> tuple[str, bool]:
+    """The report in `fmt`, and whether the head has data errors (the reviewer sees what
+    moved either way; the command then exits 1, so a check in a pull request fails)."""
     if fmt not in FORMATS:
         raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
     if not data.is_dir():
@@ -403,4 +478,4 @@ def run(data: Path, base: str | None, head: str | None, fmt: str) -> str:
     text = render(report, fmt)
     # file names and texts from the data reach the terminal with their control and
     # direction characters escaped (JSON escapes what it must itself)
-    return text if fmt == "json" else printable(text)
+    return (text if fmt == "json" else printable(text)), bool(report.problems)
