@@ -334,6 +334,20 @@ def test_prose_states_the_tables_figures_where_the_source_typed_others(out: Path
     report_2023 = all_text(open_docx(out / "2023/arsredovisning-2023.docx"))
     assert "uppgick till 28,6 mkr (12,6 %)" in report_2023
     assert "14,0 %" not in report_2023
+    # ÅR 2023 typed "8,0 mkr lägre kostnader" for services and other costs: köp av
+    # verksamhet −64,2 against −68,3 (4,1) and övriga kostnader −22,0 against −25,4 (3,4)
+    # make 7,5; personnel −140,6 against −131,0 is 9,6 (9,6 / 131,0 = 7,3 %)
+    assert report_2023.count("varav 9,6 mkr (7,3 %)") == 2
+    assert report_2023.count("samt 7,5 mkr lägre kostnader") == 2
+    assert "8,0 mkr" not in report_2023
+    # after the activities table: child and youth 2,3 below the budget's 92,2 is 2,5 %
+    # (the source typed 2,6 %); 3,3 above last year's 86,6 is 3,8 %
+    assert "visar 2,3 mkr (2,5 %) i lägre kostnad" in report_2023
+    assert "visar 3,3 mkr (3,8 %) högre kostnad" in report_2023
+    assert "(2,6 %)" not in report_2023
+    assert "nettoavvikelsen 1,1 mkr högre än prognos" in report_2023
+    memo_2023 = all_text(open_docx(out / "2023/tjansteskrivelse-arsredovisning-2023.docx"))
+    assert "samt 7,5 mkr lägre kostnader" in memo_2023
     memo = all_text(open_docx(out / "2021/tjansteskrivelse-arsredovisning-2021.docx"))
     assert "köp av verksamhet (8,6 mkr)" in memo
 

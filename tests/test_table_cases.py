@@ -260,3 +260,29 @@ def test_a_product_over_a_text_column_is_refused_at_the_outline(norrby: Path) ->
     assert f"disposition/verksamhetsplan.yaml:{table_line}: kapitel[1].kapitel[2].tabell: " \
         "column 'gange'" in result.output
     assert "Traceback" not in result.output
+
+
+def test_the_text_after_a_table_is_prose_whose_figures_are_checked(tmp_path: Path) -> None:
+    # Norrby's ekonomiskt bistånd: −22 278 − (−23 923) = 1 645 tkr, a change the table
+    # computes; typed by hand after the table it must be named like one typed before it
+    data = tmp_path / "norrby"
+    shutil.copytree(NORRBY, data)
+    plan = data / "2025" / "verksamhetsplan.yaml"
+    replace_in(plan, "budget_per_enhet:\n  ifo: -52000\n  ekonomiskt-bistand: -22278\n"
+               "  stod: -13722\n",
+               "budget_per_enhet:\n  rader:\n    ifo: -52000\n    ekonomiskt-bistand: -22278\n"
+               "    stod: -13722\n  efter: Ekonomiskt bistånd minskar med 1 645 tkr.\n")
+    line = line_of(plan, "  efter: Ekonomiskt")
+    result = runner.invoke(app, ["validate", "--strict", "--data", str(data)])
+    assert result.exit_code == 1, result.output
+    assert (f"2025/verksamhetsplan.yaml:{line}: warning: budget_per_enhet.efter: the prose "
+            "types 1 645, which table 'budget_per_enhet' computes (row 'Ekonomiskt bistånd', "
+            "column 'Förändring')") in result.output
+    # written as the expression it names, the same sentence passes and prints 1 645
+    replace_in(plan, "med 1 645 tkr", "med {{ budget_per_enhet['ekonomiskt-bistand']."
+               "forandring | belopp }} tkr")
+    clean = runner.invoke(app, ["validate", "--strict", "--data", str(data)])
+    assert clean.exit_code == 0, clean.output
+    _build(tmp_path / "out", data, "docx")
+    text = all_text(open_docx(tmp_path / "out" / "2025" / "verksamhetsplan-2025.docx"))
+    assert "Ekonomiskt bistånd minskar med 1 645 tkr." in text.replace("\u00a0", " ")

@@ -584,7 +584,8 @@ class TableBlock(BlockType):
         return found
 
     def is_prose(self, loc: tuple[str | int, ...]) -> bool:
-        return loc == ("text",)
+        """The texts before and after the table are prose; its cells are entered data."""
+        return loc in {("text",), ("efter",)}
 
     def years_read(self, node: Kapitel) -> set[int]:
         assert node.tabell is not None
