@@ -14,7 +14,7 @@ DEV_STAMP     := $(VENV)/.dev-installed
 COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --all-build-deps \
            --strip-extras --no-emit-index-url --no-emit-find-links
 
-.PHONY: install install-dev build validate test lint schema bench lock lock-upgrade clean
+.PHONY: install install-dev build validate test lint schema messages bench lock lock-upgrade clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -50,6 +50,16 @@ lint: install-dev
 
 schema: install
 	$(BIN)/snplan schema
+
+# The messages: collect every _("…") of the code into snplan.pot, carry new ones into the
+# Swedish catalog (translate each; a test fails while one is empty) and compile it to .mo.
+MESSAGES := src/snplan/messages
+messages: install-dev
+	$(BIN)/pybabel -q extract --no-location --omit-header --sort-output --no-wrap \
+	    -k _ -k N_ -k ngettext:1,2 -o $(MESSAGES)/snplan.pot src/snplan
+	$(BIN)/pybabel -q update --no-wrap --no-fuzzy-matching --ignore-obsolete \
+	    -i $(MESSAGES)/snplan.pot -d $(MESSAGES) -D snplan -l sv
+	$(BIN)/pybabel -q compile -d $(MESSAGES) -D snplan -l sv
 
 bench: install-dev
 	$(BIN)/python bench/speed.py

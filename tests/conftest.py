@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,21 @@ def chart_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
         os.environ.pop("XDG_CACHE_HOME", None)
     else:
         os.environ["XDG_CACHE_HOME"] = previous
+
+
+# The tests read snplan's messages in English, the language of its code (msgids); tests of
+# the Swedish default ask for it (`--lang sv`, or a locale without English). Set before snplan
+# is imported, so the commands' help is made in English too.
+os.environ["LANGUAGE"] = "en"
+
+
+@pytest.fixture(autouse=True)
+def english_again() -> Iterator[None]:
+    """A test that switched to Swedish (`--lang sv`) leaves English for the next."""
+    yield
+    from snplan import messages
+
+    messages.use("en")
 
 
 @pytest.fixture

@@ -62,7 +62,7 @@ def test_diff_between_two_commits_in_all_formats(repo: Path) -> None:
     change_the_data(repo)
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "change")
-    result = runner.invoke(app, ["diff", base, "HEAD"])
+    result = runner.invoke(app, ["--lang", "sv", "diff", base, "HEAD"])
     assert result.exit_code == 0, result.output
     out = result.stdout
     stab = "2022/verksamhetsplan: budget_per_enhet.rader.stab.budget: -17,3 → -17,4 (-0,1)"
@@ -81,10 +81,11 @@ def test_diff_between_two_commits_in_all_formats(repo: Path) -> None:
             "(-0,1)\n\n") in out
     figures = [line for line in out.splitlines() if " → " in line and line.endswith(")")]
     assert len(figures) == 4
-    md = runner.invoke(app, ["diff", base, "HEAD", "--format", "markdown"]).stdout
+    md = runner.invoke(app, ["--lang", "sv", "diff", base, "HEAD", "--format", "markdown"]).stdout
     assert md.startswith("## Ändringar i data")
     assert f"- {stab}" in md
-    data = json.loads(runner.invoke(app, ["diff", base, "HEAD", "--format", "json"]).stdout)
+    data = json.loads(runner.invoke(app, ["--lang", "sv", "diff", base, "HEAD", "--format",
+                                          "json"]).stdout)
     assert [(c["path"], c["old"], c["new"], c["difference"]) for c in data["figures"]] == [
         ("budget_per_enhet.rader.stab.budget", "-17.3", "-17.4", "-0.1"),
         ("budget_per_enhet.rader.vuxen.budget", "-72.9", "-72.8", "0.1")]
@@ -97,13 +98,13 @@ def test_diff_between_two_commits_in_all_formats(repo: Path) -> None:
 def test_diff_of_uncommitted_changes_shows_effect_on_totals(repo: Path) -> None:
     replace_in(repo / "data" / "2023" / "arsredovisning.yaml",
                "    bidrag:\n      utfall: 31.9", "    bidrag:\n      utfall: 32.4")
-    result = runner.invoke(app, ["diff"])
+    result = runner.invoke(app, ["--lang", "sv", "diff"])
     # revenue is an entered printed total in 2023, so the moved row is flagged as a problem
     # and the head's data errors make the command fail after it has shown what moved
     assert result.exit_code == 1, result.output
     assert "bidrag.utfall: 31,9 → 32,4 (+0,5)" in result.stdout
     assert "Problem i data" in result.stdout
-    clean = runner.invoke(app, ["diff", "HEAD", "HEAD"])
+    clean = runner.invoke(app, ["--lang", "sv", "diff", "HEAD", "HEAD"])
     assert clean.exit_code == 0
     assert "inga ändringar" in clean.stdout
 
@@ -150,7 +151,7 @@ def test_diff_refuses_an_outline_linked_out_of_the_data_in_a_revision(repo: Path
     (repo / "data" / "disposition" / "verksamhetsplan.yaml").symlink_to("/etc/hostname")
     git(repo, "add", "-A")
     git(repo, "commit", "-q", "-m", "link the outline")
-    result = runner.invoke(app, ["diff", base, "HEAD"])
+    result = runner.invoke(app, ["--lang", "sv", "diff", base, "HEAD"])
     assert result.exit_code == 1
     assert "inga ändringar" not in result.stdout
     assert ("data/disposition/verksamhetsplan.yaml: the file leads outside the data "

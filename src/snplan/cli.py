@@ -6,6 +6,7 @@ Every failure is an `errors.SnplanError`, printed as plain lines with its exit c
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from functools import wraps
@@ -14,12 +15,17 @@ from typing import Annotated, Any, TypeVar
 
 import typer
 
-from . import __version__
+from . import __version__, messages
 from .errors import SnplanError
+from .messages import _
+
+# The help of every command is made when this module is read, so the language is settled
+# first: the command line's --lang, else the locale's (Swedish unless it is English).
+messages.use(messages.requested(sys.argv[1:], os.environ))
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Plans, budgets and annual reports of a social welfare committee, from YAML data.",
+    help=_("Plans, budgets and annual reports of a social welfare committee, from YAML data."),
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},
@@ -53,38 +59,51 @@ def _version(value: bool) -> None:
         raise typer.Exit(0)
 
 
+def _language(value: str | None) -> str | None:
+    if value is not None:
+        if value.lower() not in messages.LANGUAGES:
+            raise typer.BadParameter(_("'{value}' is not a language snplan speaks "
+                                       "(sv or en)").format(value=value))
+        messages.use(value.lower())
+    return value
+
+
 @app.callback()
 def main_options(
     version: Annotated[
-        bool, typer.Option("--version", help="Show the version and exit.",
+        bool, typer.Option("--version", help=_("Show the version and exit."),
                            callback=_version, is_eager=True)
     ] = False,
+    lang: Annotated[
+        str | None, typer.Option("--lang", help=_("The language of messages: sv (the "
+                                                  "default) or en; else the locale's."),
+                                 callback=_language, is_eager=True)
+    ] = None,
 ) -> None:
     """Plans, budgets and annual reports of a social welfare committee, from YAML data."""
 
 
 DataOption = Annotated[
-    Path, typer.Option("--data", help="The data directory.", show_default=True)
+    Path, typer.Option("--data", help=_("The data directory."), show_default=True)
 ]
 
 
-@app.command()
+@app.command(help=_("Check every data file against the models and the rules between them."))
 @reports_errors
 def validate(
     data: DataOption = Path("data"),
     year: Annotated[
-        int | None, typer.Option("--year", help="Report only the problems of this year.")
+        int | None, typer.Option("--year", help=_("Report only the problems of this year."))
     ] = None,
     strict: Annotated[
-        bool, typer.Option("--strict", help="Fail on warnings and on values still to be "
-                                            "filled in too.")
+        bool, typer.Option("--strict", help=_("Fail on warnings and on values still to be "
+                                            "filled in too."))
     ] = False,
     complete: Annotated[
-        bool, typer.Option("--complete", help="Fail when a value is still to be filled in "
-                                              "(FYLL I): the check before merging.")
+        bool, typer.Option("--complete", help=_("Fail when a value is still to be filled in "
+                                              "(FYLL I): the check before merging."))
     ] = False,
 ) -> None:
-    """Check every data file against the models and the rules between them."""
     from .commands import validate as command
 
     outcome = command.run(data, year=year)
@@ -96,18 +115,17 @@ def validate(
     typer.echo(outcome.summary)
 
 
-@app.command()
+@app.command(help=_("The year's key figures with their year-on-year changes and deviations."))
 @reports_errors
 def metrics(
     year: Annotated[
-        int | None, typer.Argument(help="The year to report (default: the newest year).")
+        int | None, typer.Argument(help=_("The year to report (default: the newest year)."))
     ] = None,
     data: DataOption = Path("data"),
     fmt: Annotated[
-        str, typer.Option("--format", help="table, json, csv or markdown.")
+        str, typer.Option("--format", help=_("table, json, csv or markdown."))
     ] = "table",
 ) -> None:
-    """The year's key figures with their year-on-year changes and deviations."""
     from .commands import metrics as command
 
     typer.echo(command.run(data, year, fmt), nl=False)
@@ -115,7 +133,7 @@ def metrics(
 
 # The shipped kinds by the names a user may type (model/kinds holds them; a test keeps the
 # two in step). Written out so that `--help` imports nothing but typer.
-KIND_HELP = ("The document kind: verksamhetsplan (vp), arsredovisning (ar), tjansteskrivelse "
+KIND_HELP = _("The document kind: verksamhetsplan (vp), arsredovisning (ar), tjansteskrivelse "
              "(ts), mbl-protokoll (mbl), or a kind the organisation's own outlines define. "
              "Swedish and ASCII spellings both work (årsredovisning, arsredovisning).")
 
@@ -164,54 +182,54 @@ class LineProgress:
         pass
 
 
-@app.command()
+@app.command(help=_("Build documents from the data into OUT/YEAR/ (skipping those already "
+             "up to date)."))
 @reports_errors
 def build(
     kind: Annotated[str | None, typer.Argument(help=KIND_HELP, show_default=False)] = None,
-    year: Annotated[int | None, typer.Argument(help="The year.", show_default=False)] = None,
+    year: Annotated[int | None, typer.Argument(help=_("The year."), show_default=False)] = None,
     all_: Annotated[
-        bool, typer.Option("--all", help="Build every document the data allows.")
+        bool, typer.Option("--all", help=_("Build every document the data allows."))
     ] = False,
     matter: Annotated[
         str | None,
-        typer.Option("--matter", help="One matter of the year, by slug or registration "
-                                      "number (SN/2021:59); default all."),
+        typer.Option("--matter", help=_("One matter of the year, by slug or registration "
+                                      "number (SN/2021:59); default all.")),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("build"),
+    out: Annotated[Path, typer.Option("--out", help=_("Output directory."))] = Path("build"),
     data: DataOption = Path("data"),
     templates: Annotated[
         Path | None,
-        typer.Option("--templates", help="Directory of the Jinja templates and reference.docx "
-                                         "(default: the templates snplan ships)."),
+        typer.Option("--templates", help=_("Directory of the Jinja templates and reference.docx "
+                                         "(default: the templates snplan ships).")),
     ] = None,
     reference: Annotated[
-        Path | None, typer.Option("--reference", help="A Word style reference to use.")
+        Path | None, typer.Option("--reference", help=_("A Word style reference to use."))
     ] = None,
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="docx, xlsx, pdf (tagged PDF/UA), pdfa (PDF/UA and "
+        typer.Option("--format", help=_("docx, xlsx, pdf (tagged PDF/UA), pdfa (PDF/UA and "
                                       "PDF/A-2b, for the archive), html (the accessible web "
                                       "edition), md, or all (Word, Excel, PDF and the web "
                                       "edition, with an index page); default docx for one "
-                                      "document, all with --all."),
+                                      "document, all with --all.")),
     ] = None,
     pdf_engine: Annotated[
-        str, typer.Option("--pdf-engine", help="typst (the default: PDF/UA from the "
+        str, typer.Option("--pdf-engine", help=_("typst (the default: PDF/UA from the "
                                                "document itself, nothing to install) or "
                                                "libreoffice (Word's own rendering, through an "
-                                               "installed LibreOffice).")
+                                               "installed LibreOffice)."))
     ] = "typst",
     force: Annotated[
-        bool, typer.Option("--force", help="Rebuild even what is up to date.")
+        bool, typer.Option("--force", help=_("Rebuild even what is up to date."))
     ] = False,
 ) -> None:
-    """Build documents from the data into OUT/YEAR/ (skipping those already up to date)."""
     from .commands import build as command
     from .commands.settings import settings_for
     from .errors import UsageError
 
     if all_ == (kind is not None):
-        raise UsageError("give a document kind and a year, or --all")
+        raise UsageError(_("give a document kind and a year, or --all"))
     request = command.Request(
         data=data, settings=settings_for(out, templates, reference, data, pdf_engine),
         requested=fmt or ("all" if all_ else "docx"), kind=kind, year=year, matter=matter,
@@ -219,38 +237,37 @@ def build(
     progress = TerminalProgress() if sys.stderr.isatty() else LineProgress()
     result = command.run(request, progress)
     if result.nothing_changed:
-        typer.echo(f"nothing to build: every document in {out} is up to date "
-                   "(--force rebuilds)")
+        typer.echo(_("nothing to build: every document in {out} is up to date "
+                     "(--force rebuilds)").format(out=out))
         return
     for path in result.written:
-        typer.echo(f"wrote {path}")
+        typer.echo(_("wrote {path}").format(path=path))
     for note in result.skipped:
-        _echo_err(f"skipped {note}")
+        _echo_err(_("skipped {note}").format(note=note))
     for note in result.notes:
-        _echo_err(f"note: {note}")
+        _echo_err(_("note: {note}").format(note=note))
     kept = len(result.up_to_date) + len(result.unchanged)
     if kept:
-        typer.echo(f"{kept} file(s) up to date, not rewritten")
+        typer.echo(_("{count} file(s) up to date, not rewritten").format(count=kept))
     if not result.written and not result.skipped and not kept:
-        typer.echo("nothing to build")
+        typer.echo(_("nothing to build"))
 
 
-@app.command()
+@app.command(help=_("What changed in the data between two git revisions, for a reviewer "
+             "(exit 1 when the head has data errors)."))
 @reports_errors
 def diff(
     base: Annotated[
-        str | None, typer.Argument(help="Base revision (default: branch point with main).")
+        str | None, typer.Argument(help=_("Base revision (default: branch point with main)."))
     ] = None,
     head: Annotated[
-        str | None, typer.Argument(help="Head revision (default: the working tree).")
+        str | None, typer.Argument(help=_("Head revision (default: the working tree)."))
     ] = None,
     data: DataOption = Path("data"),
     fmt: Annotated[
-        str, typer.Option("--format", help="text, markdown or json.")
+        str, typer.Option("--format", help=_("text, markdown or json."))
     ] = "text",
 ) -> None:
-    """What changed in the data between two git revisions, for a reviewer (exit 1 when the
-    head has data errors)."""
     from .commands import diff as command
 
     text, failed = command.run(data, base, head, fmt)
@@ -259,84 +276,84 @@ def diff(
         raise typer.Exit(1)
 
 
-@app.command()
+@app.command(help=_("Start YEAR's plan from the last one: structure carried, figures and "
+             "texts to fill in."))
 @reports_errors
 def new(
-    year: Annotated[int, typer.Argument(help="The year to start.")],
+    year: Annotated[int, typer.Argument(help=_("The year to start."))],
     data: DataOption = Path("data"),
 ) -> None:
-    """Start YEAR's plan from the last one: structure carried, figures and texts to fill in."""
     from .commands import new as command
     from .model.common import PLACEHOLDER
 
     path = command.run(data, year)
-    typer.echo(f"wrote {path}")
-    typer.echo(f"fill in every {PLACEHOLDER}; snplan validate lists what is left")
+    typer.echo(_("wrote {path}").format(path=path))
+    typer.echo(_("fill in every {placeholder}; snplan validate lists what is left")
+               .format(placeholder=PLACEHOLDER))
 
 
-@app.command("list")
+@app.command("list", help=_("Which documents each year's data allows, and what the others lack."))
 @reports_errors
 def list_documents(data: DataOption = Path("data")) -> None:
-    """Which documents each year's data allows, and what the others lack."""
     from .commands import listing
 
     for line in listing.run(data):
         typer.echo(line)
 
 
-@app.command()
+@app.command(help=_("Write the default Word style reference, to restyle and supply as your "
+             "own."))
 @reports_errors
 def reference(
     out: Annotated[
         Path | None,
-        typer.Option("--out", help="Where to write the style reference (default: "
-                                   "reference.docx here; never over an existing file)."),
+        typer.Option("--out", help=_("Where to write the style reference (default: "
+                                   "reference.docx here; never over an existing file).")),
     ] = None,
 ) -> None:
-    """Write the default Word style reference, to restyle and supply as your own."""
     from .commands import reference as command
 
-    typer.echo(f"wrote {command.run(out)}")
+    typer.echo(_("wrote {path}").format(path=command.run(out)))
 
 
-@app.command()
+@app.command(help=_("Print the outline (chapters and blocks) a document kind is built from: "
+             "the data's own disposition/KIND.yaml, or snplan's default to start one "
+             "from."))
 @reports_errors
 def disposition(
     kind: Annotated[str, typer.Argument(metavar="kind", show_default=False,
-                                        help="The document kind (as for build).")],
-    data: Annotated[Path, typer.Option("--data", help="The data directory.")] = Path("data"),
+                                        help=_("The document kind (as for build)."))],
+    data: Annotated[Path, typer.Option("--data", help=_("The data directory."))] = Path("data"),
     shipped: Annotated[
-        bool, typer.Option("--shipped", help="The outline snplan ships, even where the data "
-                                             "has its own.")
+        bool, typer.Option("--shipped", help=_("The outline snplan ships, even where the data "
+                                             "has its own."))
     ] = False,
 ) -> None:
-    """Print the outline (chapters and blocks) a document kind is built from: the data's
-    own disposition/KIND.yaml, or snplan's default to start one from."""
     from .commands import disposition as command
 
     typer.echo(command.run(kind, data, shipped), nl=False)
 
 
-@app.command()
+@app.command(help=_("Write the JSON Schema of every data file kind (for editors and "
+             "reviewers)."))
 @reports_errors
 def schema(
-    out: Annotated[Path, typer.Option("--out", help="Directory to write into.")] = Path(
+    out: Annotated[Path, typer.Option("--out", help=_("Directory to write into."))] = Path(
         "schemas"
     ),
     check: Annotated[
-        bool, typer.Option("--check", help="Only report whether the files are current.")
+        bool, typer.Option("--check", help=_("Only report whether the files are current."))
     ] = False,
     data: Annotated[
         Path | None,
-        typer.Option("--data", help="A data directory whose own outlines "
-                                    "(disposition/KIND.yaml) the schemas follow."),
+        typer.Option("--data", help=_("A data directory whose own outlines "
+                                    "(disposition/KIND.yaml) the schemas follow.")),
     ] = None,
 ) -> None:
-    """Write the JSON Schema of every data file kind (for editors and reviewers)."""
     from .commands import schema as command
 
     for path in command.run(out, check, data):
-        typer.echo(f"wrote {path}")
+        typer.echo(_("wrote {path}").format(path=path))
 
 
 def main() -> None:
@@ -344,9 +361,10 @@ def main() -> None:
     try:
         app()
     except KeyboardInterrupt:
-        _echo_err("interrupted")
+        _echo_err(_("interrupted"))
         sys.exit(130)
     except Exception as exc:  # the last line of defence: a sentence, never a traceback
-        _echo_err(f"snplan stopped on an unexpected error ({type(exc).__name__}: {exc}). "
-                  "This is a bug in snplan; please report it with the command you ran.")
+        _echo_err(_("snplan stopped on an unexpected error ({error}). This is a bug in "
+                    "snplan; please report it with the command you ran.")
+                  .format(error=f"{type(exc).__name__}: {exc}"))
         sys.exit(1)

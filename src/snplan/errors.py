@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from .messages import _
 from .problems import Problem
 
 
@@ -27,7 +28,8 @@ class SnplanError(Exception):
         """What the user sees, one line each."""
         lines = [p.format() for p in self.problems]
         if self.message:
-            lines.append(self.message if self.problems else f"error: {self.message}")
+            lines.append(self.message if self.problems
+                         else _("error: {message}").format(message=self.message))
         return lines
 
     def __reduce__(self):  # noqa: ANN204 - keeps the problems across process boundaries
@@ -57,6 +59,6 @@ class BuildError(SnplanError):
 
     exit_code = 1
 
-    def __init__(self, problems: Sequence[Problem], message: str = "nothing was written"
-                 ) -> None:
-        super().__init__(message, problems=problems)
+    def __init__(self, problems: Sequence[Problem], message: str | None = None) -> None:
+        super().__init__(_("nothing was written") if message is None else message,
+                         problems=problems)

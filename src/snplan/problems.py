@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from .messages import _
+
 if TYPE_CHECKING:
     from .source.load import Source
 
@@ -49,11 +51,11 @@ class Problem:
 
     def format(self) -> str:
         where = self.path if self.line is None else f"{self.path}:{self.line}"
-        label = {"error": "", "warning": "warning: ", "todo": "to do: "}[self.severity]
+        label = {"error": "", "warning": _("warning: "), "todo": _("to do: ")}[self.severity]
         subject = f"{self.field}: " if self.field else ""
         text = f"{where}: {label}{subject}{self.message}"
         if self.also:
-            text += f" (see {self.also})"
+            text += _(" (see {place})").format(place=self.also)
         return printable(text)
 
 
@@ -141,10 +143,12 @@ def unknown(source: Source | None, loc: Loc, value: str, known: Iterable[str], w
     if value in names:
         return []
     close = difflib.get_close_matches(value, names[:1000], n=1, cutoff=0.75)
-    guess = f"; did you mean '{close[0]}'?" if close else ""
+    guess = _("; did you mean '{name}'?").format(name=close[0]) if close else ""
     hint = ", ".join(names) if 0 < len(names) <= 12 else None
-    suffix = f" (known: {hint})" if hint else ""
-    return [problem(source, loc, f"no {what} with id '{value}' in {where}{suffix}{guess}")]
+    suffix = _(" (known: {names})").format(names=hint) if hint else ""
+    message = _("no {what} with id '{value}' in {where}").format(what=what, value=value,
+                                                                  where=where)
+    return [problem(source, loc, message + suffix + guess)]
 
 
 def duplicates(source: Source | None, loc: Loc, ids: Iterable[str], what: str
@@ -155,8 +159,10 @@ def duplicates(source: Source | None, loc: Loc, ids: Iterable[str], what: str
         if value in seen:
             first = source.line(*loc, seen[value]) if source else None
             problems.append(problem(source, loc + (index,),
-                                    f"the {what} id '{value}' is used twice",
-                                    also=f"line {first}" if first else None))
+                                    _("the {what} id '{value}' is used twice").format(
+                                        what=what, value=value),
+                                    also=_("line {line}").format(line=first) if first
+                                    else None))
         else:
             seen[value] = index
     return problems

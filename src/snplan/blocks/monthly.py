@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field, model_validator
 
+from ..messages import _
 from ..model.common import Amount, Id, Strict
 from ..model.common import Text as Prose
 from ..problems import Problem, problem, unknown
@@ -178,9 +179,9 @@ def _implausible(block: Checked) -> list[Problem]:
         for month, value in enumerate(series):
             loc = (block.key, "varden", key, month)
             if value == year:
-                problems.append(problem(block.source, loc, f"month {month + 1} holds "
-                                        f"{value}, the year itself: is the year typed into "
-                                        "the cell?", "warning"))
+                problems.append(problem(block.source, loc, _(
+                    "month {month} holds {value}, the year itself: is the year typed into "
+                    "the cell?").format(month=month + 1, value=value), "warning"))
                 continue
             others = [v for i, v in enumerate(series) if i != month]
             middle = Decimal(median(others))

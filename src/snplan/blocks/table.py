@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, create_model
 
+from ..messages import _
 from ..model.common import (
     PLACEHOLDER,
     Amount,
@@ -477,11 +478,12 @@ def _unread(source: Source, loc: tuple[str | int, ...], kind: str, kinds: set[st
     """A figure no column reads: a misspelt kind (`budgte`), or one the outline does not
     print (declare it in the table's `varden` when prose or another document reads it)."""
     close = difflib.get_close_matches(kind, sorted(kinds), n=1, cutoff=0.6)
-    hint = f"; did you mean '{close[0]}'?" if close else (
+    hint = _("; did you mean '{name}'?").format(name=close[0]) if close else _(
         "; if prose or another document reads it, declare it in the outline's table "
         "(varden: [...])")
-    return problem(source, loc, f"no column reads the figure '{kind}' (the outlines read "
-                                f"{', '.join(sorted(kinds)) or 'none'}){hint}")
+    read = ", ".join(sorted(kinds)) or _("none")
+    return problem(source, loc, _("no column reads the figure '{kind}' (the outlines read "
+                                  "{read})").format(kind=kind, read=read) + hint)
 
 
 def _computed_message(block: Checked, rad: Rad) -> str:

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from ..documents import KINDS
 from ..errors import UsageError
+from ..messages import _
 from ..problems import display_path, printable
 from ..rules import report as validation
 from ..source.load import Dataset, data_files
@@ -57,8 +58,8 @@ def repository_root(path: Path) -> Path:
         return Path(_git(path if path.is_dir() else path.parent, "rev-parse",
                          "--show-toplevel").strip())
     except DiffError:
-        raise DiffError(f"{path} is not inside a git repository; snplan diff compares "
-                        "revisions of the data") from None
+        raise DiffError(_("{path} is not inside a git repository; snplan diff compares "
+                          "revisions of the data").format(path=path)) from None
 
 
 def default_base(repo: Path) -> str:
@@ -79,7 +80,8 @@ def resolve(repo: Path, revision: str) -> str:
         return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options",
                     f"{revision}^{{commit}}").strip()
     except DiffError:
-        raise DiffError(f"git knows no revision '{revision}' in {repo}") from None
+        raise DiffError(_("git knows no revision '{revision}' in {repo}").format(
+            revision=revision, repo=repo)) from None
 
 
 def export(repo: Path, revision: str, data: Path, target: Path) -> Path:
@@ -95,7 +97,7 @@ def export(repo: Path, revision: str, data: Path, target: Path) -> Path:
     for entry in listing.split(b"\0"):
         if not entry:
             continue
-        meta, _, raw_name = entry.partition(b"\t")
+        meta, _tab, raw_name = entry.partition(b"\t")
         mode, kind, blob_id = meta.split()
         if kind != b"blob":
             continue
@@ -361,10 +363,10 @@ def between(data: Path, base: str | None, head: str | None) -> Report:
     repo = repository_root(data)
     base_rev = base or default_base(repo)
     with tempfile.TemporaryDirectory(prefix="snplan-diff-") as work:
-        before, _ = _checked(export(repo, base_rev, data, Path(work) / "base"))
+        before, _base_problems = _checked(export(repo, base_rev, data, Path(work) / "base"))
         if head is None or head == WORKTREE:
             after, problems = _checked(data)
-            head_label = "working tree"
+            head_label = _("working tree")
         else:
             after, problems = _checked(export(repo, head, data, Path(work) / "head"), data)
             head_label = head
@@ -412,7 +414,8 @@ def _line(change: Change) -> str:
         if diff is None:
             return f"{where}: {old} → {new}"
         moved = number(diff, change.decimals, signed=True)
-        return f"{where}: {old} → {new} ({moved}{' procentenheter' if change.percent else ''})"
+        unit = _(" percentage points") if change.percent else ""
+        return f"{where}: {old} → {new} ({moved}{unit})"
     suffix = f" ({number(diff, signed=True)})" if diff is not None else ""
     if isinstance(change.old, str) and isinstance(change.new, str):
         return f"{where}: {_reworded(change.old, change.new)}"
@@ -434,28 +437,30 @@ def render(report: Report, fmt: str) -> str:
                 item["difference"] = change.difference
         return json.dumps(data, default=encode, ensure_ascii=False, indent=2) + "\n"
     sections = [
-        ("Ändrade siffror", [_line(c) for c in report.figures]),
-        ("Påverkan på summor och avvikelser", [_line(c) for c in report.totals]),
-        ("Ändrade texter", [_line(c) for c in report.texts]),
-        ("Tillagt", report.added),
-        ("Borttaget", report.removed),
-        ("Har nu fel (se nedan)", report.broken),
-        ("Problem i data", report.problems),
+        (_("Figures changed"), [_line(c) for c in report.figures]),
+        (_("Effect on totals and deviations"), [_line(c) for c in report.totals]),
+        (_("Texts changed"), [_line(c) for c in report.texts]),
+        (_("Added"), report.added),
+        (_("Removed"), report.removed),
+        (_("Now has errors (see below)"), report.broken),
+        (_("Problems in the data"), report.problems),
     ]
     lines: list[str] = []
     if fmt == "markdown":
-        lines.append(f"## Ändringar i data ({report.base} → {report.head})\n")
+        lines.append("## " + _("Changes in the data ({base} → {head})").format(
+            base=report.base, head=report.head) + "\n")
         if report.empty:
-            lines.append("Inga ändringar i data.\n")
+            lines.append(_("No changes in the data.") + "\n")
         for title, items in sections:
             if items:
                 lines.append(f"### {title}\n")
                 lines += ["- " + item.replace("|", "\\|") for item in items]
                 lines.append("")
         return "\n".join(lines) + "\n"
-    lines.append(f"Ändringar i data: {report.base} → {report.head}")
+    lines.append(_("Changes in the data: {base} → {head}").format(base=report.base,
+                                                                   head=report.head))
     if report.empty:
-        lines.append("  inga ändringar")
+        lines.append("  " + _("no changes"))
     for title, items in sections:
         if items:
             lines.append("")
@@ -468,9 +473,10 @@ def run(data: Path, base: str | None, head: str | None, fmt: str) -> tuple[str, 
     """The report in `fmt`, and whether the head has data errors (the reviewer sees what
     moved either way; the command then exits 1, so a check in a pull request fails)."""
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        raise UsageError(_("--format must be one of {formats}").format(
+            formats=", ".join(FORMATS)))
     if not data.is_dir():
-        raise UsageError(f"the data directory {data} does not exist")
+        raise UsageError(_("the data directory {data} does not exist").format(data=data))
     try:
         report = between(data, base, head)
     except DiffError as exc:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import documents
+from ..messages import _
 from ..problems import printable
 from ..rules.report import load_clean
 
@@ -18,16 +19,19 @@ def run(data: Path) -> list[str]:
         for spec in documents.KINDS.values():
             pending = documents.pending_for(dataset, spec.name, year, report.todo)
             if pending:
-                lines.append(f"  waiting  {spec.label} {year}: {len(pending)} value(s) still "
-                             "to be filled in (see snplan validate)")
+                lines.append("  " + _("waiting  {document} {year}: {count} value(s) still to "
+                                      "be filled in (see snplan validate)").format(
+                    document=spec.label, year=year, count=len(pending)))
                 continue
             targets = documents.targets_for(dataset, spec.name, year)
             if targets:
                 for target in targets:
-                    lines.append(f"  ok       {target.label} -> {year}/{target.filename}.docx")
+                    lines.append("  " + _("ok       {document} -> {file}").format(
+                        document=target.label, file=f"{year}/{target.filename}.docx"))
             elif not spec.single:
                 continue
             else:
                 missing = documents.missing_for(dataset, spec.name, year)
-                lines.append(f"  missing  {spec.label} {year}: " + "; ".join(missing))
+                lines.append("  " + _("missing  {document} {year}: ").format(
+                    document=spec.label, year=year) + "; ".join(missing))
     return [printable(line) for line in lines]  # titles from the data, escaped

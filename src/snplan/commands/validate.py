@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..messages import _
 from ..problems import HasProblems, Problem, display_path, printable
 from ..source import snapshot
 
@@ -34,13 +35,15 @@ class Outcome(HasProblems):
                     or (strict and self.warnings))
 
     def failure_line(self, strict: bool = False, complete: bool = False) -> str:
-        parts = [f"{len(self.errors)} error(s)"]
+        parts = [_("{count} error(s)").format(count=len(self.errors))]
         if self.todo and (strict or complete):
-            parts.append(f"{len(self.todo)} value(s) still to be filled in")
+            parts.append(_("{count} value(s) still to be filled in").format(
+                count=len(self.todo)))
         if self.warnings and strict:
-            parts.append(f"{len(self.warnings)} warning(s)")
-        suffix = " (warnings count as errors with --strict)" if strict and self.warnings else ""
-        return f"validation failed: {', '.join(parts)}{suffix}"
+            parts.append(_("{count} warning(s)").format(count=len(self.warnings)))
+        suffix = (_(" (warnings count as errors with --strict)") if strict and self.warnings
+                  else "")
+        return _("validation failed: {parts}").format(parts=", ".join(parts)) + suffix
 
 
 def run(data: Path, year: int | None = None) -> Outcome:
@@ -66,19 +69,20 @@ def summary(report: Report) -> str:
     years = [y for y in sorted(ds.years) if report.year is None or y == report.year]
     notes = []
     if report.warnings:
-        notes.append(f"{len(report.warnings)} warning(s)")
+        notes.append(_("{count} warning(s)").format(count=len(report.warnings)))
     if report.todo:
-        notes.append(f"{len(report.todo)} value(s) still to be filled in")
+        notes.append(_("{count} value(s) still to be filled in").format(count=len(report.todo)))
     lines = [
-        f"ok: {files} file(s), {len(ds.years)} year(s) in {display_path(ds.root)}"
+        _("ok: {files} file(s), {years} year(s) in {root}").format(
+            files=files, years=len(ds.years), root=display_path(ds.root))
         + "".join(f", {n}" for n in notes)
     ]
     if ds.organisation:
         org = ds.organisation
-        lines.append(
-            f"  {org.kommun}, {org.namnd}: {len(org.indelningar)} breakdowns, "
-            f"{len(org.goals())} goals, amounts in {org.belopp_enhet}"
-        )
+        lines.append("  " + _("{kommun}, {namnd}: {breakdowns} breakdowns, {goals} goals, "
+                              "amounts in {unit}").format(
+            kommun=org.kommun, namnd=org.namnd, breakdowns=len(org.indelningar),
+            goals=len(org.goals()), unit=org.belopp_enhet))
     for number in years:
         lines.append(f"  {number}: {describe_year(ds, number, report.todo)}")
     return printable("\n".join(lines))  # names from the data, escaped for the terminal
@@ -100,12 +104,15 @@ def describe_year(dataset: Dataset, number: int, todo: list[Problem]) -> str:
             document = documents[""]
             blocks = len(document.blocks)
             complete = not kind.missing(dataset, number)
-            held.append(f"{kind.label.lower()} ({blocks} blocks)" if complete
-                        else f"{kind.label.lower()}: figures only ({blocks} blocks)")
+            held.append(_("{document} ({blocks} blocks)").format(
+                document=kind.label.lower(), blocks=blocks) if complete
+                else _("{document}: figures only ({blocks} blocks)").format(
+                    document=kind.label.lower(), blocks=blocks))
         else:
             held.append(f"{len(documents)} {kind.label.lower()}")
     for source in year.sources.values():
         pending = sum(1 for p in todo if p.path == source.path)
         if pending:
-            held.append(f"{Path(source.path).name}: {pending} value(s) to be filled in")
-    return ", ".join(held) if held else "nothing yet"
+            held.append(_("{file}: {count} value(s) to be filled in").format(
+                file=Path(source.path).name, count=pending))
+    return ", ".join(held) if held else _("nothing yet")

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from ..messages import _
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..model.kinds import KINDS
 from ..problems import Problem, problem
@@ -130,7 +131,8 @@ def _unreadable_quoted(ds: Dataset, document: Document) -> str | None:
     if wanted is None or year is None or wanted.name not in year.unloaded:
         return None
     path, why = year.unloaded[wanted.name]
-    return f"not checked: the expressions quote {path}, which {why}"
+    return _("not checked: the expressions quote {path}, which {why}").format(path=path,
+                                                                              why=why)
 
 
 def _expression_problems(source: Source, loc: tuple[str | int, ...], text: str,
@@ -154,9 +156,11 @@ def check_memos_complete(ds: Dataset) -> list[Problem]:
     for document in ds.documents():
         if not KINDS[document.kind].memo:
             continue
-        for name, missing in (("datum", "date"), ("diarienummer", "registration number")):
+        for name, missing in (("datum", _("the memo has no date; the built memo says "
+                                          "'datum saknas' until it is entered")),
+                              ("diarienummer", _("the memo has no registration number; the "
+                                                 "built memo says 'diarienummer saknas' "
+                                                 "until it is entered"))):
             if getattr(document.model, name, None) is None:
-                problems.append(problem(document.source, (name,),
-                                        f"the memo has no {missing}; the built memo says "
-                                        f"'{name} saknas' until it is entered", "warning"))
+                problems.append(problem(document.source, (name,), missing, "warning"))
     return problems

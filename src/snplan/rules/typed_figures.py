@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from ..blocks import REGISTRY
+from ..messages import _
 from ..problems import Problem, problem
 from ..source.load import Dataset, Document
 from ..source.walk import leaves
@@ -129,7 +130,10 @@ def check_typed_figures(ds: Dataset) -> list[Problem]:
                 match = next((c for c in cells if loc and c.key == loc[0]), cells[0])
                 problems.append(problem(
                     document.source, loc,
-                    f"the prose types {written}, which table '{match.key}' computes "
-                    f"(row '{match.row}', column '{match.column}'); write "
-                    f"{match.expression} so that the text follows the table", "warning"))
+                    _("the prose types {written}, which table '{table}' computes (row "
+                      "'{row}', column '{column}'); write {expression} so that the text "
+                      "follows the table").format(written=written, table=match.key,
+                                                  row=match.row, column=match.column,
+                                                  expression=match.expression),
+                    "warning"))
     return problems

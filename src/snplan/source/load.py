@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..errors import UsageError
+from ..messages import N_, _
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..model.disposition import Disposition
 from ..model.files import block_values, file_model
@@ -217,9 +218,9 @@ def _models_in(annotation: Any) -> list[type[BaseModel]]:
 
 # Keys of a table's outline that people write into the data, and where they belong.
 BELONGS_TO_THE_OUTLINE = {
-    "standard": "the kind of figure a bare number stands for is the outline's to say "
-                "(tabell: {standard: budget} in data/disposition/KIND.yaml, or the outline "
-                "snplan ships: snplan disposition KIND), not the data's",
+    "standard": N_("the kind of figure a bare number stands for is the outline's to say "
+                   "(tabell: {standard: budget} in data/disposition/KIND.yaml, or the outline "
+                   "snplan ships: snplan disposition KIND), not the data's"),
 }
 
 
@@ -254,48 +255,51 @@ def _message(error: dict[str, Any], candidates: tuple[str, ...] = ()) -> str:
             # the key may be right elsewhere in the file but not here: never suggest itself
             others = [name for name in candidates if name != key]
             close = difflib.get_close_matches(key, others, n=1, cutoff=0.75)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        hint = _("; did you mean '{name}'?").format(name=close[0]) if close else ""
         if key in BELONGS_TO_THE_OUTLINE:
-            hint = f"; {BELONGS_TO_THE_OUTLINE[key]}"
-        return f"unknown key '{key}'{hint}"
+            hint = "; " + _(BELONGS_TO_THE_OUTLINE[key])
+        return _("unknown key '{key}'{hint}").format(key=key, hint=hint)
     if kind == "missing":
-        return "this required field is missing"
+        return _("this required field is missing")
     if kind == "invalid_key":
-        return f"a key must be a word, got {_describe(value)}"
+        return _("a key must be a word, got {value}").format(value=_describe(value))
     if kind == "finite_number":
-        return f"expected a finite number, got {_describe(value)}"
+        return _("expected a finite number, got {value}").format(value=_describe(value))
     if kind.startswith("decimal") or kind in {"float_parsing", "float_type"}:
         if kind == "decimal_max_digits" or kind == "finite_number":
-            return f"expected a finite number, got {_describe(value)}"
-        return f"expected a number, got {_describe(value)}"
+            return _("expected a finite number, got {value}").format(value=_describe(value))
+        return _("expected a number, got {value}").format(value=_describe(value))
     if kind in {"int_parsing", "int_type", "int_from_float"}:
-        return f"expected a whole number, got {_describe(value)}"
+        return _("expected a whole number, got {value}").format(value=_describe(value))
     if kind in {"string_type"}:
-        return f"expected text, got {_describe(value)}"
+        return _("expected text, got {value}").format(value=_describe(value))
     if kind in {"date_type", "date_parsing", "date_from_datetime_parsing",
                 "date_from_datetime_inexact"}:
-        return f"expected a date written YYYY-MM-DD, got {_describe(value)}"
+        return _("expected a date written YYYY-MM-DD, got {value}").format(value=_describe(value))
     if kind == "literal_error":
-        return f"expected one of {ctx.get('expected')}, got {_describe(value)}"
+        return (_("expected one of {expected}, got {value}")
+            .format(expected=ctx.get('expected'), value=_describe(value)))
     if kind == "string_pattern_mismatch":
         if "a-z0-9" in str(ctx.get("pattern", "")):
-            return (f"expected an id of lower-case letters, digits, '-' and '_', "
-                    f"got {_describe(value)}")
-        return f"{_describe(value)} is not in the expected form"
+            return (_("expected an id of lower-case letters, digits, '-' and '_', "
+                    "got {value}").format(value=_describe(value)))
+        return _("{value} is not in the expected form").format(value=_describe(value))
     if kind in {"greater_than_equal", "greater_than"}:
         bound = ctx.get("ge", ctx.get("gt"))
-        return f"must be at least {bound}, got {_describe(value)}"
+        return (_("must be at least {bound}, got {value}")
+            .format(bound=bound, value=_describe(value)))
     if kind in {"less_than_equal", "less_than"}:
         bound = ctx.get("le", ctx.get("lt"))
-        return f"must be at most {bound}, got {_describe(value)}"
+        return _("must be at most {bound}, got {value}").format(bound=bound, value=_describe(value))
     if kind in {"list_type"}:
-        return f"expected a list, got {_describe(value)}"
+        return _("expected a list, got {value}").format(value=_describe(value))
     if kind in {"dict_type", "model_type", "model_attributes_type"}:
-        return f"expected a mapping of keys and values, got {_describe(value)}"
+        return (_("expected a mapping of keys and values, got {value}")
+            .format(value=_describe(value)))
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
+        return _("needs at least {min_length} item(s)").format(min_length=ctx.get('min_length'))
     if kind == "bool_type" or kind == "bool_parsing":
-        return f"expected true or false, got {_describe(value)}"
+        return _("expected true or false, got {value}").format(value=_describe(value))
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     return str(error["msg"])
@@ -305,11 +309,11 @@ def validate_model(model: type[BaseModel], source: Source) -> tuple[Any, list[Pr
     """Validate loaded data against a model; return the object or the problems."""
     data = source.located.data
     if data is None:
-        return None, [Problem(source.path, None, "", "the file is empty")]
+        return None, [Problem(source.path, None, "", _("the file is empty"))]
     if not isinstance(data, dict):
         return None, [Problem(source.path, source.line(), "",
-                              f"expected a mapping of keys and values at the top, "
-                              f"got {_describe(data)}")]
+                              _("expected a mapping of keys and values at the top, "
+                              "got {data}").format(data=_describe(data)))]
     try:
         obj = model.model_validate(data)
     except ValidationError as exc:
@@ -573,11 +577,11 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
     def load_document(files: Any, path: Path, slug: str) -> None:
         if files.name in broken:
             problems.append(Problem(display_path(path), None, "",
-                                    f"not checked: the outline {DISPOSITION_DIR}/"
-                                    f"{files.name}.yaml has errors"))
+                                    _("not checked: the outline {outline} has errors").format(
+                                        outline=f"{DISPOSITION_DIR}/{files.name}.yaml")))
             key = files.name if not slug else f"{files.folder}/{slug}"
-            result.unloaded[key] = (display_path(path), "was not checked (its outline has "
-                                    "errors)")
+            result.unloaded[key] = (display_path(path), _("was not checked (its outline "
+                                                              "has errors)"))
             return
         model = file_model(files.meta, dataset.disposition(files.name), files.name)
         obj, source = _load_one(model, files.name, path, root, problems)
@@ -585,10 +589,10 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
         if source is not None:
             result.sources[key] = source
         if source is None:
-            result.unloaded[key] = (display_path(path), "does not parse" if path.is_file()
-                                    and _outside(path, root) is None else "cannot be read")
+            result.unloaded[key] = (display_path(path), _("does not parse") if path.is_file()
+                                    and _outside(path, root) is None else _("cannot be read"))
         elif obj is None:
-            result.unloaded[key] = (source.path, "has errors")
+            result.unloaded[key] = (source.path, _("has errors"))
         if obj is not None and source is not None:
             result.documents.setdefault(files.name, {})[slug] = Document(
                 files.name, year, slug, obj, source)

@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .. import messages
 from .cache import user_cache_dir
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -59,7 +60,7 @@ def _code() -> str:
     """snplan's own code and data files, by size and time of change."""
     parts = [sys.version]
     for path, entry in _entries(PACKAGE):
-        if entry.name.endswith((".py", ".yaml", ".j2", ".docx", ".css")):
+        if entry.name.endswith((".py", ".yaml", ".j2", ".docx", ".css", ".mo")):
             try:
                 info = entry.stat(follow_symlinks=False)
             except OSError:
@@ -72,7 +73,9 @@ def key(data: Path, question: str) -> str | None:
     """The key of what `data` holds for `question` (None: the directory cannot be read)."""
     digest = hashlib.sha256()
     digest.update(_code().encode())
-    digest.update(f"\0{os.getcwd()}\0{data}\0{question}\0".encode("utf-8", "surrogateescape"))
+    # messages are kept in the language they were made in: another language, another entry
+    digest.update(f"\0{os.getcwd()}\0{data}\0{question}\0{messages.current()}\0"
+                  .encode("utf-8", "surrogateescape"))
     if not data.is_dir():
         return None
     for path, entry in _entries(data):

@@ -20,6 +20,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from ..errors import DataError
+from ..messages import _
 from ..problems import field_path
 
 Path_ = tuple[str | int, ...]
@@ -459,8 +460,9 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
         position = text.find(character) if character else -1
         line = text.count("\n", 0, position) + 1 if position >= 0 else None
         code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "?"
-        return SourceError(path, line, f"the file contains the control character {code}, "
+        return SourceError(path, line, _("the file contains the control character {code}, "
                                        "which a data file cannot hold; remove it")
+                                           .format(code=code))
     if isinstance(exc, yaml.MarkedYAMLError):
         origin = _unclosed_quote(exc, text, path)
         if origin is not None:
@@ -469,18 +471,20 @@ def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
         line = mark.line + 1 if mark else None
         problem = exc.problem or "invalid YAML"
         if "another document" in problem:  # a second "---": YAML would need a stream
-            return SourceError(path, line, "the file holds a second YAML document (after "
-                               "'---'); a data file is one document: remove the '---' line "
-                               "or move what follows into its own file")
+            return SourceError(path, line, _("the file holds a second YAML document (after "
+                                             "'---'); a data file is one document: remove "
+                                             "the '---' line or move what follows into its "
+                                             "own file"))
         if line is not None:
             lines = text.splitlines() or [""]
             source_line = lines[max(0, min(line, len(lines)) - 1)]
             indent = source_line[: len(source_line) - len(source_line.lstrip(" \t"))]
             if "\t" in indent:
-                problem = "a tab character is used for indentation; YAML indents with spaces"
-        return SourceError(path, line, f"YAML syntax error: {problem}")
+                problem = _("a tab character is used for indentation; YAML indents with "
+                            "spaces")
+        return SourceError(path, line, _("YAML syntax error: {problem}").format(problem=problem))
     first = str(exc).splitlines()[0] if str(exc) else "invalid YAML"
-    return SourceError(path, None, f"YAML syntax error: {first}")
+    return SourceError(path, None, _("YAML syntax error: {first}").format(first=first))
 
 
 def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str, path: Path) -> SourceError | None:
@@ -490,18 +494,19 @@ def _unclosed_quote(exc: yaml.MarkedYAMLError, text: str, path: Path) -> SourceE
     problem = exc.problem or "invalid YAML"
     if exc.context == "while scanning a quoted scalar" and exc.context_mark is not None:
         return SourceError(path, exc.context_mark.line + 1,
-                           f"YAML syntax error: the quote opened on this line is never closed "
-                           f"({problem}); close it, or write the text without quotes")
+                           _("YAML syntax error: the quote opened on this line is never closed "
+                           "({problem}); close it, or write the text without quotes")
+                               .format(problem=problem))
     if exc.problem_mark is None:
         return None
     quoted = _quoted_text_ending_on(text, exc.problem_mark.line)
     if quoted is None:
         return None
     start, end = quoted
-    return SourceError(path, start, f"YAML syntax error: the quote opened on this line is not "
-                       f"closed on it, so YAML read the text on to the next quote, on line "
-                       f"{end}, and failed there ({problem}); close the quote, or write the "
-                       "text without quotes")
+    return SourceError(path, start, _("YAML syntax error: the quote opened on this line is not "
+                       "closed on it, so YAML read the text on to the next quote, on line "
+                       "{end}, and failed there ({problem}); close the quote, or write the "
+                       "text without quotes").format(end=end, problem=problem))
 
 
 def _quoted_text_ending_on(text: str, line: int) -> tuple[int, int] | None:
@@ -536,8 +541,9 @@ def _stand_in_breaks(text: str, path: Path) -> tuple[str, dict[str, str]]:
         character = next(iter(found))
         position = text.index(character)
         raise SourceError(path, text.count("\n", 0, position) + 1,
-                          f"the file holds the character {_YAML_BREAKS[character]}, which "
+                          _("the file holds the character {character}, which "
                           "YAML reads as a line break; replace it with a space or a new line")
+                              .format(character=_YAML_BREAKS[character]))
     for character, stand_in in found.items():
         text = text.replace(character, stand_in)
     return text, found
