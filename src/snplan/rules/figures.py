@@ -146,10 +146,11 @@ def check_same_totals(ds: Dataset) -> list[Problem]:
                         problems.append(problem(
                             document.source, loc,
                             f"'{stored.key}' ({kind}) adds up to {number(mine, shown)} but "
-                            f"'{other.key}' of {year} adds up to {number(theirs, shown)} "
-                            f"(a difference of {number(mine - theirs, places)}): they break "
-                            "down one total (a different split is fine, a different total "
-                            "is not)", also=at(other_doc.source, *other_loc)))
+                            f"'{other.key}' of {year} adds up to {number(theirs, shown)}: "
+                            "they break down one total (a different split is fine, a "
+                            "different total is not; they differ by "
+                            f"{number(mine - theirs, places)})",
+                            also=at(other_doc.source, *other_loc)))
     return problems
 
 
