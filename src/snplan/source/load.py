@@ -583,8 +583,11 @@ def _load_ledgers(year: Year, directory: Path, root: Path, problems: list[Proble
             continue
         if _leads_nowhere(item):
             problems.append(_nowhere(item))
-        elif item.is_file() and item.suffix.lower() == LEDGER_SUFFIX \
-                and _outside(item, root) is None:
+        elif _outside(item, root) is not None:
+            problems.append(Problem(display_path(item), None, "",
+                                    f"the entry leads outside the data directory (to "
+                                    f"{_outside(item, root)}); data must lie inside it"))
+        elif item.is_file() and item.suffix.lower() == LEDGER_SUFFIX:
             ledger = read_sie(item)
             year.ledgers.append(ledger)
             problems.extend(ledger.problems)
@@ -600,7 +603,7 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
     root = dataset.root
     singles = {f.file: f for f in KINDS.values() if f.file}
     folders = {f.folder: f for f in KINDS.values() if f.folder}
-    expected = ", ".join([*singles, *(f"{name}/" for name in folders)])
+    expected = ", ".join([*singles, *(f"{name}/" for name in folders), f"{LEDGER_DIR}/"])
 
     def load_document(files: Any, path: Path, slug: str) -> None:
         if files.name in broken:
