@@ -418,3 +418,28 @@ def test_objects_need_their_dimension() -> None:
         Organisation.model_validate({
             "kommun": "K", "namnd": "N", "forvaltning": "F", "belopp_enhet": "mkr",
             "indelningar": {"r": {"rader": [{"id": "a", "namn": "A", "objekt": ["1"]}]}}})
+
+
+def test_an_account_given_only_on_objects_counts_once(tmp_path: Path) -> None:
+    # no #RES: 3010 is booked 100,00 on object 1:A and 50,25 on 1:B, and the same transactions
+    # again on project 6:P (150,25): the account is 150,25 in revenue, not 300,50
+    path = tmp_path / "objekt.se"
+    path.write_bytes("\r\n".join([
+        "#FLAGGA 0", "#SIETYP 4", "#RAR 0 20230101 20231231", '#KONTO 3010 "Avgifter"',
+        '#DIM 1 Ansvar', '#DIM 6 Projekt', '#OBJEKT 1 "A" "Enhet A"', '#OBJEKT 1 "B" "Enhet B"',
+        '#OBJEKT 6 "P" "Projekt"',
+        '#PSALDO 0 202312 3010 {1 "A"} -100.00', '#PSALDO 0 202312 3010 {1 "B"} -50.25',
+        '#PSALDO 0 202312 3010 {6 "P"} -150.25', ""]).encode("cp437"))
+    org = Organisation.model_validate({
+        "kommun": "K", "namnd": "N", "forvaltning": "F", "belopp_enhet": "kr",
+        "indelningar": {
+            "r": {"rader": [{"id": "avgifter", "namn": "Avgifter", "konton": ["3"]}]},
+            "u": {"dimension": 1, "rader": [{"id": "a", "namn": "A", "objekt": ["A"]}]}}})
+    ledger = read_sie(path)
+    accounts = map_breakdown(org, "r", org.indelningar["r"], ledger, 2023)
+    assert accounts.value("avgifter") == D("150.25")
+    assert accounts.mapped_total() == accounts.ledger_total() == D("-150.25")
+    units = map_breakdown(org, "u", org.indelningar["u"], ledger, 2023)
+    assert units.value("a") == D("100.00")
+    assert [(p.account, p.object, p.balance) for p in units.unmapped] == [
+        ("3010", (1, "B"), D("-50.25"))]

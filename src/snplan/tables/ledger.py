@@ -86,8 +86,9 @@ class Mapping:
     def ledger_total(self) -> Decimal:
         """Every result account's balance summed, in the file's kronor."""
         total = Decimal(0)
+        objects = _single_objects(self.ledger)
         for account in self.ledger.result_accounts():
-            value = self.ledger.year_result(account)
+            value = account_total(self.ledger, account, objects)
             if value is not None:
                 total += value
         return total
@@ -113,24 +114,46 @@ def _patterns(row: Rad, bad: list[tuple[int, str, str]]) -> list[AccountPattern]
     return found
 
 
+ObjectBalances = dict[str, list[tuple[tuple[int, str], Decimal]]]
+
+
+def _single_objects(ledger: Ledger) -> ObjectBalances:
+    """Each account's year balance on each single object, by account."""
+    found: ObjectBalances = {}
+    for (account, obj), value in sorted(ledger.object_year_results(0).items()):
+        found.setdefault(account, []).append((obj, value))
+    return found
+
+
+def account_total(ledger: Ledger, account: str, objects: ObjectBalances) -> Decimal | None:
+    """An account's year balance: its #RES (or its periods); for a file that gives it only on
+    objects, the sum over the objects of its lowest dimension (each transaction lies on one
+    object of a dimension, so one dimension's objects add up to the account without counting
+    anything twice). None when the file has no figure for it at all."""
+    total = ledger.year_result(account)
+    if total is not None:
+        return total
+    pieces = objects.get(account, [])
+    if not pieces:
+        return None
+    lowest = min(obj[0] for obj, _ in pieces)
+    return sum((v for obj, v in pieces if obj[0] == lowest), Decimal(0))
+
+
 def _parts(ledger: Ledger, dimension: int | None) -> list[Part]:
     """The ledger's result balances of the year, cut by the objects of `dimension`."""
-    by_object: dict[str, list[tuple[tuple[int, str], Decimal]]] = {}
-    if dimension is not None:
-        for (account, obj), value in sorted(ledger.object_year_results(0).items()):
-            if obj[0] == dimension:
-                by_object.setdefault(account, []).append((obj, value))
+    objects = _single_objects(ledger)
     parts = []
     for account in ledger.result_accounts():
-        total = ledger.year_result(account)
-        pieces = by_object.get(account, [])
-        if total is None and not pieces:
+        total = account_total(ledger, account, objects)
+        if total is None:
             continue
+        pieces = [(obj, v) for obj, v in objects.get(account, []) if obj[0] == dimension]
         for obj, value in pieces:
             if value != 0:
                 parts.append(Part(account, value, obj))
         placed = sum((v for _, v in pieces), Decimal(0))
-        rest = (placed if total is None else total) - placed
+        rest = total - placed
         if rest != 0:
             parts.append(Part(account, rest, None, rest=dimension is not None))
     return parts
