@@ -127,6 +127,9 @@ def test_the_fixture_validates_and_its_exact_totals_are_the_hand_sums(tmp_path: 
     data = ledger_data(tmp_path)
     code, output = validate(data)
     assert code == 0, output
+    # 3111 3310 3410 3520 3610 3890 4510 5110 5410 6110 6420 7620; 1930 and 2440 are not
+    assert "2023: årsredovisning (20 blocks), 1 tjänsteskrivelse, ledger huvudbok.se (12 " \
+        "result accounts)" in output
     ds = load(data)
     statement = mapping_of(ds, 2023, "konton")
     units = mapping_of(ds, 2023, "verksamheter")
