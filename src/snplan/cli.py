@@ -131,6 +131,21 @@ def metrics(
     typer.echo(command.run(data, year, fmt), nl=False)
 
 
+@app.command()
+@reports_errors
+def explain(
+    year: Annotated[int, typer.Argument(help="The year of the document.")],
+    block: Annotated[str, typer.Argument(help="The table block (resultatrakning).")],
+    row: Annotated[str, typer.Argument(help="The row id (bidrag; a group's id, or summa).")],
+    column: Annotated[str, typer.Argument(help="The column id (utfall, fjol).")],
+    data: DataOption = Path("data"),
+) -> None:
+    """The ledger accounts and objects behind one figure, with their balances."""
+    from .commands import explain as command
+
+    typer.echo(command.run(data, year, block, row, column), nl=False)
+
+
 # The shipped kinds by the names a user may type (model/kinds holds them; a test keeps the
 # two in step). Written out so that `--help` imports nothing but typer.
 KIND_HELP = _("The document kind: verksamhetsplan (vp), arsredovisning (ar), tjansteskrivelse "

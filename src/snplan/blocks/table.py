@@ -33,6 +33,8 @@ from ..prose.markup import inline, lines
 from ..tables import Column, Row, Table
 from ..tables.engine import free_table, heading
 from ..tables.figures import TOTAL
+from ..tables.format import number as figure_text
+from ..tables.ledger import mapping_of
 from ..tables.ops import OPS, define, excel_template, sum_template
 from ..tables.spec import TabellSpec
 from ..tree import Block, Cell, Formula, Paragraph, Runs, Section, Text
@@ -255,6 +257,9 @@ class _Converter:
         self.breakdown = table.spec.indelning is not None
         self.offset = 1 if self.breakdown else 0
         self.index = {c.id: i + self.offset for i, c in enumerate(table.columns)}
+        # the sheet of the ledger's balances this table's outcome is read from: its id and
+        # the row of each mapped row's sum there
+        self.ledger: tuple[str, dict[str, int]] | None = None
 
     def columns(self) -> tuple[NodeColumn, ...]:
         out = [NodeColumn("", self.table.caption)] if self.breakdown else []
@@ -307,6 +312,12 @@ class _Converter:
                            refs)
         if cell.origin == "read" and cell.source is not None:
             return self.read_formula(cell.source)
+        if cell.origin == "input" and self.ledger is not None:
+            kolumn = column.spec
+            ledger_id, sums = self.ledger
+            if row.id in sums and kolumn.ar == 0 and kolumn.block is None \
+                    and kolumn.varde == self.block.org.bokforing.varde:
+                return Formula("={0}", ((sums[row.id], LEDGER_AMOUNT),), table=ledger_id)
         return None
 
     def read_formula(self, source: tuple[str, int, str, str]) -> Formula | None:
@@ -396,6 +407,9 @@ def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = 
         out += [Paragraph(note, role="note") for note in notes]
         return out
     convert = _Converter(table, block)
+    balances = _ledger_balances(table, block)
+    if balances is not None:
+        convert.ledger = balances[1]
     breakdown = spec.indelning is not None
     title = table.caption if not breakdown and table.caption and not spec.kolumner else ""
     chapter = heading(block.node.rubrik, block.year, block.org) if block.node.rubrik else ""
@@ -405,7 +419,76 @@ def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = 
         row_headers=breakdown, notes=tuple(notes), keep=True, printed=printed,
         sheet=sheet_for(table, block), id=f"tabell-{table.key}",
         listed=bool(spec.kolumner)))
+    if balances is not None:
+        out.append(balances[0])
     return out
+
+
+LEDGER_SHEET = "Bokföring"
+LEDGER_AMOUNT = 4  # the column of a balance in the organisation's unit and sign
+
+
+def _ledger_balances(table: Table, block: BlockInput
+                     ) -> tuple[NodeTable, tuple[str, dict[str, int]]] | None:
+    """The balances a table's outcome is read from, for the workbook (never printed): each
+    mapped row's accounts and objects with the balance the export gives (an input cell) and
+    the same in the organisation's unit and sign (a formula over it), then the row's sum, which
+    the table's outcome cell refers to. A figure in Excel can so be followed to its accounts,
+    and a corrected balance flows through to the totals."""
+    if table.spec.indelning is None:
+        return None
+    mapping = mapping_of(block.ds, table.year, table.spec.indelning)
+    if mapping is None:
+        return None
+    org = block.org
+    ledger = mapping.ledger
+    scale = "" if mapping.scale == 1 else f"/{mapping.scale}"
+    sign = "-" if mapping.sign < 0 else ""
+    decimals = org.amount_decimals()
+    columns = (NodeColumn("", table.caption), NodeColumn("konto", "Konto"),
+               NodeColumn("objekt", "Objekt"),
+               NodeColumn("saldo", "Saldo i filen (kr)", "number", "right"),
+               NodeColumn("belopp", f"Belopp ({org.belopp_enhet})", "number", "right"))
+    rows: list[NodeRow] = []
+    sums: dict[str, int] = {}
+    for rad in mapping.breakdown.walk():
+        parts = mapping.rows.get(rad.id)
+        if parts is None:
+            continue
+        first = len(rows)
+        for part in sorted(parts, key=lambda p: (p.account, p.object or (0, ""))):
+            account = ledger.accounts.get(part.account)
+            name = f"{part.account} {account.name}" if account and account.name \
+                else part.account
+            obj = "" if part.object is None else " ".join(
+                x for x in (part.object[1], ledger.objects.get(part.object)) if x)
+            index = len(rows)
+            rows.append(NodeRow(f"{rad.id}-{part.account}", name, (
+                Cell((inline(name),), name),
+                Cell((inline(part.account),), part.account),
+                Cell((inline(obj),) if obj else (), obj or None),
+                Cell(((Text(figure_text(part.balance, 2)),),), part.balance, 2, entered=True),
+                Cell(((Text(figure_text(mapping.figure(part.balance), decimals)),),),
+                     mapping.figure(part.balance), decimals,
+                     Formula(f"={sign}{{0}}{scale}", ((index, 3),))))))
+        total = mapping.value(rad.id)
+        formula = Formula("=SUM({0}:{1})", ((first, LEDGER_AMOUNT), (len(rows) - 1,
+                                                                      LEDGER_AMOUNT))) \
+            if len(rows) > first else Formula("=0")
+        sums[rad.id] = len(rows)
+        rows.append(NodeRow(rad.id, rad.namn, (
+            Cell((inline(rad.namn),), rad.namn), Cell(), Cell(), Cell(blank=True),
+            Cell(((Text(figure_text(total, decimals)),),), total, decimals, formula)),
+            "subtotal"))
+    ledger_id = f"bokforing-{table.key}"
+    node = NodeTable(key=f"{table.key}-bokforing", columns=columns, rows=tuple(rows),
+                     name=f"{LEDGER_SHEET}: {table.caption}", row_headers=True,
+                     notes=(inline(f"Saldon ur {ledger.path} (kredit negativ); beloppen i "
+                                   f"{org.belopp_enhet} med snplans tecken, intäkter "
+                                   "positiva."),),
+                     printed=False, sheet=LEDGER_SHEET, sheet_group=table.caption,
+                     id=ledger_id)
+    return node, (ledger_id, sums)
 
 
 def free_block(block: BlockInput) -> Table | None:

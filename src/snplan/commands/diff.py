@@ -24,10 +24,12 @@ from ..errors import UsageError
 from ..messages import _
 from ..problems import display_path, printable
 from ..rules import report as validation
-from ..source.load import Dataset, data_files
+from ..source import sie
+from ..source.load import LEDGER_DIR, Dataset, data_files
 from ..source.walk import fields
 from ..tables.engine import TableError
 from ..tables.format import number
+from ..tables.ledger import kronor_text
 
 FORMATS = ("text", "markdown", "json")
 IDENTITY = ("id", "mal", "namn", "process", "omrade", "titel", "rubrik", "arende")
@@ -341,6 +343,7 @@ def compare(before: Dataset, after: Dataset, base: str, head: str,
                 report.figures.append(change)
             else:
                 report.texts.append(change)
+    _ledger_changes(before, after, report)
     (old_shown, old_made), (new_shown, new_made) = _printed(before), _printed(after)
     for label in [*old_shown, *(k for k in new_shown if k not in old_shown)]:
         a, b = old_shown.get(label), new_shown.get(label)
@@ -355,6 +358,38 @@ def compare(before: Dataset, after: Dataset, base: str, head: str,
                                         decimals=max(a.decimals if a else 0,
                                                      b.decimals if b else 0)))
     return report
+
+
+def _ledger_changes(before: Dataset, after: Dataset, report: Report) -> None:
+    """The accounts (and accounts on objects) whose year balance moved between the two
+    revisions' exports of a year, in kronor as the files book them; an export added or
+    removed is listed as such."""
+    for year in sorted(set(before.years) | set(after.years)):
+        old = before.years[year].ledger if year in before.years else None
+        new = after.years[year].ledger if year in after.years else None
+        if old is None or new is None:
+            if old is not None or new is not None:
+                either = old or new
+                assert either is not None
+                name = f"{year}/{LEDGER_DIR}/{Path(either.path).name}"
+                (report.removed if new is None else report.added).append(name)
+            continue
+        try:
+            moved = sie.diff(old, new)
+        except ValueError as error:  # the exports are of different years
+            report.problems.append(str(error))
+            continue
+        name = f"{year}/{LEDGER_DIR}/{Path(new.path).name}"
+        for change in moved:
+            account = new.accounts.get(change.account) or old.accounts.get(change.account)
+            label = f"konto {change.account}" + (f" {account.name}" if account and
+                                                  account.name else "")
+            if change.object is not None:
+                label += f", objekt {change.object[0]}:{change.object[1]}"
+            report.figures.append(Change(
+                name, label, change.old, change.new, decimals=2,
+                shown=tuple(kronor_text(v) if v is not None else "" for v in
+                            (change.old, change.new))))  # type: ignore[arg-type]
 
 
 def between(data: Path, base: str | None, head: str | None) -> Report:

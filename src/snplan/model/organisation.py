@@ -9,13 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
 from .common import Id, Strict
 
 BeloppEnhet = Literal["kr", "tkr", "mkr"]
+
+
+def _number_as_text(value: Any) -> Any:
+    """An account or object written as a bare number in YAML (`konton: [31, 3100-3199]`) is
+    its text: account numbers are names, not quantities."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return str(value)
+    return value
+
+
+# An account (number, prefix or range: checked by the ledger rule, which can say why) or an
+# object id as the ledger names it.
+LedgerKey = Annotated[str, BeforeValidator(_number_as_text),
+                      StringConstraints(min_length=1, max_length=100)]
 # The organisation's assessment scales (`skalor`), by the name outlines give them.
 SkalaNamn = Literal["mal", "uppdrag", "internkontroll"]
 # What a row of a breakdown may be computed as from other rows, and from how many (None: two
@@ -48,10 +62,18 @@ class Rad(Strict):
     `utanfor_summa` is printed in the table but not added into its group's or the grand
     total (a line of counts under a table of amounts; at the top level it is printed after
     the grand total).
+
+    A row of a breakdown that reads the ledger (`bokforing` in `organisation.yaml`) names what
+    of the ledger it holds: `konton`, accounts by number, prefix (`31`) or range of prefixes
+    (`3100-3199`), and/or `objekt`, object ids of the breakdown's `dimension` (a unit's cost
+    centres). A row with both holds those accounts booked on those objects. Its outcome is then
+    read from the year's export, never typed, so the controller retypes nothing.
     """
 
     id: Id
     namn: str
+    konton: list[LedgerKey] = []
+    objekt: list[LedgerKey] = []
     enhet: str | None = None
     decimaler: int | None = Field(default=None, ge=0, le=6)
     minst: Decimal | None = None
@@ -84,6 +106,10 @@ class Rad(Strict):
                 raise ValueError("a row cannot be computed from itself")
         elif self.av:
             raise ValueError("av lists the rows a computed row (berakning) uses")
+        if (self.konton or self.objekt) and (self.rader or self.berakning is not None):
+            raise ValueError("konton and objekt map the ledger onto a row that holds figures: "
+                             "a group adds up its rows and a computed row is computed, so "
+                             "neither names accounts or objects")
         elif self.faktor is not None:
             raise ValueError("faktor scales a computed row (berakning)")
         return self
@@ -123,12 +149,15 @@ class Indelning(Strict):
     `samma_summa_som`: other breakdowns of the same total (a plan's budget per unit and its
     frame; a report's activities and its income statement): for every year and kind of figure
     both hold, their grand totals must agree.
+    `dimension`: the SIE dimension (`#DIM`) whose objects the rows' `objekt` name (1 is
+    kostnadsställe/ansvar in SIE's numbering, 6 projekt); required when a row names objects.
     """
 
     namn: str | None = None
     summa: str | None = None
     enhet: str | None = None
     exakt: bool = False
+    dimension: int | None = Field(default=None, ge=1)
     samma_summa_som: list[Id] = []
     rader: list[Rad] = Field(min_length=1)
 
@@ -156,7 +185,16 @@ class Indelning(Strict):
                 if current not in seen:
                     seen.add(current)
                     stack.extend(rows[current].av)
+        if self.dimension is None and any(r.objekt for r in rows.values()):
+            raise ValueError("rows name objects (objekt): say which dimension they belong to "
+                             "(dimension: 1 for the ledger's cost centres, or the number "
+                             "#DIM gives)")
         return self
+
+    def reads_ledger(self) -> bool:
+        """Whether the breakdown's outcome is read from the ledger: some row maps accounts or
+        objects."""
+        return any(r.konton or r.objekt for r in self.walk())
 
 
 class Mal(Strict):
@@ -264,6 +302,20 @@ class Konventioner(Strict):
     decimaler: int | None = Field(default=None, ge=0, le=3)
 
 
+class Bokforing(Strict):
+    """How the year's ledger export (`data/YEAR/bokforing/*.se`, SIE 4) becomes figures.
+
+    `tecken`: SIE books revenue as credit, a negative balance, and cost as a positive one;
+    snplan prints revenue positive and cost negative, so by default (`intakter_positiva`) a
+    balance changes sign; `som_i_filen` keeps the file's sign. `varde`: the kind of figure
+    the ledger gives (the outcome, `utfall`). Amounts are kronor in the file and are divided
+    into the organisation's `belopp_enhet` exactly, rounded only when printed.
+    """
+
+    tecken: Literal["intakter_positiva", "som_i_filen"] = "intakter_positiva"
+    varde: Id = "utfall"
+
+
 class Organisation(Strict):
     """`data/organisation.yaml`."""
 
@@ -271,6 +323,7 @@ class Organisation(Strict):
     namnd: str
     forvaltning: str
     belopp_enhet: BeloppEnhet
+    bokforing: Bokforing = Bokforing()
     konventioner: Konventioner = Konventioner()
     indelningar: dict[Id, Indelning] = {}
     mal: list[Mal] = []

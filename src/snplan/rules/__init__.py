@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from ..problems import Problem
 from ..source.load import Dataset
-from . import blocks, figures, protocol, references, text, typed_figures
+from . import blocks, figures, ledger, protocol, references, text, typed_figures
 
 Rule = Callable[[Dataset], list[Problem]]
 
@@ -29,6 +29,7 @@ RULES: tuple[Rule, ...] = (
     figures.check_figure_bounds,
     figures.check_field_values,
     typed_figures.check_typed_figures,
+    ledger.check_ledger,
 )
 
 

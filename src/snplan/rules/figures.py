@@ -141,13 +141,26 @@ def check_same_totals(ds: Dataset) -> list[Problem]:
                             continue
                         document, loc = _source_of(stored, TOTAL, kind)
                         other_doc, other_loc = _source_of(other, TOTAL, kind)
+                        shown = org.amount_decimals()
+                        places = _places(mine - theirs, shown)
                         problems.append(problem(
                             document.source, loc,
-                            f"'{stored.key}' ({kind}) adds up to {number(mine)} but "
-                            f"'{other.key}' of {year} adds up to {number(theirs)}: they break "
-                            "down one total (a different split is fine, a different total "
-                            "is not)", also=at(other_doc.source, *other_loc)))
+                            f"'{stored.key}' ({kind}) adds up to {number(mine, shown)} but "
+                            f"'{other.key}' of {year} adds up to {number(theirs, shown)}: "
+                            "they break down one total (a different split is fine, a "
+                            "different total is not; they differ by "
+                            f"{number(mine - theirs, places)})",
+                            also=at(other_doc.source, *other_loc)))
     return problems
+
+
+def _places(difference: Decimal, shown: int) -> int:
+    """The fewest decimals, from the printed ones, that show a difference as not zero (an
+    exact total read from the ledger may differ by öre: 0,00001 mkr), at most eight."""
+    places = shown
+    while places < 8 and compute.round_half_up(difference, places) == 0:
+        places += 1
+    return places
 
 
 def check_figure_bounds(ds: Dataset) -> list[Problem]:

@@ -26,12 +26,16 @@ from ..problems import HasProblems, Problem, display_path, field_path
 from .dispositions import default as default_disposition
 from .dispositions import default_located, default_path
 from .reference import container_problem
+from .sie import Ledger, read_sie
 from .yamlsource import Located, SourceError, read_file
 
 YEAR_DIR = re.compile(r"^[0-9]{4}$")  # ASCII digits: "２０２４" is no year
 # The years a data directory may hold (`ar` in the models accepts the same).
 FIRST_YEAR, LAST_YEAR = 1900, 2200
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+# Where a year's ledger export lies (data/YEAR/bokforing/*.se) and what it is called.
+LEDGER_DIR = "bokforing"
+LEDGER_SUFFIX = ".se"
 
 
 @dataclass
@@ -111,6 +115,14 @@ class Year:
     # the files found but not loaded, by the key of `sources`: (display path, why), so that
     # rules can say "not checked" instead of reporting what only follows from them
     unloaded: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # the year's ledger exports (SIE 4) as read, problems and all
+    ledgers: list[Ledger] = field(default_factory=list)
+
+    @property
+    def ledger(self) -> Ledger | None:
+        """The year's one export the outcome is read from (None: none, or more than one,
+        which `rules.ledger` refuses, since two exports of one year would count twice)."""
+        return self.ledgers[0] if len(self.ledgers) == 1 else None
 
     def document(self, kind: str, slug: str = "") -> Document | None:
         return self.documents.get(kind, {}).get(slug)
@@ -446,6 +458,7 @@ def data_files(root: Path) -> list[Path]:
     for entry in _entries(root, []):
         if not (is_year(entry.name) and entry.is_dir()):
             continue
+        found += [p for p in _entries(entry / LEDGER_DIR, []) if p.suffix.lower() == LEDGER_SUFFIX]
         for files in KINDS.values():
             if files.file:
                 found.append(entry / files.file)
@@ -566,13 +579,35 @@ def load(root: Path) -> Dataset:
     return dataset
 
 
+def _load_ledgers(year: Year, directory: Path, root: Path, problems: list[Problem]) -> None:
+    """The year's ledger exports (`bokforing/*.se`), read whole; what the reader could not
+    read is a problem at its line, like a data file's."""
+    for item in _entries(directory, problems):
+        if item.name.startswith("."):
+            continue
+        if _leads_nowhere(item):
+            problems.append(_nowhere(item))
+        elif _outside(item, root) is not None:
+            problems.append(Problem(display_path(item), None, "",
+                                    f"the entry leads outside the data directory (to "
+                                    f"{_outside(item, root)}); data must lie inside it"))
+        elif item.is_file() and item.suffix.lower() == LEDGER_SUFFIX:
+            ledger = read_sie(item)
+            year.ledgers.append(ledger)
+            problems.extend(ledger.problems)
+        else:
+            problems.append(Problem(display_path(item), None, "",
+                                    f"unexpected entry in {LEDGER_DIR}/: it holds the year's "
+                                    f"ledger exported as SIE 4, one file named *{LEDGER_SUFFIX}"))
+
+
 def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
                problems: list[Problem]) -> Year:
     result = Year(year, directory)
     root = dataset.root
     singles = {f.file: f for f in KINDS.values() if f.file}
     folders = {f.folder: f for f in KINDS.values() if f.folder}
-    expected = ", ".join([*singles, *(f"{name}/" for name in folders)])
+    expected = ", ".join([*singles, *(f"{name}/" for name in folders), f"{LEDGER_DIR}/"])
 
     def load_document(files: Any, path: Path, slug: str) -> None:
         if files.name in broken:
@@ -602,6 +637,8 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
             continue
         if entry.is_file() and entry.name in singles:
             load_document(singles[entry.name], entry, "")
+        elif entry.is_dir() and entry.name == LEDGER_DIR:
+            _load_ledgers(result, entry, root, problems)
         elif entry.is_dir() and entry.name in folders:
             files = folders[entry.name]
             for item in _entries(entry, problems):

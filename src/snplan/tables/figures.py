@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from .ledger import mapping_of
+
 if TYPE_CHECKING:
     from ..model.disposition import Kapitel
     from ..source.load import Dataset, Document
@@ -41,6 +43,12 @@ class StoredBlock:
     documents: list[Document] = field(default_factory=list)
     where: dict[tuple[str, str], Entry] = field(default_factory=dict)
     twice: list[tuple[Entry, Entry]] = field(default_factory=list)
+    breakdown: str | None = None
+    # the rows whose figure of the ledger's kind was read from the year's export, and each
+    # figure of that kind the data also types for such a row or for a total over such rows
+    # (the ledger's figure is used; `rules.ledger` reports the typed one)
+    from_ledger: set[str] = field(default_factory=set)
+    typed_and_read: list[tuple[str, Entry]] = field(default_factory=list)
 
     def kinds(self) -> set[str]:
         return {kind for row in self.figures.values() for kind in row}
@@ -75,11 +83,43 @@ class FigureStore:
                 if content is None or node.tabell is None:
                     continue
                 self._add(document, node, content)
+        self._read_ledgers()
+
+    def _read_ledgers(self) -> None:
+        """Each block of a breakdown that reads the ledger gets its rows' outcome from the
+        year's export; a typed outcome of a mapped row, or a typed total over mapped rows, is
+        set aside for `rules.ledger` to report, so the table shows the exact sum."""
+        org = self.ds.organisation
+        if org is None:
+            return
+        kind = org.bokforing.varde
+        for (year, _), stored in self.blocks.items():
+            if stored.breakdown is None:
+                continue
+            mapping = mapping_of(self.ds, year, stored.breakdown)
+            if mapping is None:
+                continue
+            mapped = set(mapping.rows)
+            for group in [TOTAL, *(r.id for r in mapping.breakdown.walk())]:
+                row = next((r for r in mapping.breakdown.walk() if r.id == group), None)
+                below = {r.id for r in row.walk()} if row is not None else mapped
+                figures = stored.figures.get(group, {})
+                if kind in figures and (group in mapped or below & mapped):
+                    stored.typed_and_read.append((group, stored.where[(group, kind)]))
+                    del figures[kind]
+            for row_id, parts in mapping.rows.items():
+                # a row nothing was booked on is left as a row the year does not have (zero
+                # where the block has outcomes), as the typed data leaves it
+                if parts or row_id in stored.figures:
+                    stored.figures.setdefault(row_id, {})[kind] = mapping.value(row_id)
+                stored.from_ledger.add(row_id)
 
     def _add(self, document: Document, node: Kapitel, content: Any) -> None:
         assert node.block is not None
         key = (document.year, node.block)
         stored = self.blocks.setdefault(key, StoredBlock(node.block, document.year))
+        if node.tabell is not None and node.tabell.indelning:
+            stored.breakdown = node.tabell.indelning
         stored.documents.append(document)
         if stored.content is None:
             stored.content = content
