@@ -46,9 +46,9 @@ def _git(repo: Path, *args: str, binary: bool = False) -> Any:
         result = subprocess.run(["git", "-C", str(repo), "--literal-pathspecs", *args],
                                 capture_output=True, check=False, timeout=60)
     except FileNotFoundError:
-        raise DiffError("git is not installed") from None
+        raise DiffError(_("git is not installed")) from None
     except subprocess.TimeoutExpired:
-        raise DiffError(f"git {args[0]} took longer than a minute") from None
+        raise DiffError(_("git {args} took longer than a minute").format(args=args[0])) from None
     if result.returncode != 0:
         message = result.stderr.decode("utf-8", "replace").strip()
         raise DiffError(message or f"git {' '.join(args)} failed")
@@ -77,7 +77,7 @@ def default_base(repo: Path) -> str:
 def resolve(repo: Path, revision: str) -> str:
     """The commit a revision names; a revision git does not know is named in the message."""
     if revision.startswith("-"):
-        raise DiffError(f"'{revision}' is not a revision")
+        raise DiffError(_("'{revision}' is not a revision").format(revision=revision))
     try:
         return _git(repo, "rev-parse", "--verify", "--quiet", "--end-of-options",
                     f"{revision}^{{commit}}").strip()

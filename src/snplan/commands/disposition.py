@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..documents import KINDS, kind_named
 from ..errors import DataError, UsageError
+from ..messages import _
 from ..model import DISPOSITION_DIR
 from ..problems import Problem, display_path
 from ..source.dispositions import default_text
@@ -21,19 +22,20 @@ def run(kind_word: str, data: Path, shipped: bool) -> str:
     message, never answered with the shipped outline instead."""
     kind = kind_named(kind_word)
     if kind is None:
-        raise UsageError(f"unknown document kind '{kind_word}'; choose one of "
-                         f"{', '.join(KINDS)}")
+        raise UsageError(_("unknown document kind '{kind_word}'; choose one of {KINDS}").format(
+                             kind_word=kind_word, KINDS=', '.join(KINDS)))
     own = data / DISPOSITION_DIR / f"{kind.name}.yaml"
     if shipped or not (own.exists() or own.is_symlink()):
         return default_text(kind.name)
     problems = outline_problems(data, own)
     if problems:
-        raise DataError(f"{display_path(own)} cannot be used as the outline of "
-                        f"{kind.name}", problems=problems)
+        raise DataError(_("{own} cannot be used as the outline of {name}").format(
+                            own=display_path(own), name=kind.name), problems=problems)
     try:
         return own.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read {display_path(own)}: {exc}") from None
+        raise DataError(_("cannot read {own}: {exc}").format(
+            own=display_path(own), exc=exc)) from None
 
 
 def outline_problems(data: Path, path: Path | None = None) -> list[Problem]:

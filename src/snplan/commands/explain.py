@@ -13,6 +13,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..errors import UsageError
+from ..messages import _
 from ..model.kinds import KINDS
 from ..model.organisation import Organisation, Rad
 from ..problems import at, display_path, printable
@@ -42,16 +43,18 @@ def _table(ds: Dataset, block: str) -> TabellSpec:
                 found.append(node.block)
                 if node.block == block:
                     return node.tabell
-    raise UsageError(f"no table block '{block}' in the outlines (tables: "
-                     f"{', '.join(sorted(set(found)))})")
+    raise UsageError(_("no table block '{block}' in the outlines (tables: {found})").format(
+                         block=block, found=', '.join(sorted(set(found)))))
 
 
 def _column(spec: TabellSpec, block: str, column_id: str) -> Kolumn:
     for kolumn in spec.kolumner:
         if kolumn.id == column_id:
             return kolumn
-    raise UsageError(f"the table '{block}' has no column '{column_id}' (columns: "
-                     f"{', '.join(k.id for k in spec.kolumner)})")
+    raise UsageError(_("the table '{block}' has no column '{column_id}' (columns: {kolumner})")
+        .format(
+                         block=block, column_id=column_id,
+                         kolumner=', '.join(k.id for k in spec.kolumner)))
 
 
 def _rows(org: Organisation, breakdown_id: str, row_id: str) -> list[Rad]:
@@ -62,8 +65,10 @@ def _rows(org: Organisation, breakdown_id: str, row_id: str) -> list[Rad]:
     for row in breakdown.walk():
         if row.id == row_id:
             return list(row.walk())
-    raise UsageError(f"the breakdown '{breakdown_id}' has no row '{row_id}' (rows: "
-                     f"{', '.join([TOTAL, *(r.id for r in breakdown.walk())])})")
+    raise UsageError(_("the breakdown '{breakdown_id}' has no row '{row_id}' (rows: {walk})")
+        .format(
+                         breakdown_id=breakdown_id, row_id=row_id,
+                         walk=', '.join([TOTAL, *(r.id for r in breakdown.walk())])))
 
 
 def explain(ds: Dataset, year: int, block: str, row_id: str, column_id: str) -> str:
@@ -74,15 +79,17 @@ def explain(ds: Dataset, year: int, block: str, row_id: str, column_id: str) -> 
     spec = _table(ds, block)
     kolumn = _column(spec, block, column_id)
     if spec.indelning is None:
-        raise UsageError(f"the table '{block}' has rows entered in the data, not a breakdown "
-                         "the ledger could be mapped onto")
+        raise UsageError(_("the table '{block}' has rows entered in the data, not a breakdown "
+                           "the ledger could be mapped onto").format(block=block))
     rows = _rows(org, spec.indelning, row_id)
     label = next((r.namn for r in rows if r.id == row_id), None) or (
         org.indelningar[spec.indelning].summa or "Summa")
     if kolumn.varde is None or kolumn.block is not None:
         what = "computed from other columns" if kolumn.berakning else "not a figure read"
-        raise UsageError(f"the column '{column_id}' of '{block}' is {what}; explain traces "
-                         f"a column that reads the outcome ({org.bokforing.varde})")
+        raise UsageError(_("the column '{column_id}' of '{block}' is {what}; explain traces a "
+                           "column that reads the outcome ({varde})").format(
+                             column_id=column_id, block=block, what=what,
+                             varde=org.bokforing.varde))
     source_year = year + kolumn.ar
     head = f"{block} · {label} · {column_id} ({kolumn.varde} {source_year})"
     mapping = mapping_of(ds, source_year, spec.indelning) \
@@ -157,5 +164,5 @@ def run(data: Path, year: int, block: str, row: str, column: str) -> str:
     """`snplan explain`: checked data first, so the figure traced is the one built."""
     dataset = load_clean(data, "nothing was explained").dataset
     if dataset.organisation is None:
-        raise UsageError(f"{display_path(data)} has no organisation.yaml")
+        raise UsageError(_("{data} has no organisation.yaml").format(data=display_path(data)))
     return printable(explain(dataset, year, block, row, column))

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .. import documents, tree
 from ..errors import UsageError
+from ..messages import _
 from ..problems import printable
 from ..rules.report import load_clean, require_year
 from ..source.load import Dataset
@@ -89,11 +90,11 @@ def collect(ds: Dataset, year: int, settings: Settings) -> list[Section]:
 def run(data: Path, year: int | None, fmt: str) -> str:
     """The metrics of `year` (default: the newest year) as text in `fmt`."""
     if fmt not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        raise UsageError(_("--format must be one of {FORMATS}").format(FORMATS=', '.join(FORMATS)))
     dataset = load_clean(data, "no figures were computed").dataset
     if year is None:
         if not dataset.years:
-            raise UsageError("the data holds no year yet")
+            raise UsageError(_("the data holds no year yet"))
         year = max(dataset.years)
     require_year(dataset, year)
     settings = Settings(out=data / "unused")
@@ -149,7 +150,7 @@ def render(sections: list[Section], year: int, fmt: str) -> str:
         writer.writerow(["document", "table", "row", "label", "column", "header", "value"])
         for s in sections:
             headers = {c.id: c.header for c in s.columns}
-            for row_id, label, _, cells in s.rows:
+            for row_id, label, _unused, cells in s.rows:
                 for column, (value, decimals) in cells.items():
                     writer.writerow([_csv_cell(x) for x in (
                         s.document, s.key, row_id, label, column, headers[column],
@@ -161,8 +162,8 @@ def render(sections: list[Section], year: int, fmt: str) -> str:
         for s in sections:
             out.append(f"### {s.document}: {s.title}\n")
             out.append("| | " + " | ".join(c.header for c in s.columns) + " |")
-            out.append("|---|" + "|".join("---:" for _ in s.columns) + "|")
-            for _, label, total, cells in s.rows:
+            out.append("|---|" + "|".join("---:" for _unused in s.columns) + "|")
+            for _unused, label, total, cells in s.rows:
                 values = [_shown(*cells.get(c.id, (None, 0)), c.percent) for c in s.columns]
                 name = f"**{label}**" if total else label
                 out.append("| " + " | ".join(x.replace("|", "\\|") for x in [name, *values])
@@ -173,7 +174,7 @@ def render(sections: list[Section], year: int, fmt: str) -> str:
     for s in sections:
         table = [["", *(c.header for c in s.columns)]]
         table += [[label, *(_shown(*cells.get(c.id, (None, 0)), c.percent)
-                            for c in s.columns)] for _, label, _, cells in s.rows]
+                            for c in s.columns)] for _unused, label, _unused, cells in s.rows]
         widths = [max(len(r[i]) for r in table) for i in range(len(table[0]))]
         out.append("")
         out.append(f"{s.document}: {s.title}")

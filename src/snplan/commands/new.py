@@ -23,6 +23,7 @@ from pydantic import BaseModel
 from ..blocks import REGISTRY
 from ..documents import KINDS
 from ..errors import DataError, UsageError
+from ..messages import _
 from ..model.disposition import Kapitel
 from ..output.files import OutputPathError, write_new
 from ..rules.report import load_clean
@@ -80,8 +81,8 @@ def source_plan(ds: Dataset, year: int, kind: str) -> Document:
         document = ds.years[candidate].document(kind)
         if document is not None and not spec.missing(ds, candidate):
             return document
-    raise ScaffoldError(f"there is no complete {spec.label.lower()} before {year} to start "
-                        "from")
+    raise ScaffoldError(_("there is no complete {label} before {year} to start from").format(
+                            label=spec.label.lower(), year=year))
 
 
 def next_plan(ds: Dataset, source: Document, year: int) -> dict[str, Any]:
@@ -99,10 +100,11 @@ def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
     """Write data/YEAR/verksamhetsplan.yaml; refuses to overwrite anything."""
     spec = KINDS[kind]
     if ds.organisation is None:
-        raise ScaffoldError("organisation.yaml could not be read")
+        raise ScaffoldError(_("organisation.yaml could not be read"))
     target = spec.path(ds, year)
     if target.exists() or target.is_symlink():
-        raise ScaffoldError(f"{target} already exists; snplan new never overwrites a file")
+        raise ScaffoldError(_("{target} already exists; snplan new never overwrites a file").format(
+                                target=target))
     source = source_plan(ds, year, kind)
     data = next_plan(ds, source, year)
     text = HEADER.format(kind=kind, label=spec.label, year=year,
@@ -116,11 +118,13 @@ def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
 
 def run(data: Path, year: int) -> Path:
     if not FIRST_YEAR <= year <= LAST_YEAR:
-        raise UsageError(f"{year} is outside the years snplan can validate "
-                         f"({FIRST_YEAR}–{LAST_YEAR})")
+        raise UsageError(_("{year} is outside the years snplan can validate "
+                           "({FIRST_YEAR}–{LAST_YEAR})").format(
+                             year=year, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR))
     existing = data / str(year) / "verksamhetsplan.yaml"
     if existing.exists() or existing.is_symlink():
-        raise DataError(f"{existing} already exists; snplan new never overwrites a file")
+        raise DataError(_("{existing} already exists; snplan new never overwrites a file").format(
+                            existing=existing))
     dataset = load_clean(data, "nothing was created").dataset
     try:
         return create(dataset, year)
@@ -129,8 +133,9 @@ def run(data: Path, year: int) -> Path:
     except OutputPathError as exc:
         raise UsageError(str(exc)) from None
     except FileExistsError as exc:
-        raise DataError(f"{exc.filename or existing} already exists; snplan new never "
-                        "overwrites a file") from None
+        raise DataError(_("{existing} already exists; snplan new never overwrites a file").format(
+                            existing=exc.filename or existing)) from None
     except OSError as exc:
-        raise DataError(f"cannot write {exc.filename or existing}: {exc.strerror or exc}") \
+        raise DataError(_("cannot write {existing}: {exc}").format(
+                            existing=exc.filename or existing, exc=exc.strerror or exc)) \
             from None

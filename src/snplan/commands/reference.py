@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..messages import _
 from ..output.files import OutputPathError, atomic_write, refuse_link
 from ..output.reference import build_reference
 from .rendering import DEFAULT_TEMPLATES
@@ -20,13 +21,14 @@ def run(out: Path | None) -> Path:
     if out is None:
         shipped = (DEFAULT_TEMPLATES / DEFAULT_NAME).resolve()
         if target.resolve() == shipped or target.exists() or target.is_symlink():
-            raise UsageError(f"{target} already exists; give --out FILE to choose where the "
-                             "style reference goes")
+            raise UsageError(_("{target} already exists; give --out FILE to choose where the "
+                               "style reference goes").format(target=target))
     try:
         refuse_link(target)
         atomic_write(target, build_reference())
     except OutputPathError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise UsageError(_("cannot write {target}: {exc}").format(
+                             target=target, exc=exc.strerror or exc)) from None
     return target

@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from ..errors import DataError, UsageError
+from ..messages import _
 from ..model.disposition import Disposition
 from ..model.files import file_model
 from ..model.kinds import DISPOSITION_DIR
@@ -81,14 +82,14 @@ def _dispositions(data: Path | None) -> dict:
     if data is None:
         return {}
     if not data.is_dir():
-        raise UsageError(f"the data directory {data} does not exist")
+        raise UsageError(_("the data directory {data} does not exist").format(data=data))
     dataset = load(data)
     folder = display_path(data / DISPOSITION_DIR)
     problems = [p for p in dataset.problems
                 if p.severity == "error" and p.path.startswith(folder)]
     if problems:
-        raise DataError("the organisation's outlines have errors; no schema was written "
-                        "(see snplan validate)", problems=problems)
+        raise DataError(_("the organisation's outlines have errors; no schema was written (see "
+                          "snplan validate)"), problems=problems)
     return dataset.dispositions
 
 
@@ -106,5 +107,6 @@ def run(out: Path, check: bool, data: Path | None = None) -> list[Path]:
     except OutputPathError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
-        raise UsageError(f"cannot write to {exc.filename or out}: {exc.strerror or exc}") \
+        raise UsageError(_("cannot write to {out}: {exc}").format(
+                             out=exc.filename or out, exc=exc.strerror or exc)) \
             from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import UsageError
+from ..messages import _
 from ..output.files import OutputPathError, check_output_dir
 from ..source.reference import container_problem
 from .rendering import DEFAULT_TEMPLATES, PDF_ENGINES, Settings
@@ -15,12 +16,14 @@ def settings_for(out: Path, templates: Path | None, reference: Path | None,
     """Settings for a build, refusing a template directory or reference that does not exist,
     an unknown PDF engine, and an output directory inside the data or the templates."""
     if pdf_engine not in PDF_ENGINES:
-        raise UsageError(f"--pdf-engine must be one of {', '.join(PDF_ENGINES)}")
+        raise UsageError(_("--pdf-engine must be one of {PDF_ENGINES}").format(
+                             PDF_ENGINES=', '.join(PDF_ENGINES)))
     chosen = templates or DEFAULT_TEMPLATES
     if not chosen.is_dir():
-        raise UsageError(f"the template directory {chosen} does not exist")
+        raise UsageError(_("the template directory {chosen} does not exist").format(chosen=chosen))
     if reference is not None and not reference.is_file():
-        raise UsageError(f"the style reference {reference} does not exist")
+        raise UsageError(_("the style reference {reference} does not exist").format(
+                             reference=reference))
     if reference is not None:
         problem = container_problem(reference)
         if problem is not None:

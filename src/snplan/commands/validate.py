@@ -111,8 +111,8 @@ def describe_year(dataset: Dataset, number: int, todo: list[Problem]) -> str:
         else:
             held.append(f"{len(documents)} {kind.label.lower()}")
     for ledger in year.ledgers:  # so the controller sees the export was found and read
-        held.append(f"ledger {Path(ledger.path).name} ({len(ledger.result_accounts())} result "
-                    "accounts)")
+        held.append(_("ledger {file} ({count} result accounts)").format(
+            file=Path(ledger.path).name, count=len(ledger.result_accounts())))
     for source in year.sources.values():
         pending = sum(1 for p in todo if p.path == source.path)
         if pending:

@@ -20,6 +20,7 @@ from pydantic import (
     WithJsonSchema,
 )
 
+from ..messages import _
 from ..source.yamlsource import MAX_DIGITS, too_large
 
 # A stable identifier that a human types: lower case, digits, '-' and '_'.
@@ -31,8 +32,9 @@ def _within_reach(value: Decimal) -> Decimal:
     ("1e999999") reaches the model as a string, which Decimal arithmetic and rounding could
     not handle."""
     if too_large(value):
-        raise ValueError(f"the number {value} is too large: a figure has at most "
-                         f"{MAX_DIGITS} digits before the decimal mark")
+        raise ValueError(_("the number {value} is too large: a figure has at most {MAX_DIGITS} "
+                           "digits before the decimal mark").format(
+                             value=value, MAX_DIGITS=MAX_DIGITS))
     return value
 
 

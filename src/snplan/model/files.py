@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, create_model
 from pydantic._internal._model_construction import ModelMetaclass
 
 from ..blocks import REGISTRY
+from ..messages import _
 from .disposition import Disposition
 
 _MODELS: dict[tuple[type[BaseModel], str], type[BaseModel]] = {}
@@ -24,8 +25,8 @@ def file_model(meta: type[BaseModel], disposition: Disposition, name: str) -> ty
         for node in disposition.blocks():
             assert node.block is not None
             if node.block in meta.model_fields:
-                raise ValueError(f"the block key '{node.block}' is also a field of the "
-                                 "document itself; choose another key")
+                raise ValueError(_("the block key '{block}' is also a field of the document "
+                                   "itself; choose another key").format(block=node.block))
             content = REGISTRY[node.typ or "text"].content_model(node)
             fields[node.block] = (content | None, None)
         model = create_model(name, __base__=meta, __doc__=meta.__doc__, __config__=None,

@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, StringConstraints, model_validator
 
+from ..messages import _
 from .common import Id, Strict
 
 BeloppEnhet = Literal["kr", "tkr", "mkr"]
@@ -90,28 +91,30 @@ class Rad(Strict):
     @model_validator(mode="after")
     def _group_rows(self) -> Rad:
         if self.summa is not None and self.summa is not False and not self.rader:
-            raise ValueError("summa labels the total of a group: give its rader too")
+            raise ValueError(_("summa labels the total of a group: give its rader too"))
         if self.summa is True:
-            raise ValueError("summa is the label of a group's total (or false for a group "
-                             "without one)")
+            raise ValueError(_("summa is the label of a group's total (or false for a group "
+                               "without one)"))
         if self.berakning is not None:
             if self.rader:
-                raise ValueError("a computed row (berakning) is not a group: it has no rader")
+                raise ValueError(_("a computed row (berakning) is not a group: it has no rader"))
             wanted = ROW_OPERANDS[self.berakning]
             if (wanted is None and len(self.av) < 2) or (wanted and len(self.av) != wanted):
-                raise ValueError(f"{self.berakning} is computed from "
-                                 f"{'two or more' if wanted is None else wanted} rows (av), "
-                                 f"not {len(self.av)}")
+                raise ValueError(_("{berakning} is computed from {wanted} rows (av), not {av}")
+                    .format(
+                                     berakning=self.berakning,
+                                     wanted='two or more' if wanted is None else wanted,
+                                     av=len(self.av)))
             if self.id in self.av:
-                raise ValueError("a row cannot be computed from itself")
+                raise ValueError(_("a row cannot be computed from itself"))
         elif self.av:
-            raise ValueError("av lists the rows a computed row (berakning) uses")
-        if (self.konton or self.objekt) and (self.rader or self.berakning is not None):
-            raise ValueError("konton and objekt map the ledger onto a row that holds figures: "
-                             "a group adds up its rows and a computed row is computed, so "
-                             "neither names accounts or objects")
+            raise ValueError(_("av lists the rows a computed row (berakning) uses"))
         elif self.faktor is not None:
-            raise ValueError("faktor scales a computed row (berakning)")
+            raise ValueError(_("faktor scales a computed row (berakning)"))
+        if (self.konton or self.objekt) and (self.rader or self.berakning is not None):
+            raise ValueError(_("konton and objekt map the ledger onto a row that holds figures: "
+                               "a group adds up its rows and a computed row is computed, so "
+                               "neither names accounts or objects"))
         return self
 
     @property
@@ -173,22 +176,22 @@ class Indelning(Strict):
         for row in rows.values():
             for ref in row.av:
                 if ref not in rows:
-                    raise ValueError(f"row '{row.id}' is computed from '{ref}', which is not "
-                                     "a row of this breakdown")
+                    raise ValueError(_("row '{id}' is computed from '{ref}', which is not a row "
+                                       "of this breakdown").format(id=row.id, ref=ref))
         for start in rows:
             stack, seen = list(rows[start].av), set()
             while stack:
                 current = stack.pop()
                 if current == start:
-                    raise ValueError(f"row '{start}' is computed from itself (through the "
-                                     "rows it uses)")
+                    raise ValueError(_("row '{start}' is computed from itself (through the rows "
+                                       "it uses)").format(start=start))
                 if current not in seen:
                     seen.add(current)
                     stack.extend(rows[current].av)
         if self.dimension is None and any(r.objekt for r in rows.values()):
-            raise ValueError("rows name objects (objekt): say which dimension they belong to "
-                             "(dimension: 1 for the ledger's cost centres, or the number "
-                             "#DIM gives)")
+            raise ValueError(_("rows name objects (objekt): say which dimension they belong to "
+                               "(dimension: 1 for the ledger's cost centres, or the number #DIM "
+                               "gives)"))
         return self
 
     def reads_ledger(self) -> bool:

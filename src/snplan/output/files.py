@@ -11,6 +11,7 @@ import zipfile
 from pathlib import Path
 
 from ..errors import UsageError
+from ..messages import _
 
 # The earliest date a zip entry can carry; any fixed value would do.
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -83,8 +84,8 @@ def refuse_link(path: Path, root: Path | None = None) -> None:
     templates), and snplan never writes through one, nor replaces one."""
     link = _link_on_the_way(path, root)
     if link is not None:
-        raise OutputPathError(f"{link} is a symbolic link; snplan never writes through a "
-                              "link: remove it")
+        raise OutputPathError(_("{link} is a symbolic link; snplan never writes through a link: "
+                                "remove it").format(link=link))
 
 
 def leads_through_link(path: Path, root: Path) -> bool:
@@ -103,8 +104,9 @@ def check_output_dir(out: Path, protected: dict[str, Path]) -> None:
     for what, directory in protected.items():
         root = directory.resolve()
         if target.is_relative_to(root):
-            raise OutputPathError(f"the output directory {out} lies inside the {what} "
-                                  f"directory {directory}; choose another --out")
+            raise OutputPathError(_("the output directory {out} lies inside the {what} directory "
+                                    "{directory}; choose another --out").format(
+                                      out=out, what=what, directory=directory))
 
 
 def _make_parents(directory: Path) -> list[Path]:
@@ -200,7 +202,7 @@ def write_all(files: list[tuple[Path, bytes]], root: Path | None = None) -> list
     previous content back and every new file and directory is removed, so the output
     directory holds exactly what it held before. Nothing is written when a file, or a
     directory between `root` and it, is a symbolic link."""
-    for path, _ in files:
+    for path, _unused in files:
         refuse_link(path, root)
     created: list[Path] = []
     staged: list[tuple[Path, str]] = []
@@ -209,7 +211,7 @@ def write_all(files: list[tuple[Path, bytes]], root: Path | None = None) -> list
         for path, data in files:
             created += _make_parents(path.parent)
             if path.is_dir() or (path.exists() and not path.is_file()):
-                raise IsADirectoryError(21, "in the way of an output file", str(path))
+                raise IsADirectoryError(21, _("in the way of an output file"), str(path))
             staged.append((path, _temporary(path, data)))
         for path, temporary in staged:
             backup = None
@@ -233,13 +235,13 @@ def write_all(files: list[tuple[Path, bytes]], root: Path | None = None) -> list
                         os.unlink(backup)
                 else:
                     os.unlink(path)
-        for _, temporary in staged:
+        for _unused, temporary in staged:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
         _remove_dirs(created)
         raise
-    for _, backup in replaced:
+    for _unused, backup in replaced:
         if backup is not None:
             with contextlib.suppress(OSError):
                 os.unlink(backup)
-    return [path for path, _ in files]
+    return [path for path, _unused in files]

@@ -27,6 +27,7 @@ from pathlib import Path
 from lxml import etree
 
 from ..errors import DataError
+from ..messages import _
 from ..source.reference import (
     XML_SUFFIXES,
     container_problem,
@@ -113,14 +114,16 @@ def parse_xml(data: bytes, what: str) -> etree._Element:
     """A part of the reference as XML. A DOCTYPE or an entity declaration is refused before
     the parser sees it (and the parser would neither resolve entities nor fetch anything)."""
     if declaration_problem(what, data) is not None:
-        raise ReferenceError(f"{what} declares a DOCTYPE or entities, which Word files do "
-                             "not hold")
+        raise ReferenceError(_("{what} declares a DOCTYPE or entities, which Word files do not "
+                               "hold").format(what=what))
     try:
         root = etree.fromstring(data, _PARSER)
     except etree.XMLSyntaxError as exc:
-        raise ReferenceError(f"the XML of {what} is not well-formed: {exc}") from None
+        raise ReferenceError(_("the XML of {what} is not well-formed: {exc}").format(
+                                 what=what, exc=exc)) from None
     if root.getroottree().docinfo.doctype:
-        raise ReferenceError(f"{what} declares a DOCTYPE, which Word files do not hold")
+        raise ReferenceError(_("{what} declares a DOCTYPE, which Word files do not hold").format(
+                                 what=what))
     return root
 
 
@@ -405,7 +408,8 @@ def _read_zip(path: Path) -> tuple[dict[str, bytes], list[str]]:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise ReferenceError(f"cannot read the style reference {path}: {exc.strerror}") \
+        raise ReferenceError(_("cannot read the style reference {path}: {strerror}").format(
+                                 path=path, strerror=exc.strerror)) \
             from None
     problem = size_problem(size)
     if problem is not None:
@@ -413,8 +417,9 @@ def _read_zip(path: Path) -> tuple[dict[str, bytes], list[str]]:
     try:
         archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError) as exc:
-        raise ReferenceError(f"the style reference {path} is not a Word document "
-                             f"(.docx): {exc}") from None
+        raise ReferenceError(_("the style reference {path} is not a Word document (.docx): {exc}")
+            .format(
+                                 path=path, exc=exc)) from None
     with archive:
         infos = archive.infolist()
         problem = directory_problem(infos) or names_problem(infos)
@@ -429,13 +434,14 @@ def _read_zip(path: Path) -> tuple[dict[str, bytes], list[str]]:
                 with archive.open(info) as stream:
                     data = stream.read(info.file_size + 1)
                 if len(data) > info.file_size:
-                    raise ReferenceError(f"the style reference {path} lies about the size "
-                                         f"of {info.filename}")
+                    raise ReferenceError(_("the style reference {path} lies about the size of "
+                                           "{filename}").format(path=path, filename=info.filename))
                 parts[info.filename] = data
                 order.append(info.filename)
         except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, EOFError,
                 NotImplementedError) as exc:
-            raise ReferenceError(f"the style reference {path} cannot be unpacked: {exc}") \
+            raise ReferenceError(_("the style reference {path} cannot be unpacked: {exc}").format(
+                                     path=path, exc=exc)) \
                 from None
     return parts, order
 
@@ -574,8 +580,8 @@ def _carried(main: str, main_rels: list[Rel], package_rels: list[Rel],
 def _content_types(parts: dict[str, bytes]) -> tuple[dict[str, str], dict[str, str]]:
     """The reference's content types: defaults by extension, overrides by part name."""
     if "[Content_Types].xml" not in parts:
-        raise ReferenceError("the style reference is not a Word document: it has no "
-                             "content-type list")
+        raise ReferenceError(_("the style reference is not a Word document: it has no "
+                               "content-type list"))
     types = parse_xml(parts["[Content_Types].xml"], "the reference's content types")
     defaults = {e.get("Extension", "").lower(): e.get("ContentType", "")
                 for e in types.iter(f"{{{CT}}}Default")}
@@ -607,8 +613,8 @@ def _load(path: Path) -> Reference:
     main = next((_resolve("", r.target) for r in package_rels
                  if r.type == REL_OFFICE_DOCUMENT and not r.external), None)
     if main is None or main not in parts:
-        raise ReferenceError(f"the style reference {path} is not a Word document: it has no "
-                             "main document part")
+        raise ReferenceError(_("the style reference {path} is not a Word document: it has no "
+                               "main document part").format(path=path))
     main_rels = read_rels(parts.get(rels_name(main)), "the reference's document relationships")
     carried = _carried(main, main_rels, package_rels, parts, (defaults, overrides))
     defaults, overrides = _carried_types(carried.parts, defaults, overrides)
@@ -637,7 +643,7 @@ def _load(path: Path) -> Reference:
                           header_part=referenced("header"), footer_part=referenced("footer"))
     styles_part = reference.part(REL_STYLES)
     if styles_part is None or styles_part not in parts:
-        raise ReferenceError(f"the style reference {path} has no styles")
+        raise ReferenceError(_("the style reference {path} has no styles").format(path=path))
     theme_part = reference.part(REL_THEME)
     reference.styles = read_styles(parts[styles_part], parts.get(theme_part or ""))
     return reference
@@ -654,7 +660,8 @@ def load_reference(path: Path) -> Reference:
     try:
         stat = path.stat()
     except OSError as exc:
-        raise ReferenceError(f"cannot read the style reference {path}: {exc.strerror}") \
+        raise ReferenceError(_("cannot read the style reference {path}: {strerror}").format(
+                                 path=path, strerror=exc.strerror)) \
             from None
     return _cached(str(path.resolve()), stat.st_mtime_ns, stat.st_size)
 

@@ -44,6 +44,7 @@ from typing import Any
 from xml.etree import ElementTree
 
 from ..errors import BuildError, DataError
+from ..messages import _
 from ..problems import Problem
 from . import pdf_watchdog
 
@@ -266,7 +267,7 @@ class _LibreOffice:
         line = self.watchdog.stdout.readline().decode().strip()
         self.watchdog.stdout.close()
         if not line or not Path(line).is_dir():
-            raise _OfficeError("could not create a temporary directory for LibreOffice",
+            raise _OfficeError(_("could not create a temporary directory for LibreOffice"),
                                fatal=True)
         self.work = Path(line)
         pipe = f"snplan-{os.getpid()}-{self.work.name}"
@@ -318,9 +319,11 @@ class _LibreOffice:
         while b"\n" not in self._buffer:
             left = deadline - time.monotonic()
             if left <= 0:
-                raise _OfficeError(f"LibreOffice did not finish {what} within {timeout:g} s",
+                raise _OfficeError(_("LibreOffice did not finish {what} within {timeout:g} s")
+                    .format(
+                                       what=what, timeout=timeout),
                                    fatal=True)
-            ready, _, _ = select.select([fd], [], [], min(left, 0.5))
+            ready, _unused, _unused = select.select([fd], [], [], min(left, 0.5))
             if not ready:
                 status = _exited(self.office.pid) if self.office is not None else None
                 if status is not None:
@@ -332,12 +335,12 @@ class _LibreOffice:
                 raise _OfficeError(f"LibreOffice's worker stopped {self._said()}".strip(),
                                    fatal=True)
             self._buffer += chunk
-        line, _, self._buffer = self._buffer.partition(b"\n")
+        line, _unused, self._buffer = self._buffer.partition(b"\n")
         try:
             return json.loads(line)
         except ValueError:
-            raise _OfficeError(f"unexpected answer from LibreOffice's worker: "
-                               f"{line[:200]!r}", fatal=True) from None
+            raise _OfficeError(_("unexpected answer from LibreOffice's worker: {line!r}").format(
+                                   line=line[:200]), fatal=True) from None
 
     def convert(self, data: bytes, name: str, archive: bool, timeout: float) -> bytes:
         """One Word file's PDF, as LibreOffice exported it."""
@@ -369,7 +372,7 @@ class _LibreOffice:
         try:
             return target.read_bytes()
         except OSError:
-            raise _OfficeError("LibreOffice reported success but wrote no PDF") from None
+            raise _OfficeError(_("LibreOffice reported success but wrote no PDF")) from None
         finally:
             source.unlink(missing_ok=True)
             target.unlink(missing_ok=True)
@@ -429,7 +432,7 @@ def convert(documents: list[tuple[Path, bytes]], *, archive: bool = False,
                     raw = office.convert(data, f"{index}{path.suffix}", archive, timeout)
                 except _OfficeError as exc:
                     problems.append(Problem(str(target), None, "",
-                                            f"cannot make the PDF: {exc}"))
+                                            _("cannot make the PDF: {exc}").format(exc=exc)))
                     if exc.fatal:
                         break
                     continue
@@ -438,11 +441,12 @@ def convert(documents: list[tuple[Path, bytes]], *, archive: bool = False,
                     step(target.name)
     except _OfficeError as exc:  # LibreOffice did not start: no document could be made
         first = documents[0][0].with_suffix(".pdf")
-        problems.append(Problem(str(first), None, "", f"cannot make the PDF: {exc}"))
+        problems.append(Problem(str(first), None, "", _("cannot make the PDF: {exc}").format(
+                                                          exc=exc)))
     if problems:
         raise BuildError(problems)
-    result.notes = font_notes([data for _, data in documents],
-                              [data for _, data in result.files])
+    result.notes = font_notes([data for _unused, data in documents],
+                              [data for _unused, data in result.files])
     return result
 
 

@@ -19,6 +19,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..messages import _
+
 # The families with shipped metrics, and the Word font names that map onto each.
 FAMILIES = {
     "Liberation Sans": ("arial", "liberation sans", "helvetica", "arimo", "nimbus sans"),
@@ -96,8 +98,8 @@ def _find(name: str) -> Path:
     for directory in _FONT_DIRS:
         if (directory / name).is_file():
             return directory / name
-    raise FileNotFoundError(f"{name} not found (Debian: fonts-liberation, "
-                            "fonts-crosextra-carlito)")
+    raise FileNotFoundError(_("{name} not found (Debian: fonts-liberation, "
+                              "fonts-crosextra-carlito)").format(name=name))
 
 
 def _face(path: Path) -> tuple[int, float, list[int]]:
@@ -124,7 +126,7 @@ def regenerate(target: Path | None = None) -> Path:
              '"""', "", "FONTS = {"]
     for family, (regular_file, bold_file) in _FILES.items():
         units, line, regular = _face(_find(regular_file))
-        _, _, bold = _face(_find(bold_file))
+        _unused, _unused, bold = _face(_find(bold_file))
         lines.append(f"    {family!r}: ({units}, {line}, (")
         lines.extend(_wrapped(regular))
         lines.append("    ), (")

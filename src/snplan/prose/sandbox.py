@@ -37,6 +37,7 @@ from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from .. import __version__
 from ..errors import DataError
+from ..messages import _
 from ..source.cache import user_cache_dir
 from ..tables import format as fmt
 from .rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
@@ -48,8 +49,9 @@ def _decimals(value: Any) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_DECIMALS:
-        raise ValueError(f"the number of decimals must be a whole number from 0 to "
-                         f"{MAX_DECIMALS}, got {str(value)[:20]}")
+        raise ValueError(_("the number of decimals must be a whole number from 0 to "
+                           "{MAX_DECIMALS}, got {value}").format(
+                             MAX_DECIMALS=MAX_DECIMALS, value=str(value)[:20]))
     return value
 
 
@@ -95,21 +97,24 @@ class LimitedSandbox(SandboxedEnvironment):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "**":
             if _is_number(right) and abs(right) > MAX_EXPONENT:
-                raise SecurityError(f"the exponent {right} is larger than {MAX_EXPONENT}")
+                raise SecurityError(_("the exponent {right} is larger than {MAX_EXPONENT}").format(
+                                        right=right, MAX_EXPONENT=MAX_EXPONENT))
             if _is_number(left) and abs(left) > 10**6 and _is_number(right) and right > 1:
-                raise SecurityError("the power is too large")
+                raise SecurityError(_("the power is too large"))
         elif operator == "*":
             for sized, count in ((left, right), (right, left)):
                 if isinstance(sized, str | list | tuple) and isinstance(count, int) \
                         and len(sized) * count > MAX_REPEAT:
-                    raise SecurityError(f"repeating a text or list {count} times makes "
-                                        f"more than {MAX_REPEAT} items")
+                    raise SecurityError(_("repeating a text or list {count} times makes more "
+                                          "than {MAX_REPEAT} items").format(
+                                            count=count, MAX_REPEAT=MAX_REPEAT))
             if isinstance(left, int) and isinstance(right, int) \
                     and left.bit_length() + right.bit_length() > MAX_INT_BITS:
-                raise SecurityError("the product is too large")
+                raise SecurityError(_("the product is too large"))
         elif operator == "+" and isinstance(left, str | list | tuple) \
                 and isinstance(right, str | list | tuple) and len(left) + len(right) > MAX_OUTPUT:
-            raise SecurityError(f"joining makes more than {MAX_OUTPUT} items")
+            raise SecurityError(_("joining makes more than {MAX_OUTPUT} items").format(
+                                    MAX_OUTPUT=MAX_OUTPUT))
         return super().call_binop(context, operator, left, right)
 
 
@@ -212,7 +217,7 @@ class ProseSandbox(LimitedSandbox):
     intercepted_unops = frozenset({"-", "+"})
 
     def call(__self, __context: Any, __obj: Any, *args: Any, **kwargs: Any) -> Any:
-        raise SecurityError("calling a function or method is not allowed in prose")
+        raise SecurityError(_("calling a function or method is not allowed in prose"))
 
     def getattr(self, obj: Any, attribute: str) -> Any:
         _tick()
@@ -225,7 +230,7 @@ class ProseSandbox(LimitedSandbox):
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         _tick()
         if operator in {"%", "**"}:
-            raise SecurityError(f"'{operator}' is not allowed in prose")
+            raise SecurityError(_("'{operator}' is not allowed in prose").format(operator=operator))
         return super().call_binop(context, operator, left, right)
 
     def call_unop(self, context: Any, operator: str, arg: Any) -> Any:
@@ -242,7 +247,8 @@ def _bounded(function: Callable[..., Any]) -> Callable[..., Any]:
         _tick()
         result = function(*args, **kwargs)
         if isinstance(result, str | list | tuple) and len(result) > MAX_OUTPUT:
-            raise SecurityError(f"the filter makes more than {MAX_OUTPUT} characters")
+            raise SecurityError(_("the filter makes more than {MAX_OUTPUT} characters").format(
+                                    MAX_OUTPUT=MAX_OUTPUT))
         return result
 
     return run
@@ -324,22 +330,23 @@ def evaluate(prose: ProseSandbox, text: str, namespace: dict[str, Any],
                 _tick()
                 size += len(part)
                 if size > limit:
-                    raise ExpressionError(f"the expressions produce more than {MAX_OUTPUT} "
-                                          "characters")
+                    raise ExpressionError(_("the expressions produce more than {MAX_OUTPUT} "
+                                            "characters").format(MAX_OUTPUT=MAX_OUTPUT))
                 parts.append(part)
             return "".join(parts)
     except ExpressionError:
         raise
     except UndefinedError as exc:
-        raise ExpressionError(f"undefined name in expression: {exc.message}") from None
+        raise ExpressionError(_("undefined name in expression: {message}").format(
+                                  message=exc.message)) from None
     except SecurityError as exc:
-        raise ExpressionError(f"expression not allowed: {exc}") from None
+        raise ExpressionError(_("expression not allowed: {exc}").format(exc=exc)) from None
     except TemplateError as exc:
         raise ExpressionError(f"expression error: {exc.message or exc}") from None
     except (ArithmeticError, TypeError, ValueError, LookupError, AttributeError) as exc:
         raise ExpressionError(f"expression error: {exc}") from None
     except (RecursionError, MemoryError):
-        raise ExpressionError("expression error: the expression is too large to evaluate") \
+        raise ExpressionError(_("expression error: the expression is too large to evaluate")) \
             from None
     finally:
         _DEADLINE.reset(token)

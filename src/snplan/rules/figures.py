@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from decimal import Decimal
 
+from ..messages import _
 from ..model.disposition import Kapitel
 from ..model.kinds import KINDS as DOCUMENT_FILES
 from ..model.organisation import Indelning, Rad
@@ -27,8 +28,8 @@ def check_figures_entered_once(ds: Dataset) -> list[Problem]:
     problems = []
     for first, second in FigureStore.of(ds).conflicts():
         problems.append(problem(second.document.source, second.loc,
-                                "this figure is entered twice in the year's data; enter it "
-                                "once", also=at(first.document.source, *first.loc)))
+                                _("this figure is entered twice in the year's data; enter it "
+                                  "once"), also=at(first.document.source, *first.loc)))
     return problems
 
 
@@ -42,7 +43,7 @@ def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning
         for node in ds.disposition(kind).blocks():
             if node.tabell is not None and node.tabell.indelning and node.block:
                 nodes.setdefault(node.block, node)
-    for (_, key), stored in sorted(FigureStore.of(ds).blocks.items()):
+    for (_unused, key), stored in sorted(FigureStore.of(ds).blocks.items()):
         node = nodes.get(key)
         if node is None or node.tabell is None:
             continue
@@ -87,7 +88,7 @@ def check_entered_totals(ds: Dataset) -> list[Problem]:
     """A total entered beside its rows lies within the rounding tolerance of their sum (half a
     unit of the last digit per row, DESIGN.md §2); for counts (`exakt`) it equals it."""
     problems: list[Problem] = []
-    for _, stored, breakdown in _table_blocks(ds):
+    for _unused, stored, breakdown in _table_blocks(ds):
         groups: list[tuple[str, str, list[Rad]]] = [
             (row.id, row.total_label, row.rader) for row in breakdown.walk() if row.is_group]
         groups.append((TOTAL, breakdown.summa or "summa", breakdown.rader))
@@ -108,8 +109,10 @@ def check_entered_totals(ds: Dataset) -> list[Problem]:
                         else f", by more than rounding allows (±{number(tolerance)})")
                 problems.append(problem(
                     document.source, loc,
-                    f"the entered total '{label}' ({kind}) {number(entered)} differs from "
-                    f"the sum of its {len(known)} rows, {number(result.row_sum)}{rule}",
+                    _("the entered total '{label}' ({kind}) {entered} differs from the sum of "
+                      "its {known} rows, {row_sum}{rule}").format(
+                        label=label, kind=kind, entered=number(entered), known=len(known),
+                        row_sum=number(result.row_sum), rule=rule),
                     also=at(document.source, stored.key, "rader")))
     return problems
 
@@ -130,7 +133,7 @@ def check_same_totals(ds: Dataset) -> list[Problem]:
         by_year.setdefault((stored.year, node.tabell.indelning or ""), []).append(
             (stored, breakdown))
     problems: list[Problem] = []
-    for (year, _), blocks in sorted(by_year.items()):
+    for (year, _unused), blocks in sorted(by_year.items()):
         for stored, breakdown in blocks:
             for other_name in breakdown.samma_summa_som:
                 for other, other_breakdown in by_year.get((year, other_name), []):
@@ -145,11 +148,12 @@ def check_same_totals(ds: Dataset) -> list[Problem]:
                         places = _places(mine - theirs, shown)
                         problems.append(problem(
                             document.source, loc,
-                            f"'{stored.key}' ({kind}) adds up to {number(mine, shown)} but "
-                            f"'{other.key}' of {year} adds up to {number(theirs, shown)}: "
-                            "they break down one total (a different split is fine, a "
-                            "different total is not; they differ by "
-                            f"{number(mine - theirs, places)})",
+                            _("'{key}' ({kind}) adds up to {shown} but '{key2}' of {year} adds "
+                              "up to {shown2}: they break down one total (a different split is "
+                              "fine, a different total is not; they differ by {places})").format(
+                                key=stored.key, kind=kind, shown=number(mine, shown),
+                                key2=other.key, year=year, shown2=number(theirs, shown),
+                                places=number(mine - theirs, places)),
                             also=at(other_doc.source, *other_loc)))
     return problems
 
@@ -167,16 +171,20 @@ def check_figure_bounds(ds: Dataset) -> list[Problem]:
     """Figures of a breakdown's row lie within its bounds (`minst`, `hogst`): no negative
     count of people, no sick leave above 100 %."""
     problems: list[Problem] = []
-    for _, stored, breakdown in _table_blocks(ds):
+    for _unused, stored, breakdown in _table_blocks(ds):
         for row in breakdown.walk():
             for kind, value in stored.figures.get(row.id, {}).items():
                 document, loc = _source_of(stored, row.id, kind)
                 if row.minst is not None and value < row.minst:
-                    problems.append(problem(document.source, loc, f"must be at least "
-                                            f"{row.minst}, got {value}"))
+                    problems.append(problem(document.source, loc, _("must be at least {minst}, got "
+                                                                    "{value}").format(
+                                                                      minst=row.minst,
+                                                                      value=value)))
                 elif row.hogst is not None and value > row.hogst:
-                    problems.append(problem(document.source, loc, f"must be at most "
-                                            f"{row.hogst}, got {value}"))
+                    problems.append(problem(document.source, loc, _("must be at most {hogst}, got "
+                                                                    "{value}").format(
+                                                                      hogst=row.hogst,
+                                                                      value=value)))
     return problems
 
 
@@ -211,16 +219,18 @@ def _row_values(document: Document, node: Kapitel, row: object, loc: tuple) -> l
                 else str(value)
             if shown not in allowed:
                 problems.append(problem(src, loc + (name or "",),
-                                        f"'{shown}' is not one of the values allowed here "
-                                        f"({', '.join(allowed)})"))
+                                        _("'{shown}' is not one of the values allowed here "
+                                          "({allowed})").format(
+                                            shown=shown, allowed=', '.join(allowed))))
         if column.berakning is not None and column.inmatad is not None:
             given = [getattr(row, ref, None) is not None for ref in column.av]
             own = getattr(row, column.inmatad, None) is not None
             operands = " and ".join(column.av)
             if own and any(given):
                 problems.append(problem(src, loc + (column.inmatad,),
-                                        f"give {column.inmatad} or {operands}, not both: "
-                                        f"{column.inmatad} is computed from them"))
+                                        _("give {inmatad} or {operands}, not both: {inmatad} is "
+                                          "computed from them").format(
+                                            inmatad=column.inmatad, operands=operands)))
             elif not own and not all(given):
                 message = (f"{operands} go together" if any(given)
                            else f"give {column.inmatad}, or {operands}")

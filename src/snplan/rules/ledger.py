@@ -9,6 +9,7 @@ the account (number, name, balance) and the line of `organisation.yaml` to chang
 
 from __future__ import annotations
 
+from ..messages import _
 from ..model.organisation import Indelning, Organisation, Rad
 from ..problems import Problem, at, problem
 from ..source.load import LEDGER_DIR, Dataset, Source
@@ -64,7 +65,7 @@ def _check_mapping(ds: Dataset, mapping: Mapping, source: Source | None) -> list
     places = row_places(mapping.breakdown_id, mapping.breakdown)
     where = ("indelningar", mapping.breakdown_id, "rader")
     for row_id, bad in mapping.bad_patterns.items():
-        for index, _, message in bad:
+        for index, _unused, message in bad:
             problems.append(problem(source, (*places[row_id], "konton", index), message))
     for part in mapping.unmapped:
         problems.append(problem(
@@ -80,19 +81,22 @@ def _check_mapping(ds: Dataset, mapping: Mapping, source: Source | None) -> list
             problems.append(problem(
                 source, (*places[other], "konton" if _has(mapping, other, "konton")
                          else "objekt"),
-                f"{part.describe(ledger)} ({_balance(mapping, part)}) in {ledger.path} maps "
-                f"to the rows '{first}' and '{other}' of the breakdown "
-                f"'{mapping.breakdown_id}', so it would be counted twice; leave it in one",
+                _("{ledger} ({part}) in {path} maps to the rows '{first}' and '{other}' of the "
+                  "breakdown '{breakdown_id}', so it would be counted twice; leave it in "
+                  "one").format(
+                    ledger=part.describe(ledger), part=_balance(mapping, part), path=ledger.path,
+                    first=first, other=other, breakdown_id=mapping.breakdown_id),
                 also=at(source, *places[first])))
     mapped, total = mapping.mapped_total(), mapping.ledger_total()
     if mapped != total:
         problems.append(problem(
             source, where,
-            f"the mapped rows of '{mapping.breakdown_id}' add up to "
-            f"{kronor_text(mapping.sign * mapped)} kr, the result accounts of {ledger.path} "
-            f"to {kronor_text(mapping.sign * total)} kr (difference "
-            f"{kronor_text(mapping.sign * (mapped - total))} kr, the accounts named above); "
-            f"the outcome must be the ledger's to the öre"))
+            _("the mapped rows of '{breakdown_id}' add up to {mapped} kr, the result accounts of "
+              "{path} to {total} kr (difference {total2} kr, the accounts named above); the "
+              "outcome must be the ledger's to the öre").format(
+                breakdown_id=mapping.breakdown_id, mapped=kronor_text(mapping.sign * mapped),
+                path=ledger.path, total=kronor_text(mapping.sign * total),
+                total2=kronor_text(mapping.sign * (mapped - total)))))
     dimension = mapping.breakdown.dimension
     for row in mapped_rows(mapping.breakdown):
         for index, ident in enumerate(row.objekt):
@@ -119,32 +123,35 @@ def _check_files(ds: Dataset) -> list[Problem]:
             for extra in year.ledgers[1:]:
                 problems.append(Problem(
                     extra.path, None, "",
-                    f"a second ledger export for {number} (the first is "
-                    f"{year.ledgers[0].path}); {LEDGER_DIR}/ holds one export of the year, "
-                    "since two would count every balance twice"))
+                    _("a second ledger export for {number} (the first is {path}); {LEDGER_DIR}/ "
+                      "holds one export of the year, since two would count every balance "
+                      "twice").format(
+                        number=number, path=year.ledgers[0].path, LEDGER_DIR=LEDGER_DIR)))
         for ledger in year.ledgers:
             current = ledger.years.get(0)
             if current is not None and current.end.year != number:
                 problems.append(Problem(
                     ledger.path, None, "#RAR",
-                    f"the export's financial year is {current} (#RAR 0), but it lies in the "
-                    f"folder of {number}; export {number}'s ledger or move the file"))
+                    _("the export's financial year is {current} (#RAR 0), but it lies in the "
+                      "folder of {number}; export {number}'s ledger or move the file").format(
+                        current=current, number=number)))
     return problems
 
 
 def _typed_and_read(ds: Dataset, org: Organisation) -> list[Problem]:
     problems = []
     store = FigureStore.of(ds)
-    for (year, _), stored in sorted(store.blocks.items()):
+    for (year, _unused), stored in sorted(store.blocks.items()):
         entry = ds.years.get(year)
         ledger: Ledger | None = entry.ledger if entry is not None else None
         for row_id, typed in stored.typed_and_read:
             problems.append(problem(
                 typed.document.source, typed.loc,
-                f"this outcome ({org.bokforing.varde}) of '{row_id}' is typed here and also "
-                f"read from the ledger ({ledger.path if ledger else LEDGER_DIR}) through the "
-                f"mapping of '{stored.breakdown}' in organisation.yaml; remove the typed "
-                "figure, the ledger's is exact"))
+                _("this outcome ({varde}) of '{row_id}' is typed here and also read from the "
+                  "ledger ({LEDGER_DIR}) through the mapping of '{breakdown}' in "
+                  "organisation.yaml; remove the typed figure, the ledger's is exact").format(
+                    varde=org.bokforing.varde, row_id=row_id,
+                    LEDGER_DIR=ledger.path if ledger else LEDGER_DIR, breakdown=stored.breakdown)))
     return problems
 
 

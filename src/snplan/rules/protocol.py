@@ -3,6 +3,7 @@ attendance, signing, paragraphs — are checked by their types.)"""
 
 from __future__ import annotations
 
+from ..messages import _
 from ..problems import Problem, problem
 from ..source.load import Dataset
 
@@ -16,5 +17,6 @@ def check_protocols(ds: Dataset) -> list[Problem]:
         start, end = (getattr(document.model, name, None) for name in ("tid_fran", "tid_till"))
         if start is not None and end is not None and end <= start:
             problems.append(problem(document.source, ("tid_till",),
-                                    f"the meeting ends ({end}) before it starts ({start})"))
+                                    _("the meeting ends ({end}) before it starts ({start})").format(
+                                        end=end, start=start)))
     return problems

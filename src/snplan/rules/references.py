@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import difflib
 
+from ..messages import _
 from ..model.disposition import Disposition, Kapitel
 from ..model.kinds import KINDS
 from ..problems import Problem, duplicates, problem, unknown
@@ -26,13 +27,15 @@ def check_organisation(ds: Dataset) -> list[Problem]:
         problems += duplicates(src, (name,), (i.id for i in items), what)
     goals = [g.id for top in org.mal for g in top.walk()]
     for goal in sorted({g for g in goals if goals.count(g) > 1}):
-        problems.append(problem(src, ("mal",), f"the goal id '{goal}' is used twice"))
+        problems.append(problem(src, ("mal",), _("the goal id '{goal}' is used twice").format(
+                                                   goal=goal)))
     seen: set[str] = set()
     for g, group in enumerate(org.verksamhetsmatt):
         for m, measure in enumerate(group.matt):
             if measure.id in seen:
                 problems.append(problem(src, ("verksamhetsmatt", g, "matt", m, "id"),
-                                        f"the measure id '{measure.id}' is used twice"))
+                                        _("the measure id '{id}' is used twice").format(
+                                            id=measure.id)))
             seen.add(measure.id)
     unions = {f.id for f in org.fack}
     for index, person in enumerate(org.personer):
@@ -44,8 +47,8 @@ def check_organisation(ds: Dataset) -> list[Problem]:
         problems += duplicates(src, ("indelningar", key, "rader"), ids, "row")
         if TOTAL in ids:
             problems.append(problem(src, ("indelningar", key),
-                                    f"'{TOTAL}' is the id of a breakdown's grand total; "
-                                    "give the row another id"))
+                                    _("'{TOTAL}' is the id of a breakdown's grand total; give "
+                                      "the row another id").format(TOTAL=TOTAL)))
         for row in breakdown.walk():
             if row.mal is not None and row.mal not in set(goals):
                 problems += unknown(src, ("indelningar", key, "rader"), row.mal, goals,
@@ -77,8 +80,8 @@ def check_dispositions(ds: Dataset) -> list[Problem]:
                 continue
             if node.block == "ar":
                 problems.append(problem(source, loc + ("block",),
-                                        "'ar' is the year in prose expressions; name the "
-                                        "block otherwise"))
+                                        _("'ar' is the year in prose expressions; name the block "
+                                          "otherwise")))
             problems += _columns_reading(disposition, node, source, loc)
             wanted = node.tabell.indelning if node.tabell is not None else None
             if wanted is not None and wanted not in ds.organisation.indelningar:
@@ -108,18 +111,23 @@ def _columns_reading(disposition: Disposition, node: Kapitel, source: Source,
         if spec is None or not spec.kolumner:
             tables = sorted(n.block for n in disposition.blocks()
                             if n.tabell is not None and n.tabell.kolumner and n.block)
-            problems.append(problem(source, where, f"the column '{column.id}' reads the "
-                                    f"table '{column.block}', which is not a table of this "
-                                    f"outline (tables: {', '.join(tables)})"))
+            problems.append(problem(source, where, _("the column '{id}' reads the table "
+                                                     "'{block}', which is not a table of this "
+                                                     "outline (tables: {tables})").format(
+                                                       id=column.id, block=column.block,
+                                                       tables=', '.join(tables))))
             continue
         ids = [c.id for c in spec.kolumner]
         if column.varde not in ids:
             problems.append(problem(source, loc + ("tabell", "kolumner", index, "varde"),
-                                    f"the table '{column.block}' has no column "
-                                    f"'{column.varde}' (columns: {', '.join(ids)})"))
+                                    _("the table '{block}' has no column '{varde}' (columns: "
+                                      "{ids})").format(
+                                        block=column.block, varde=column.varde,
+                                        ids=', '.join(ids))))
         if column.ar == 0 and _reads_back(disposition, column.block, node.block or "", set()):
-            problems.append(problem(source, where, f"the tables '{node.block}' and "
-                                    f"'{column.block}' read each other in a circle"))
+            problems.append(problem(source, where, _("the tables '{block}' and '{block2}' read "
+                                                     "each other in a circle").format(
+                                                       block=node.block, block2=column.block)))
     return problems
 
 
@@ -157,8 +165,8 @@ def check_year_matches_directory(ds: Dataset) -> list[Problem]:
                 ar = getattr(document.model, "ar", None)
                 if ar is not None and ar != number:
                     problems.append(problem(document.source, ("ar",),
-                                            f"the file says {ar} but lies in the directory "
-                                            f"for {number}"))
+                                            _("the file says {ar} but lies in the directory for "
+                                              "{number}").format(ar=ar, number=number)))
     return problems
 
 
@@ -175,8 +183,9 @@ def check_matters(ds: Dataset) -> list[Problem]:
                 continue
             if number in seen:
                 problems.append(problem(document.source, ("diarienummer",),
-                                        f"{number} is also the registration number of "
-                                        "another matter this year", also=seen[number]))
+                                        _("{number} is also the registration number of another "
+                                          "matter this year").format(
+                                              number=number), also=seen[number]))
             else:
                 seen[number] = document.source.path
     return problems

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DataError, UsageError
+from ..messages import _
 from ..problems import HasProblems, Problem, display_path
 from ..source import snapshot
 from ..source.load import DataDirectoryError, Dataset, load
@@ -73,8 +74,8 @@ def require_year(dataset: Dataset, year: int) -> None:
     """A year the data does not have is a usage error (exit 2) in every command."""
     if year not in dataset.years:
         known = ", ".join(str(y) for y in sorted(dataset.years)) or "none"
-        raise UsageError(f"there is no data for {year} in {display_path(dataset.root)} "
-                         f"(years: {known})")
+        raise UsageError(_("there is no data for {year} in {root} (years: {known})").format(
+                             year=year, root=display_path(dataset.root), known=known))
 
 
 def load_clean(data: Path, consequence: str = "nothing was built") -> Report:
@@ -82,6 +83,7 @@ def load_clean(data: Path, consequence: str = "nothing was built") -> Report:
     still to be filled in and warnings do not stop the command."""
     report = run(data)
     if report.errors:
-        raise DataError(f"the data has errors; {consequence} (see snplan validate)",
+        raise DataError(_("the data has errors; {consequence} (see snplan validate)").format(
+                            consequence=consequence),
                         problems=report.errors)
     return report

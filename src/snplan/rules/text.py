@@ -62,9 +62,10 @@ def check_xml_characters(ds: Dataset) -> list[Problem]:
             if found is None:
                 continue
             problems.append(problem(
-                source, loc, f"the text holds the control character U+{ord(found.group()):04X}"
-                f" (character {found.start() + 1}), which Word and Excel files cannot hold; "
-                "remove it"))
+                source, loc, _("the text holds the control character U+{group:04X} (character "
+                               "{start}), which Word and Excel files cannot hold; remove "
+                               "it").format(
+                                 group=ord(found.group()), start=found.start() + 1)))
     return problems
 
 
@@ -142,9 +143,9 @@ def _expression_problems(source: Source, loc: tuple[str | int, ...], text: str,
         name = match.group(1)
         if name in names or name in _KEYWORDS:
             continue
-        problems.append(problem(source, loc, f"the expression uses the name '{name}', which "
-                                             f"does not exist here (known: "
-                                             f"{', '.join(sorted(names))})"))
+        problems.append(problem(source, loc, _("the expression uses the name '{name}', which "
+                                               "does not exist here (known: {names})").format(
+                                                 name=name, names=', '.join(sorted(names)))))
     return problems
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from ..messages import _
 from ..model.disposition import Disposition
 from ..model.kinds import KINDS
 from .yamlsource import Located, parse_text
@@ -40,5 +41,6 @@ def default(kind: str) -> Disposition:
     try:
         return Disposition.model_validate(located.data)
     except ValidationError as exc:  # pragma: no cover - guarded by the tests
-        raise RuntimeError(f"the shipped outline {default_path(kind)} is invalid: {exc}") \
+        raise RuntimeError(_("the shipped outline {kind} is invalid: {exc}").format(
+                               kind=default_path(kind), exc=exc)) \
             from None

@@ -364,9 +364,9 @@ def _read(kind: str, path: Path, root: Path, problems: list[Problem]) -> Source 
     shown = display_path(path)
     elsewhere = _outside(path, root)
     if elsewhere is not None:
-        problems.append(Problem(shown, None, "", f"the file leads outside the data directory "
-                                                 f"(to {elsewhere}); data files must lie "
-                                                 "inside it"))
+        problems.append(Problem(shown, None, "", _("the file leads outside the data directory "
+                                                   "(to {elsewhere}); data files must lie inside "
+                                                   "it").format(elsewhere=elsewhere)))
         return None
     try:
         located = read_file(path)
@@ -382,7 +382,8 @@ def _entries(directory: Path, problems: list[Problem]) -> list[Path]:
         return sorted(directory.iterdir())
     except OSError as exc:
         problems.append(Problem(display_path(directory), None, "",
-                                f"cannot read the directory: {exc.strerror or exc}"))
+                                _("cannot read the directory: {exc}").format(
+                                    exc=exc.strerror or exc)))
         return []
 
 
@@ -407,9 +408,10 @@ def _leads_nowhere(entry: Path) -> bool:
 
 
 def _nowhere(entry: Path) -> Problem:
-    return Problem(display_path(entry), None, "", "the symbolic link leads nowhere (it is "
-                   "broken or loops back to itself); remove it, or point it at a file or "
-                   "directory inside the data directory")
+    return Problem(display_path(entry), None, "", _("the symbolic link leads nowhere (it is "
+                                                    "broken or loops back to itself); remove it, "
+                                                    "or point it at a file or directory inside "
+                                                    "the data directory"))
 
 
 def _top_level_entry(entry: Path, root: Path, problems: list[Problem]) -> bool:
@@ -428,24 +430,30 @@ def _top_level_entry(entry: Path, root: Path, problems: list[Problem]) -> bool:
             "not a year: the directories of the data directory are years, written with four "
             f"digits from {FIRST_YEAR} to {LAST_YEAR}") + "; rename or remove it"))
     elif YEAR_DIR.match(entry.name) or (entry.name.isdigit() and entry.is_file()):
-        problems.append(Problem(shown, None, "", "a year is a directory holding the year's "
-                                "files, not a file; remove it or make it a directory"))
+        problems.append(Problem(shown, None, "", _("a year is a directory holding the year's "
+                                                   "files, not a file; remove it or make it a "
+                                                   "directory")))
     elif entry.name == "reference.docx":
         problem = container_problem(entry)
         if problem is not None:
             problems.append(Problem(shown, None, "", problem))
     elif entry.is_file() and entry.suffix in {".yaml", ".yml"}:
-        problems.append(Problem(shown, None, "", "unexpected file: data/ holds "
-                                f"organisation.yaml, {DISPOSITION_DIR}/ and one directory per "
-                                "year"))
+        problems.append(Problem(shown, None, "", _("unexpected file: data/ holds "
+                                                   "organisation.yaml, {DISPOSITION_DIR}/ and "
+                                                   "one directory per year").format(
+                                                     DISPOSITION_DIR=DISPOSITION_DIR)))
     elif not entry.is_file():
-        problems.append(Problem(shown, None, "", "unexpected entry (not a file or a "
-                                "directory): data/ holds organisation.yaml, reference.docx, "
-                                f"{DISPOSITION_DIR}/ and one directory per year"))
+        problems.append(Problem(shown, None, "", _("unexpected entry (not a file or a "
+                                                   "directory): data/ holds organisation.yaml, "
+                                                   "reference.docx, {DISPOSITION_DIR}/ and one "
+                                                   "directory per year").format(
+                                                     DISPOSITION_DIR=DISPOSITION_DIR)))
     else:
-        problems.append(Problem(shown, None, "", "unexpected file, which snplan does not read: "
-                                "data/ holds organisation.yaml, reference.docx, "
-                                f"{DISPOSITION_DIR}/ and one directory per year", "warning"))
+        problems.append(Problem(shown, None, "", _("unexpected file, which snplan does not read: "
+                                                   "data/ holds organisation.yaml, "
+                                                   "reference.docx, {DISPOSITION_DIR}/ and one "
+                                                   "directory per year").format(
+                                                     DISPOSITION_DIR=DISPOSITION_DIR), "warning"))
     return False
 
 
@@ -478,8 +486,9 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         return broken
     if not folder.is_dir():
         problems.append(Problem(display_path(folder), None, "",
-                                f"{DISPOSITION_DIR} must be a directory of outlines "
-                                "(KIND.yaml)"))
+                                _("{DISPOSITION_DIR} must be a directory of outlines "
+                                  "(KIND.yaml)").format(
+                                    DISPOSITION_DIR=DISPOSITION_DIR)))
         return broken
     for entry in _entries(folder, problems):
         if entry.name.startswith("."):
@@ -487,9 +496,9 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         kind = entry.stem
         if entry.suffix != ".yaml" or kind not in KINDS or not entry.is_file():
             problems.append(Problem(display_path(entry), None, "",
-                                    f"unexpected entry: {DISPOSITION_DIR}/ holds one outline "
-                                    f"per document kind ({', '.join(KINDS)}), "
-                                    "named KIND.yaml"))
+                                    _("unexpected entry: {DISPOSITION_DIR}/ holds one outline "
+                                      "per document kind ({KINDS}), named KIND.yaml").format(
+                                        DISPOSITION_DIR=DISPOSITION_DIR, KINDS=', '.join(KINDS))))
             continue
         start = len(problems)
         obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
@@ -518,8 +527,8 @@ def _repeated_blocks(source: Source) -> dict[str, Problem]:
             if isinstance(key, str) and key in first and key not in found:
                 found[key] = Problem(
                     source.path, source.line(*here, "block"), source.field((*here, "block")),
-                    f"the block '{key}' appears twice in the outline (first on line "
-                    f"{first[key]}); a block's content is shown once")
+                    _("the block '{key}' appears twice in the outline (first on line {key2}); a "
+                      "block's content is shown once").format(key=key, key2=first[key]))
             elif isinstance(key, str):
                 first.setdefault(key, source.line(*here, "block"))
             walk(chapter.get("kapitel"), (*here, "kapitel"))
@@ -544,9 +553,10 @@ def _place_repeated_blocks(source: Source, problems: list[Problem], start: int) 
 def load(root: Path) -> Dataset:
     """Load a data directory. Raises DataDirectoryError only when there is nothing to load."""
     if not root.exists():
-        raise DataDirectoryError(f"the data directory {display_path(root)} does not exist")
+        raise DataDirectoryError(_("the data directory {root} does not exist").format(
+                                     root=display_path(root)))
     if not root.is_dir():
-        raise DataDirectoryError(f"{display_path(root)} is not a directory")
+        raise DataDirectoryError(_("{root} is not a directory").format(root=display_path(root)))
     dataset = Dataset(root)
     problems = dataset.problems
     org_path = root / "organisation.yaml"
@@ -557,12 +567,12 @@ def load(root: Path) -> Dataset:
         problems.append(_nowhere(org_path))
     elif org_path.exists():
         problems.append(Problem(display_path(org_path), None, "",
-                                "organisation.yaml is not a file (a directory, FIFO or "
-                                "device); it must be the YAML file of the organisation"))
+                                _("organisation.yaml is not a file (a directory, FIFO or "
+                                  "device); it must be the YAML file of the organisation")))
     else:
         problems.append(Problem(display_path(org_path), None, "",
-                                "organisation.yaml is missing: it declares the breakdowns, "
-                                "goals and people that every year refers to"))
+                                _("organisation.yaml is missing: it declares the breakdowns, "
+                                  "goals and people that every year refers to")))
     broken = _load_dispositions(dataset, problems)
     for entry in _entries(root, problems):
         if entry.name.startswith(".") or entry == org_path or entry.name == DISPOSITION_DIR:
@@ -571,8 +581,9 @@ def load(root: Path) -> Dataset:
             elsewhere = _outside(entry, root)
             if elsewhere is not None:
                 problems.append(Problem(display_path(entry), None, "",
-                                        f"the directory leads outside the data directory "
-                                        f"(to {elsewhere}); data must lie inside it"))
+                                        _("the directory leads outside the data directory (to "
+                                          "{elsewhere}); data must lie inside it").format(
+                                            elsewhere=elsewhere)))
                 continue
             dataset.years[int(entry.name)] = _load_year(dataset, int(entry.name), entry,
                                                         broken, problems)
@@ -589,16 +600,18 @@ def _load_ledgers(year: Year, directory: Path, root: Path, problems: list[Proble
             problems.append(_nowhere(item))
         elif _outside(item, root) is not None:
             problems.append(Problem(display_path(item), None, "",
-                                    f"the entry leads outside the data directory (to "
-                                    f"{_outside(item, root)}); data must lie inside it"))
+                                    _("the entry leads outside the data directory (to {root}); "
+                                      "data must lie inside it").format(root=_outside(item, root))))
         elif item.is_file() and item.suffix.lower() == LEDGER_SUFFIX:
             ledger = read_sie(item)
             year.ledgers.append(ledger)
             problems.extend(ledger.problems)
         else:
             problems.append(Problem(display_path(item), None, "",
-                                    f"unexpected entry in {LEDGER_DIR}/: it holds the year's "
-                                    f"ledger exported as SIE 4, one file named *{LEDGER_SUFFIX}"))
+                                    _("unexpected entry in {LEDGER_DIR}/: it holds the year's "
+                                      "ledger exported as SIE 4, one file named "
+                                      "*{LEDGER_SUFFIX}").format(
+                                        LEDGER_DIR=LEDGER_DIR, LEDGER_SUFFIX=LEDGER_SUFFIX)))
 
 
 def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
@@ -649,18 +662,20 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
                     continue
                 if not (item.is_file() and item.suffix == ".yaml"):
                     problems.append(Problem(display_path(item), None, "",
-                                            f"unexpected entry in {entry.name}/: "
-                                            "expected .yaml files"))
+                                            _("unexpected entry in {name}/: expected .yaml "
+                                              "files").format(
+                                                name=entry.name)))
                     continue
                 if not SLUG.match(item.stem):
                     problems.append(Problem(display_path(item), None, "",
-                                            "file names of matters are their slug: lower-case "
-                                            "letters, digits, '-' and '_'"))
+                                            _("file names of matters are their slug: lower-case "
+                                              "letters, digits, '-' and '_'")))
                     continue
                 load_document(files, item, item.stem)
         elif _leads_nowhere(entry):
             problems.append(_nowhere(entry))
         else:
             problems.append(Problem(display_path(entry), None, "",
-                                    f"unexpected entry: a year holds {expected}"))
+                                    _("unexpected entry: a year holds {expected}").format(
+                                        expected=expected)))
     return result

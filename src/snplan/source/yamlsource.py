@@ -125,19 +125,20 @@ class _Builder:
         if self.count > MAX_NODES:
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"the file expands to more than {MAX_NODES} values (an alias bomb?)",
+                _("the file expands to more than {MAX_NODES} values (an alias bomb?)").format(
+                    MAX_NODES=MAX_NODES),
             )
         if depth > MAX_DEPTH:
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"the data is nested deeper than {MAX_DEPTH} levels",
+                _("the data is nested deeper than {MAX_DEPTH} levels").format(MAX_DEPTH=MAX_DEPTH),
             )
         self.lines.setdefault(loc, node.start_mark.line + 1)
         expected = {MappingNode: "tag:yaml.org,2002:map", SequenceNode: "tag:yaml.org,2002:seq"}
         if type(node) in expected and node.tag != expected[type(node)]:
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"the tag {node.tag} is not allowed in data files",
+                _("the tag {tag} is not allowed in data files").format(tag=node.tag),
             )
         if isinstance(node, MappingNode):
             result: dict[Any, Any] = {}
@@ -146,20 +147,21 @@ class _Builder:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     raise SourceError(
                         self.path, key_node.start_mark.line + 1,
-                        "merge keys (<<) are not supported; write the values out",
+                        _("merge keys (<<) are not supported; write the values out"),
                     )
                 key = self.build(key_node, loc + ("<key>",), depth + 1)
                 if not isinstance(key, str | int):
                     raise SourceError(
                         self.path, key_node.start_mark.line + 1,
-                        "a key must be a plain word or number",
+                        _("a key must be a plain word or number"),
                     )
                 key_line = key_node.start_mark.line + 1
                 if key in seen:
                     raise SourceError(
                         self.path, key_line,
-                        f"the key '{key}' appears twice in the same mapping "
-                        f"(first on line {seen[key]}); YAML would silently keep the last one",
+                        _("the key '{key}' appears twice in the same mapping (first on line "
+                          "{key2}); YAML would silently keep the last one").format(
+                            key=key, key2=seen[key]),
                     )
                 seen[key] = key_line
                 child = loc + (key,)
@@ -179,8 +181,8 @@ class _Builder:
         if self.chars > MAX_EXPANDED_CHARS:
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"the file expands to more than {MAX_EXPANDED_CHARS} characters of text "
-                "(an alias bomb?)",
+                _("the file expands to more than {MAX_EXPANDED_CHARS} characters of text (an "
+                  "alias bomb?)").format(MAX_EXPANDED_CHARS=MAX_EXPANDED_CHARS),
             )
         if node.tag in {"tag:yaml.org,2002:int", "tag:yaml.org,2002:float"} and \
                 not node.style and _SURPRISING_NUMBER.fullmatch(node.value):
@@ -194,10 +196,11 @@ class _Builder:
                         line += 1 + node.value.count("\n", 0, position)
                     raise SourceError(
                         self.path, line,
-                        f"the text holds the character {_YAML_BREAKS[character]} "
-                        f"(character {position + 1}), which YAML reads as a line break and "
-                        "Word shows as an invisible one; it often comes with text pasted from "
-                        "a web page or a PDF: replace it with a space or a new line",
+                        _("the text holds the character {character} (character {position}), "
+                          "which YAML reads as a line break and Word shows as an invisible one; "
+                          "it often comes with text pasted from a web page or a PDF: replace it "
+                          "with a space or a new line").format(
+                            character=_YAML_BREAKS[character], position=position + 1),
                         _field(loc))
         if node.tag == "tag:yaml.org,2002:int":
             return self._number(node, self._construct(node, loc), loc)
@@ -238,7 +241,8 @@ class _Builder:
             sign = "-" if text.startswith("-") else ""
             advice = f'write {sign}{plain} without the zero, or "{text}" in quotes if it is a text'
         return SourceError(self.path, node.start_mark.line + 1,
-                           f"YAML reads {text[:40]} as {how}, not as it looks; {advice}",
+                           _("YAML reads {text} as {how}, not as it looks; {advice}").format(
+                               text=text[:40], how=how, advice=advice),
                            _field(loc))
 
     def _construct(self, node: ScalarNode, loc: Path_) -> Any:
@@ -247,21 +251,22 @@ class _Builder:
             if digits > 40:
                 raise SourceError(
                     self.path, node.start_mark.line + 1,
-                    f"the number {node.value[:20]}... has {digits} digits; a figure has at "
-                    "most 15 before the decimal mark", _field(loc),
+                    _("the number {value}... has {digits} digits; a figure has at most 15 before "
+                      "the decimal mark").format(value=node.value[:20], digits=digits), _field(loc),
                 )
         try:
             return self.constructor.construct_object(node)
         except yaml.constructor.ConstructorError:
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"the tag {node.tag} is not allowed in data files",
+                _("the tag {tag} is not allowed in data files").format(tag=node.tag),
             ) from None
         except (yaml.YAMLError, ValueError, TypeError, ArithmeticError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"cannot read the value {node.value[:40]!r} ({node.tag}): {reason}",
+                _("cannot read the value {value!r} ({tag}): {reason}").format(
+                    value=node.value[:40], tag=node.tag, reason=reason),
             ) from None
 
     def _number(self, node: ScalarNode, value: Any, loc: Path_) -> Any:
@@ -270,8 +275,8 @@ class _Builder:
             shown = node.value if len(node.value) <= 20 else node.value[:17] + "..."
             raise SourceError(
                 self.path, node.start_mark.line + 1,
-                f"the number {shown} is too large: a figure has at most 15 digits before "
-                "the decimal mark", _field(loc),
+                _("the number {shown} is too large: a figure has at most 15 digits before the "
+                  "decimal mark").format(shown=shown), _field(loc),
             )
         return value
 
@@ -450,7 +455,8 @@ def _check_depth(text: str, path: Path) -> None:
         nesting_depth(text, MAX_DEPTH)
     except _TooDeep as exc:
         raise SourceError(path, exc.line,
-                          f"the data is nested deeper than {MAX_DEPTH} levels") from None
+                          _("the data is nested deeper than {MAX_DEPTH} levels").format(
+                              MAX_DEPTH=MAX_DEPTH)) from None
 
 
 def _syntax_problem(exc: yaml.YAMLError, text: str, path: Path) -> SourceError:
@@ -558,14 +564,14 @@ def parse_text(text: str, path: Path) -> Located:
     except yaml.YAMLError as exc:
         raise _syntax_problem(exc, text, path) from None
     except RecursionError:
-        raise SourceError(path, None, "the data is nested too deeply to read") from None
+        raise SourceError(path, None, _("the data is nested too deeply to read")) from None
     if node is None:
         return Located(path, None)
     builder = _Builder(path, stand_ins)
     try:
         data = builder.build(node, (), 0)
     except RecursionError:
-        raise SourceError(path, None, "the data is nested too deeply to read") from None
+        raise SourceError(path, None, _("the data is nested too deeply to read")) from None
     return Located(path, data, builder.lines)
 
 
@@ -584,13 +590,13 @@ def _nul_problem(raw: bytes, path: Path) -> SourceError:
     except UnicodeDecodeError:
         text = None
     if text is None or _BINARY_CONTROLS.search(text) or text.count("\x00") > MAX_NULS:
-        return SourceError(path, None, "the file is binary, not YAML text")
+        return SourceError(path, None, _("the file is binary, not YAML text"))
     position = raw.index(b"\x00")
     line_start = raw.rfind(b"\n", 0, position) + 1
     column = len(raw[line_start:position].decode("utf-8")) + 1
     return SourceError(path, raw.count(b"\n", 0, position) + 1,
-                       f"the file holds a NUL character (character {column} of the line), "
-                       "which a data file cannot hold; remove it")
+                       _("the file holds a NUL character (character {column} of the line), which "
+                         "a data file cannot hold; remove it").format(column=column))
 
 
 def read_file(path: Path) -> Located:
@@ -602,28 +608,30 @@ def read_file(path: Path) -> Located:
         with os.fdopen(handle, "rb") as stream:
             info = os.fstat(stream.fileno())
             if not stat.S_ISREG(info.st_mode):
-                raise SourceError(path, None, "not a regular file (a directory, FIFO or "
-                                              "device); a data file is a YAML text file")
+                raise SourceError(path, None, _("not a regular file (a directory, FIFO or "
+                                                "device); a data file is a YAML text file"))
             size = info.st_size
             if size > MAX_BYTES:
                 raise SourceError(
-                    path, None, f"the file is {size // 1024} KiB; data files are at most "
-                    f"{MAX_BYTES // (1024 * 1024)} MiB"
+                    path, None, _("the file is {size} KiB; data files are at most {MAX_BYTES} "
+                                  "MiB").format(
+                                    size=size // 1024, MAX_BYTES=MAX_BYTES // (1024 * 1024))
                 )
             # Read at most one byte more than allowed: the size a file reports is not always
             # the size it has (a file that grows).
             raw = stream.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise SourceError(path, None, f"cannot read the file: {exc.strerror or exc}") from None
+        raise SourceError(path, None, _("cannot read the file: {exc}").format(
+                                          exc=exc.strerror or exc)) from None
     if len(raw) > MAX_BYTES:
-        raise SourceError(path, None, f"the file is larger than "
-                                      f"{MAX_BYTES // (1024 * 1024)} MiB, the most a data "
-                                      "file may be")
+        raise SourceError(path, None, _("the file is larger than {MAX_BYTES} MiB, the most a "
+                                        "data file may be").format(
+                                          MAX_BYTES=MAX_BYTES // (1024 * 1024)))
     if b"\x00" in raw:
         raise _nul_problem(raw, path)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise SourceError(path, line, "the file is not UTF-8 text; save it as UTF-8") from None
+        raise SourceError(path, line, _("the file is not UTF-8 text; save it as UTF-8")) from None
     return parse_text(text.removeprefix("\ufeff"), path)

@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ..messages import _
 from .numbers import HUNDRED, ZERO
 
 
@@ -168,7 +169,7 @@ def define(op: str, name: str, operands: Sequence[str], ctx: Context,
     """The sentence that defines a computed figure in a table's footnote."""
     sentence = OPS[op].define(name, operands, ctx)
     if factor is not None:
-        first, _, rest = sentence.partition(":")
+        first, _unused, rest = sentence.partition(":")
         sentence = f"{first} × {factor}" + (f":{rest}" if rest else "")
     return sentence
 
@@ -193,7 +194,7 @@ def annual_figure(series: Sequence[Decimal], aggregation: str) -> Decimal:
     if aggregation == "summa":
         return sum(series, ZERO)
     if not series:
-        raise ValueError("an empty series has no mean")
+        raise ValueError(_("an empty series has no mean"))
     return sum(series, ZERO) / len(series)
 
 

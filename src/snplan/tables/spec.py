@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from ..messages import _
 from ..model.common import Id, Strict
 from ..model.organisation import Procentbas, SkalaNamn
 
@@ -66,24 +67,26 @@ class Kolumn(Strict):
         given = [name for name in ("varde", "falt", "berakning")
                  if getattr(self, name) is not None]
         if len(given) != 1:
-            raise ValueError("a column takes its cells from exactly one of varde (a figure), "
-                             "falt (a field of the row) or berakning (computed from other "
-                             "columns)")
+            raise ValueError(_("a column takes its cells from exactly one of varde (a figure), "
+                               "falt (a field of the row) or berakning (computed from other "
+                               "columns)"))
         if self.berakning is not None:
             wanted = OPERANDS[self.berakning]
             if wanted is not None and len(self.av) != wanted:
-                raise ValueError(f"{self.berakning} is computed from {wanted} columns (av), "
-                                 f"not {len(self.av)}")
+                raise ValueError(_("{berakning} is computed from {wanted} columns (av), not {av}")
+                    .format(
+                                     berakning=self.berakning, wanted=wanted, av=len(self.av)))
             if wanted is None and len(self.av) < 2:
-                raise ValueError(f"{self.berakning} is computed from two or more columns (av)")
+                raise ValueError(_("{berakning} is computed from two or more columns (av)").format(
+                                     berakning=self.berakning))
         elif self.av:
-            raise ValueError("av lists the columns a computed column (berakning) uses")
+            raise ValueError(_("av lists the columns a computed column (berakning) uses"))
         if self.block is not None and self.varde is None:
-            raise ValueError("block names the table a figure (varde) is read from")
+            raise ValueError(_("block names the table a figure (varde) is read from"))
         if self.inmatad is not None and self.berakning is None:
-            raise ValueError("inmatad goes with a computed column (berakning)")
+            raise ValueError(_("inmatad goes with a computed column (berakning)"))
         if self.typ == "bedomning" and self.skala is None:
-            raise ValueError("an assessment column (typ: bedomning) names its scale (skala)")
+            raise ValueError(_("an assessment column (typ: bedomning) names its scale (skala)"))
         return self
 
     @property
@@ -136,27 +139,29 @@ class TabellSpec(Strict):
     @model_validator(mode="after")
     def _columns(self) -> TabellSpec:
         if self.indelning is not None and not self.kolumner:
-            raise ValueError("a table of a breakdown (indelning) needs its kolumner")
+            raise ValueError(_("a table of a breakdown (indelning) needs its kolumner"))
         ids = [c.id for c in self.kolumner]
         for column in self.kolumner:
             if ids.count(column.id) > 1:
-                raise ValueError(f"the column id '{column.id}' is used twice")
+                raise ValueError(_("the column id '{id}' is used twice").format(id=column.id))
             for ref in column.av:
                 if ref not in ids:
-                    raise ValueError(f"column '{column.id}' is computed from '{ref}', which "
-                                     f"is not a column of the table (columns: {', '.join(ids)})")
+                    raise ValueError(_("column '{id}' is computed from '{ref}', which is not a "
+                                       "column of the table (columns: {ids})").format(
+                                         id=column.id, ref=ref, ids=', '.join(ids)))
                 if not self.column(ref).is_figure:
-                    raise ValueError(f"column '{column.id}' is computed from '{ref}', which "
-                                     "holds text, not figures (give it typ: belopp, tal or "
-                                     "procent, or compute from a figure column)")
+                    raise ValueError(_("column '{id}' is computed from '{ref}', which holds "
+                                       "text, not figures (give it typ: belopp, tal or procent, "
+                                       "or compute from a figure column)").format(
+                                         id=column.id, ref=ref))
         uses = {c.id: list(c.av) for c in self.kolumner}
         for start in uses:  # a computation may not depend on itself, however indirectly
             stack, seen = list(uses[start]), set()
             while stack:
                 current = stack.pop()
                 if current == start:
-                    raise ValueError(f"column '{start}' is computed from itself (through "
-                                     "the columns it uses)")
+                    raise ValueError(_("column '{start}' is computed from itself (through the "
+                                       "columns it uses)").format(start=start))
                 if current not in seen:
                     seen.add(current)
                     stack.extend(uses.get(current, []))

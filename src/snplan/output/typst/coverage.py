@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
+from ...messages import _
+
 REPLACEMENT = "\ufffd"
 # Invisible characters a shaper drops when a font lacks them (Unicode's default-ignorable
 # code points that Typst accepts in tagged PDF): soft hyphen, joiners, direction marks, word
@@ -35,12 +37,12 @@ def _tables(data: bytes, index: int) -> dict[bytes, tuple[int, int]]:
     if data[:4] == b"ttcf":
         count = struct.unpack_from(">I", data, 8)[0]
         if index >= count:
-            raise FontFileError(f"the collection has no font {index}")
+            raise FontFileError(_("the collection has no font {index}").format(index=index))
         start = struct.unpack_from(">I", data, 12 + 4 * index)[0]
     count = struct.unpack_from(">H", data, start + 4)[0]
     tables = {}
     for n in range(count):
-        tag, _, offset, length = struct.unpack_from(">4sIII", data, start + 12 + 16 * n)
+        tag, _unused, offset, length = struct.unpack_from(">4sIII", data, start + 12 + 16 * n)
         tables[tag] = (offset, length)
     return tables
 
@@ -83,7 +85,7 @@ def characters(path: Path, index: int = 0) -> frozenset[int]:
     """The code points the font maps to a glyph (its best Unicode `cmap` subtable)."""
     try:
         data = path.read_bytes()
-        offset, _ = _tables(data, index)[b"cmap"]
+        offset, _unused = _tables(data, index)[b"cmap"]
         count = struct.unpack_from(">H", data, offset + 2)[0]
         subtables: dict[tuple[int, int], int] = {}
         for n in range(count):
@@ -99,8 +101,9 @@ def characters(path: Path, index: int = 0) -> frozenset[int]:
             if kind == 4:
                 return frozenset(_format4(data, at))
     except (OSError, KeyError, struct.error) as exc:
-        raise FontFileError(f"cannot read the characters of the font {path}: {exc}") from None
-    raise FontFileError(f"the font {path} has no Unicode character map")
+        raise FontFileError(_("cannot read the characters of the font {path}: {exc}").format(
+                                path=path, exc=exc)) from None
+    raise FontFileError(_("the font {path} has no Unicode character map").format(path=path))
 
 
 def _ignorable(code: int) -> bool:

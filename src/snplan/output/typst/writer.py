@@ -19,6 +19,7 @@ from pathlib import Path
 
 import typst
 
+from ...messages import _
 from ...tree import Document
 from .coverage import FontFileError, Printable
 from .serialise import document_json
@@ -79,7 +80,7 @@ def build(document: Document, *, page: PageSetup | None = None, fonts: Fonts | N
     try:
         clean = _printable((files[fonts.body], files[FALLBACK]))
     except (FontFileError, KeyError) as exc:
-        raise TypstPdfError(f"cannot make the PDF: {exc}") from None
+        raise TypstPdfError(_("cannot make the PDF: {exc}").format(exc=exc)) from None
     body = [fonts.body, FALLBACK]
     mono = [fonts.mono, fonts.body, FALLBACK]
     data = document_json(document, page=page, body=body, mono=mono, size=fonts.size,
@@ -109,9 +110,10 @@ def build(document: Document, *, page: PageSetup | None = None, fonts: Fonts | N
                 ignore_system_fonts=True, format="pdf", pdf_standards=standards,
                 timestamp=_timestamp(document.meta.timestamp))
         except typst.TypstError as error:
-            raise TypstPdfError(f"cannot make the PDF: {_message(error)}") from None
+            raise TypstPdfError(_("cannot make the PDF: {error}").format(
+                error=_message(error))) from None
     if not isinstance(pdf, bytes):
-        raise TypstPdfError("cannot make the PDF: Typst returned no PDF")
+        raise TypstPdfError(_("cannot make the PDF: Typst returned no PDF"))
     return Compiled(pdf, tuple(_message(w) for w in warnings))  # type: ignore[arg-type]
 
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ...errors import DataError
+from ...messages import _
 from ...tree import (
     Block,
     Break,
@@ -220,7 +221,8 @@ class _Writer:
             return None
         found = self.styles.id_of(name)
         if found is None and required:
-            raise RenderError(f"the style reference has no style named '{name}'")
+            raise RenderError(_("the style reference has no style named '{name}'").format(
+                name=name))
         return found
 
     def _text_settings(self) -> list[TextSetting]:
@@ -478,7 +480,7 @@ class _Writer:
                 elif isinstance(inner, ListBlock):
                     self.listing(inner, level + 1)
                 else:
-                    raise RenderError("a list item holds text or a further list")
+                    raise RenderError(_("a list item holds text or a further list"))
 
     def _restarted(self, style_name: str, start: int) -> tuple[int, str] | None:
         """A numbering instance of the style's list that starts at `start`: without one,
@@ -609,7 +611,7 @@ class _Writer:
                      '<w:left w:w="0" w:type="dxa"/>'
                      f'<w:right w:w="{gap}" w:type="dxa"/></w:tblCellMar>'
                      '<w:tblLook w:val="0600"/></w:tblPr><w:tblGrid>')
-        parts.extend(f'<w:gridCol w:w="{width}"/>' for _ in range(columns))
+        parts.extend(f'<w:gridCol w:w="{width}"/>' for _unused in range(columns))
         parts.append("</w:tblGrid>")
         if labels:
             parts.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>")
@@ -698,7 +700,7 @@ class _Writer:
             elif isinstance(item, ProtocolHead):
                 self.protocol_head(item, upcoming)
             else:  # pragma: no cover - every node type is handled above
-                raise RenderError(f"cannot place a {type(item).__name__}")
+                raise RenderError(_("cannot place a {name__}").format(name__=type(item).__name__))
         return contents
 
 
@@ -739,7 +741,7 @@ class _TableCell:
 
 def _png_size(data: bytes) -> tuple[int, int]:
     if data[:8] != b"\x89PNG\r\n\x1a\n" or len(data) < 24:
-        raise RenderError("a picture of the build is not a PNG image")
+        raise RenderError(_("a picture of the build is not a PNG image"))
     width, height = struct.unpack(">II", data[16:24])
     return width, height
 

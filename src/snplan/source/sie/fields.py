@@ -17,6 +17,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Literal, NamedTuple
 
+from ...messages import _
+
 # A field is a text or the items of an object list (still texts; `object_list` pairs them).
 Field = str | tuple[str, ...]
 # An object list as a key: (dimension, object id) pairs, sorted, so that {1 "100" 6 "P1"} and
@@ -68,17 +70,17 @@ def split_fields(text: str) -> list[Field]:
         for word in part.replace("{", " { ").replace("}", " } ").split():
             if word == "{":
                 if items is not None:
-                    raise FieldError("an object list '{' is opened inside another")
+                    raise FieldError(_("an object list '{' is opened inside another"))
                 items = []
             elif word == "}":
                 if items is None:
-                    raise FieldError("a '}' closes an object list that was never opened")
+                    raise FieldError(_("a '}' closes an object list that was never opened"))
                 fields.append(tuple(items))
                 items = None
             else:
                 (fields if items is None else items).append(word)
     if items is not None:
-        raise FieldError("an object list '{' is opened and never closed on this line")
+        raise FieldError(_("an object list '{' is opened and never closed on this line"))
     return fields
 
 
@@ -104,14 +106,14 @@ def _split_tokens(text: str) -> list[Field]:
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
         if kind == "lone":
-            raise FieldError("a quote (\") is opened and never closed on this line")
+            raise FieldError(_("a quote (\") is opened and never closed on this line"))
         if kind == "open":
             if items is not None:
-                raise FieldError("an object list '{' is opened inside another")
+                raise FieldError(_("an object list '{' is opened inside another"))
             items = []
         elif kind == "close":
             if items is None:
-                raise FieldError("a '}' closes an object list that was never opened")
+                raise FieldError(_("a '}' closes an object list that was never opened"))
             fields.append(tuple(items))
             items = None
         else:
@@ -119,17 +121,18 @@ def _split_tokens(text: str) -> list[Field]:
                      else match.group("bare"))
             (fields if items is None else items).append(value)
     if items is not None:
-        raise FieldError("an object list '{' is opened and never closed on this line")
+        raise FieldError(_("an object list '{' is opened and never closed on this line"))
     return fields
 
 
 def text_field(fields: list[Field], index: int, what: str) -> str:
     """A required text field."""
     if index >= len(fields):
-        raise FieldError(f"the {what} is missing")
+        raise FieldError(_("the {what} is missing").format(what=what))
     value = fields[index]
     if isinstance(value, tuple):
-        raise FieldError(f"the {what} should be a text, not an object list in braces")
+        raise FieldError(_("the {what} should be a text, not an object list in braces").format(
+                             what=what))
     return value
 
 
@@ -144,11 +147,11 @@ def optional_text(fields: list[Field], index: int, what: str) -> str | None:
 def objects_field(fields: list[Field], index: int) -> Objects:
     """A required object list, as a key."""
     if index >= len(fields):
-        raise FieldError("the object list (in braces, {} for none) is missing")
+        raise FieldError(_("the object list (in braces, {} for none) is missing"))
     value = fields[index]
     if not isinstance(value, tuple):
-        raise FieldError(f"expected an object list in braces where it says {value!r} "
-                         "({} for none)")
+        raise FieldError(_("expected an object list in braces where it says {value!r} ({{}} for "
+                           "none)").format(value=value))
     return object_list(value)
 
 
@@ -157,27 +160,28 @@ def object_list(items: tuple[str, ...]) -> Objects:
     """Pairs of dimension number and object id, checked and sorted. Cached: a ledger's
     transactions repeat a few thousand object lists."""
     if len(items) % 2:
-        raise FieldError("the object list should hold pairs of dimension and object, "
-                         f"but has {len(items)} items")
+        raise FieldError(_("the object list should hold pairs of dimension and object, but has "
+                           "{items} items").format(items=len(items)))
     pairs: dict[int, str] = {}
     for position in range(0, len(items), 2):
         dimension = dimension_number(items[position])
         if dimension in pairs:
-            raise FieldError(f"dimension {dimension} appears twice in the object list")
+            raise FieldError(_("dimension {dimension} appears twice in the object list").format(
+                                 dimension=dimension))
         pairs[dimension] = items[position + 1]
     return tuple(sorted(pairs.items()))
 
 
 def dimension_number(text: str) -> int:
     if not _DIGITS.fullmatch(text):
-        raise FieldError(f"the dimension number {text!r} is not a whole number")
+        raise FieldError(_("the dimension number {text!r} is not a whole number").format(text=text))
     return int(text)
 
 
 def account_number(fields: list[Field], index: int) -> str:
     text = text_field(fields, index, "account number")
     if not _DIGITS.fullmatch(text):
-        raise FieldError(f"the account number {text!r} is not a number")
+        raise FieldError(_("the account number {text!r} is not a number").format(text=text))
     return text
 
 
@@ -185,8 +189,8 @@ def year_index(fields: list[Field], index: int) -> int:
     """The year index of #RAR: 0 this year, -1 the year before."""
     text = text_field(fields, index, "year index")
     if not _INTEGER.fullmatch(text):
-        raise FieldError(f"the year index {text!r} is not a whole number (0 for this year, "
-                         "-1 for the year before)")
+        raise FieldError(_("the year index {text!r} is not a whole number (0 for this year, -1 "
+                           "for the year before)").format(text=text))
     return int(text)
 
 
@@ -203,12 +207,14 @@ def parse_amount(text: str, what: str = "amount") -> Decimal:
     """An amount as SIE writes it: an optional minus, digits, and a decimal point."""
     if not _AMOUNT.fullmatch(text):
         if _COMMA_AMOUNT.fullmatch(text):
-            raise FieldError(f"the {what} {text!r} has a decimal comma; SIE writes a decimal "
-                             f"point, as in {text.replace(',', '.')}")
-        raise FieldError(f"the {what} {text!r} is not a number (SIE writes amounts such as "
-                         "-1234.50)")
+            raise FieldError(_("the {what} {text!r} has a decimal comma; SIE writes a decimal "
+                               "point, as in {replace}").format(
+                                 what=what, text=text, replace=text.replace(',', '.')))
+        raise FieldError(_("the {what} {text!r} is not a number (SIE writes amounts such as "
+                           "-1234.50)").format(what=what, text=text))
     if len(text.lstrip("-").split(".")[0]) > MAX_INTEGER_DIGITS:
-        raise FieldError(f"the {what} {text!r} is too large for an amount")
+        raise FieldError(_("the {what} {text!r} is too large for an amount").format(
+                             what=what, text=text))
     return Decimal(text)
 
 
@@ -226,11 +232,13 @@ def parse_date(text: str, what: str = "date") -> date:
     """A date written YYYYMMDD, checked to be a real one. Cached: a ledger's vouchers repeat a
     few hundred dates millions of times."""
     if not (len(text) == 8 and _DIGITS.fullmatch(text)):
-        raise FieldError(f"the {what} {text!r} is not a date written YYYYMMDD")
+        raise FieldError(_("the {what} {text!r} is not a date written YYYYMMDD").format(
+                             what=what, text=text))
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
     except ValueError:
-        raise FieldError(f"the {what} {text!r} is not a real date") from None
+        raise FieldError(_("the {what} {text!r} is not a real date").format(
+            what=what, text=text)) from None
 
 
 class Period(NamedTuple):
@@ -253,10 +261,13 @@ class Period(NamedTuple):
         """A period written YYYYMM, the only way SIE writes one."""
         shown = text if shown is None else shown
         if not (len(text) == 6 and _DIGITS.fullmatch(text)):
-            raise FieldError(f"the period {shown!r} is not a month written YYYYMM")
+            raise FieldError(_("the period {shown!r} is not a month written YYYYMM").format(
+                                 shown=shown))
         month = int(text[4:])
         if not 1 <= month <= 12:
-            raise FieldError(f"the period {shown!r} has no month {month} (months are 01–12)")
+            raise FieldError(_("the period {shown!r} has no month {month} (months are 01–12)")
+                .format(
+                                 shown=shown, month=month))
         return cls(int(text[:4]), month)
 
     @classmethod

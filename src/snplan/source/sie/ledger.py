@@ -19,6 +19,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TypeVar
 
+from ...messages import _
 from ...problems import Problem
 from .fields import Objects, Period
 
@@ -127,7 +128,8 @@ class Ledger:
                 return year.index
         if not self.years:
             return 0
-        raise ValueError(f"the period {period} lies in no financial year of {self.path}")
+        raise ValueError(_("the period {period} lies in no financial year of {path}").format(
+                             period=period, path=self.path))
 
     def is_result_account(self, number: str) -> bool:
         """Whether an account belongs to the income statement: its #KTYP is K or I, or, with
@@ -139,7 +141,7 @@ class Ledger:
 
     def result_accounts(self) -> list[str]:
         """The result accounts the file names or gives a figure for."""
-        numbers = set(self.accounts) | {account for _, account in self.results}
+        numbers = set(self.accounts) | {account for _unused, account in self.results}
         numbers |= {key[2] for key in self.periods}
         return sorted(n for n in numbers if self.is_result_account(n))
 
@@ -176,7 +178,7 @@ class Ledger:
     def object_year_results(self, year: int = 0) -> dict[tuple[str, tuple[int, str]], Decimal]:
         """The year's result of every account and single object the periods give."""
         totals: dict[tuple[str, tuple[int, str]], Decimal] = defaultdict(Decimal)
-        for (y, _, account, objects), value in self.periods.items():
+        for (y, _unused, account, objects), value in self.periods.items():
             if y == year and len(objects) == 1:
                 totals[(account, objects[0])] += value.amount
         return dict(totals)
@@ -188,8 +190,8 @@ class Ledger:
             return None
         months = lists.get(objects)
         if months is None:
-            shape = {dimension for dimension, _ in objects}
-            if not any({d for d, _ in other} == shape for other in lists):
+            shape = {dimension for dimension, _unused in objects}
+            if not any({d for d, _unused in other} == shape for other in lists):
                 return None
             return Decimal(0)
         return sum((value for month, value in months.items()
@@ -226,13 +228,15 @@ class AccountPattern:
     def parse(cls, text: str) -> AccountPattern:
         match = _PATTERN.fullmatch(text)
         if match is None:
-            raise ValueError(f"{text!r} is not an account, a prefix such as 31 or a range "
-                             "such as 3100-3199")
+            raise ValueError(_("{text!r} is not an account, a prefix such as 31 or a range such "
+                               "as 3100-3199").format(text=text))
         low, high = match.group(1), match.group(2) or match.group(1)
         if len(low) != len(high):
-            raise ValueError(f"the range {text!r} should have as many digits on both sides")
+            raise ValueError(_("the range {text!r} should have as many digits on both sides")
+                .format(
+                                 text=text))
         if low > high:
-            raise ValueError(f"the range {text!r} ends before it begins")
+            raise ValueError(_("the range {text!r} ends before it begins").format(text=text))
         return cls(low, high)
 
     def matches(self, account: str) -> bool:
@@ -279,7 +283,8 @@ def _same_year(a: Ledger, b: Ledger, year: int) -> int:
     for theirs in b.years.values():
         if (theirs.start, theirs.end) == (mine.start, mine.end):
             return theirs.index
-    raise ValueError(f"{b.path} has no financial year {mine} to compare with {a.path}")
+    raise ValueError(_("{path} has no financial year {mine} to compare with {path2}").format(
+                         path=b.path, mine=mine, path2=a.path))
 
 
 def _moved(old: dict[K, Decimal], new: dict[K, Decimal]

@@ -23,6 +23,7 @@ from pathlib import Path
 from sys import intern
 from typing import Any, BinaryIO
 
+from ...messages import _
 from ...problems import Problem, Severity, display_path, printable
 from . import encoding as encodings
 from .encoding import Encoding
@@ -70,7 +71,8 @@ def read_sie(path: Path, base: Path | None = None) -> Ledger:
             _Reader(ledger, stream).read()
     except OSError as error:
         ledger.problems.append(Problem(ledger.path, None, "",
-                                       f"the file cannot be read: {error.strerror or error}"))
+                                       _("the file cannot be read: {error}").format(
+                                           error=error.strerror or error)))
     return ledger
 
 
@@ -140,15 +142,15 @@ class _Reader:
             assert self.encoding is not None
             text, clean = encodings.decode(raw, self.encoding)
             if not clean:
-                self.problem(number, "", f"some bytes on this line are not {self.encoding.name}; "
-                             "they are shown as \ufffd", "warning")
+                self.problem(number, "", _("some bytes on this line are not {name}; they are "
+                                           "shown as �").format(name=self.encoding.name), "warning")
             yield number, text.strip(_BLANK)
 
     def skip_long_line(self, number: int) -> None:
         while (rest := self.stream.readline(MAX_LINE)) and not rest.endswith(b"\n"):
             pass
-        self.problem(number, "", f"the line is longer than {MAX_LINE // 1024} KiB, which no "
-                     "SIE record is; it is not read")
+        self.problem(number, "", _("the line is longer than {MAX_LINE} KiB, which no SIE record "
+                                   "is; it is not read").format(MAX_LINE=MAX_LINE // 1024))
 
     def decide_encoding(self, raw: bytes) -> None:
         after = self.stream.tell()
@@ -164,12 +166,12 @@ class _Reader:
         if text == "}":
             return self.close_block(number)
         if self.header is not None:
-            self.problem(self.header.line, "#VER", "the voucher is not followed by a line "
-                         "with '{'; its transactions are not counted")
+            self.problem(self.header.line, "#VER", _("the voucher is not followed by a line with "
+                                                     "'{'; its transactions are not counted"))
             self.header = None
         if not text.startswith("#"):
-            return self.problem(number, "", "the line is not a SIE record (a record begins "
-                                "with '#', as #KONTO does)")
+            return self.problem(number, "", _("the line is not a SIE record (a record begins "
+                                              "with '#', as #KONTO does)"))
         self.record(number, text)
 
     def record(self, number: int, text: str) -> None:
@@ -215,7 +217,7 @@ class _Reader:
     def flagga(self, fields: list[Field], line: int) -> None:
         value = text_field(fields, 1, "flag")
         if value not in {"0", "1"}:
-            raise FieldError(f"the flag is {value!r}; it is 0 or 1")
+            raise FieldError(_("the flag is {value!r}; it is 0 or 1").format(value=value))
         self.ledger.flagga = value
 
     def format(self, fields: list[Field], line: int) -> None:
@@ -224,7 +226,7 @@ class _Reader:
     def sietyp(self, fields: list[Field], line: int) -> None:
         value = text_field(fields, 1, "SIE type")
         if value not in {"1", "2", "3", "4"}:
-            raise FieldError(f"the SIE type is {value!r}; it is 1, 2, 3 or 4")
+            raise FieldError(_("the SIE type is {value!r}; it is 1, 2, 3 or 4").format(value=value))
         self.ledger.sietyp = value
 
     def program(self, fields: list[Field], line: int) -> None:
@@ -249,7 +251,9 @@ class _Reader:
         start = date_field(fields, 2, "first day of the year")
         end = date_field(fields, 3, "last day of the year")
         if end < start:
-            raise FieldError(f"the year ends ({end:%Y%m%d}) before it begins ({start:%Y%m%d})")
+            raise FieldError(_("the year ends ({end:%Y%m%d}) before it begins ({start:%Y%m%d})")
+                .format(
+                                 end=end, start=start))
         self.once(("#RAR", index), line, f"year {index}")
         self.ledger.years[index] = FinancialYear(index, start, end)
 
@@ -260,16 +264,17 @@ class _Reader:
         name = text_field(fields, 2, "account name")
         account = self.ledger.accounts.setdefault(number, Account(number))
         if account.name is not None and account.name != name:
-            raise FieldError(f"account {number} is named {account.name!r} before and "
-                             f"{name!r} here; the first name is kept", "warning")
+            raise FieldError(_("account {number} is named {name!r} before and {name2!r} here; "
+                               "the first name is kept").format(
+                                 number=number, name=account.name, name2=name), "warning")
         account.name = name
 
     def ktyp(self, fields: list[Field], line: int) -> None:
         number = account_number(fields, 1)
         kind = text_field(fields, 2, "account type").upper()
         if kind not in ACCOUNT_TYPES:
-            raise FieldError(f"the account type is {kind!r}; it is T (asset), S (liability), "
-                             "K (cost) or I (income)")
+            raise FieldError(_("the account type is {kind!r}; it is T (asset), S (liability), K "
+                               "(cost) or I (income)").format(kind=kind))
         self.ledger.accounts.setdefault(number, Account(number)).type = kind
 
     def dim(self, fields: list[Field], line: int) -> None:
@@ -314,8 +319,8 @@ class _Reader:
         year, account = year_index(fields, 1), account_number(fields, 2)
         objects = objects_field(fields, 3)
         if not objects:
-            raise FieldError(f"the object list is empty; the balance of the account itself is "
-                             f"{keyword.replace('O', '', 1)}")
+            raise FieldError(_("the object list is empty; the balance of the account itself is "
+                               "{O}").format(O=keyword.replace('O', '', 1)))
         value = Amount(amount(fields, 4), optional_amount(fields, 5, "quantity"))
         self.once((keyword, year, account, objects), line, _what(year, account, objects))
         target[(year, account, objects)] = value
@@ -339,8 +344,8 @@ class _Reader:
         value = Amount(amount(fields, 5), optional_amount(fields, 6, "quantity"))
         known = self.ledger.years.get(year)
         if known is not None and not known.contains_period(period):
-            raise FieldError(f"the period {period} lies outside year {year} ({known}) of "
-                             "the file's #RAR")
+            raise FieldError(_("the period {period} lies outside year {year} ({known}) of the "
+                               "file's #RAR").format(period=period, year=year, known=known))
         key = (year, period, account, objects)
         self.once((keyword, *key), line, _what(year, account, objects, period))
         target[key] = value
@@ -351,8 +356,8 @@ class _Reader:
         itself."""
         earlier = self.first_lines.setdefault(key, line)
         if earlier != line:
-            raise FieldError(f"{key[0]} for {what} is given twice (first on line {earlier}); "
-                             "the first is kept")
+            raise FieldError(_("{key} for {what} is given twice (first on line {earlier}); the "
+                               "first is kept").format(key=key[0], what=what, earlier=earlier))
 
     # -- vouchers ------------------------------------------------------------------------
 
@@ -363,8 +368,8 @@ class _Reader:
         optional_date(fields, 5, "registration date")
         year = self.year_of(day)
         if year is None:
-            raise FieldError(f"the voucher's date {day:%Y%m%d} lies in no financial year of "
-                             "the file's #RAR; its transactions are not counted")
+            raise FieldError(_("the voucher's date {day:%Y%m%d} lies in no financial year of the "
+                               "file's #RAR; its transactions are not counted").format(day=day))
         voucher.year, voucher.period, voucher.counted = year, _month(day), True
 
     def year_of(self, day: date) -> int | None:
@@ -380,7 +385,7 @@ class _Reader:
     def trans(self, fields: list[Field], line: int) -> None:
         voucher = self.voucher
         if voucher is None:
-            raise FieldError("a transaction outside a voucher's { } block")
+            raise FieldError(_("a transaction outside a voucher's { } block"))
         account, objects = account_number(fields, 1), objects_field(fields, 2)
         value, quantity = amount(fields, 3), optional_amount(fields, 6, "quantity")
         optional_date(fields, 4, "transaction date")
@@ -398,26 +403,28 @@ class _Reader:
         if self.header is not None:
             self.voucher, self.header = self.header, None
         elif self.voucher is not None:
-            self.problem(line, "#VER", "a second '{' inside a voucher")
+            self.problem(line, "#VER", _("a second '{' inside a voucher"))
         else:
-            self.problem(line, "#VER", "a '{' that opens no voucher (it belongs on the line "
-                         "after a #VER)")
+            self.problem(line, "#VER", _("a '{' that opens no voucher (it belongs on the line "
+                                         "after a #VER)"))
 
     def close_block(self, line: int) -> None:
         voucher, self.voucher = self.voucher, None
         if voucher is not None:
             self.add_voucher(voucher)
         elif self.header is not None:
-            self.problem(self.header.line, "#VER", "the voucher is not followed by a line "
-                         "with '{'; its transactions are not counted")
+            self.problem(self.header.line, "#VER", _("the voucher is not followed by a line with "
+                                                     "'{'; its transactions are not counted"))
             self.header = None
         else:
-            self.problem(line, "#VER", "a '}' that closes no voucher")
+            self.problem(line, "#VER", _("a '}' that closes no voucher"))
 
     def unclosed(self, where: str) -> None:
         assert self.voucher is not None
-        self.problem(self.voucher.line, "#VER", f"the voucher that begins here has no closing "
-                     f"'}}' {where}; its transactions are not counted")
+        self.problem(self.voucher.line, "#VER", _("the voucher that begins here has no closing "
+                                                  "'}}' {where}; its transactions are not "
+                                                  "counted").format(
+                                                    where=where))
         self.voucher = None
 
     def add_voucher(self, voucher: _Voucher) -> None:
@@ -427,8 +434,9 @@ class _Reader:
         if not voucher.counted:
             return
         if voucher.total != 0:
-            self.problem(voucher.line, "#VER", f"the voucher does not balance: its "
-                         f"transactions add up to {voucher.total}, not 0")
+            self.problem(voucher.line, "#VER", _("the voucher does not balance: its transactions "
+                                                 "add up to {total}, not 0").format(
+                                                   total=voucher.total))
         assert voucher.period is not None
         self.ledger.vouchers += 1
         year, period = voucher.year, voucher.period
@@ -443,8 +451,8 @@ class _Reader:
 
     def finish(self) -> None:
         if self.header is not None:
-            self.problem(self.header.line, "#VER", "the file ends after the voucher's #VER, "
-                         "without its { } block")
+            self.problem(self.header.line, "#VER", _("the file ends after the voucher's #VER, "
+                                                     "without its { } block"))
         if self.voucher is not None:
             self.unclosed("(the file ends inside it)")
         self.note_encoding()
@@ -455,8 +463,9 @@ class _Reader:
         self.note_unread()
         if self.more_problems:
             self.ledger.problems.append(Problem(
-                self.ledger.path, None, "", f"{self.more_problems} more problems are not "
-                "listed; the file is far from a SIE file"))
+                self.ledger.path, None, "", _("{more_problems} more problems are not listed; the "
+                                              "file is far from a SIE file").format(
+                                                more_problems=self.more_problems)))
 
     def fill_from_vouchers(self) -> None:
         """The vouchers' sums stand in for the balances the file does not give: an account's
@@ -465,7 +474,7 @@ class _Reader:
         computed and are kept as given."""
         ledger = self.ledger
         given = set(ledger.results) | {(y, a) for y, a, objects in ledger.closing if not objects}
-        with_periods = {(y, a) for y, _, a, _ in ledger.periods}
+        with_periods = {(y, a) for y, _unused, a, _unused in ledger.periods}
         given |= with_periods
         for key, value in self.voucher_results.drain():
             if key not in given:
@@ -558,5 +567,5 @@ def _what(year: int, account: str, objects: Objects = (), period: Period | None 
 
 
 def _accounts(keys: set[AccountYear]) -> str:
-    count = len({account for _, account in keys})
+    count = len({account for _unused, account in keys})
     return "1 account" if count == 1 else f"{count} accounts"
