@@ -116,7 +116,8 @@ def metrics(
 # The shipped kinds by the names a user may type (model/kinds holds them; a test keeps the
 # two in step). Written out so that `--help` imports nothing but typer.
 KIND_HELP = ("The document kind: verksamhetsplan (vp), arsredovisning (ar), tjansteskrivelse "
-             "(ts), mbl-protokoll (mbl), or a kind the organisation's own outlines define. "
+             "(ts), mbl-protokoll (mbl), delarsrapport (delar), tertialrapport (tertial), or a "
+             "period report the organisation's own outlines define. "
              "Swedish and ASCII spellings both work (årsredovisning, arsredovisning).")
 
 

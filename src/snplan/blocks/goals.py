@@ -37,7 +37,9 @@ class MalSpec(Strict):
     """How a goal chain (or a list of assignments) is laid out: a summary table of every
     goal with its assessment, a legend of the scale, and/or one heading per goal with its
     prose, activities and measures. `skala` is the assessment scale; `bedomas`: every goal
-    must carry an assessment (a report's goals)."""
+    must carry an assessment (a report's goals). `bedomning_rubrik` heads the assessment
+    column where it is not the scale's own heading: in a period report the assessment is the
+    forecast of the year's achievement ("Prognos måluppfyllelse")."""
 
     skala: SkalaNamn = "mal"
     bedomas: bool = False
@@ -48,6 +50,7 @@ class MalSpec(Strict):
     aktiviteter_rubrik: str = "Aktiviteter"
     aktiviteter_text: str = "Viktiga aktiviteter som bidrar till måluppfyllelse är:"
     matt_rubrik: str = "Mått"
+    bedomning_rubrik: str | None = None
 
 
 
@@ -296,7 +299,7 @@ class GoalChain(BlockType):
         nodes = self.nodes(content)
         assessed = any(n.bedomning for n in _flat(nodes))
         chain = _Goals(block, spec)
-        header = ASSESSMENT_HEADERS[spec.skala]
+        header = spec.bedomning_rubrik or ASSESSMENT_HEADERS[spec.skala]
         out = prose(content.text)
         if getattr(content, "vision", ""):
             out.append(italic_line(content.vision))

@@ -19,7 +19,7 @@ from ..errors import UsageError
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..model.disposition import Disposition
 from ..model.files import block_values, file_model
-from ..model.kinds import DISPOSITION_DIR, KINDS
+from ..model.kinds import DISPOSITION_DIR, KINDS, forget_own, period_kind, register
 from ..model.organisation import Organisation
 from ..problems import HasProblems, Problem, display_path, field_path
 from .dispositions import default as default_disposition
@@ -145,6 +145,15 @@ class Dataset(HasProblems):
     def disposition(self, kind: str) -> Disposition:
         """The outline of a document kind: the organisation's own, else snplan's default."""
         return self.dispositions.get(kind) or default_disposition(kind)
+
+    def period(self, kind: str) -> int | None:
+        """The month a period report of `kind` closes (its outline in force says), None for a
+        kind that is not a period report."""
+        spec = KINDS.get(kind)
+        if spec is None or spec.period is None:
+            return None
+        outline = self.disposition(kind).period
+        return outline.manad if outline is not None else spec.period
 
     def disposition_source(self, kind: str) -> Source:
         """Where the outline in force was read from: the organisation's own file, else the
@@ -468,11 +477,24 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         if entry.name.startswith("."):
             continue
         kind = entry.stem
+        if entry.suffix == ".yaml" and kind not in KINDS and entry.is_file() \
+                and SLUG.match(kind) and _defines_period(entry, dataset.root):
+            start = len(problems)
+            obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
+            if source is not None:
+                dataset.disposition_sources[kind] = source
+                _place_repeated_blocks(source, problems, start)
+            if obj is not None and obj.period is not None:
+                register(period_kind(kind, obj.period.model_dump(), own=True))
+                dataset.dispositions[kind] = obj
+            continue
         if entry.suffix != ".yaml" or kind not in KINDS or not entry.is_file():
             problems.append(Problem(display_path(entry), None, "",
                                     f"unexpected entry: {DISPOSITION_DIR}/ holds one outline "
                                     f"per document kind ({', '.join(KINDS)}), "
-                                    "named KIND.yaml"))
+                                    "named KIND.yaml, or the outline of the organisation's "
+                                    "own period report (one that says its period: "
+                                    "{manad: MONTH, namn: NAME})"))
             continue
         start = len(problems)
         obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
@@ -484,6 +506,19 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         else:
             dataset.dispositions[kind] = obj
     return broken
+
+
+def _defines_period(path: Path, root: Path) -> bool:
+    """Whether an outline of an unknown kind says a period at its top (`period:`), so it
+    defines a kind of period report of the organisation's own; read once more by the
+    loader, which reports its problems at their lines."""
+    if _outside(path, root) is not None:
+        return False
+    try:
+        located = read_file(path)
+    except SourceError:
+        return False
+    return isinstance(located.data, dict) and "period" in located.data
 
 
 def _repeated_blocks(source: Source) -> dict[str, Problem]:
@@ -530,6 +565,7 @@ def load(root: Path) -> Dataset:
         raise DataDirectoryError(f"the data directory {display_path(root)} does not exist")
     if not root.is_dir():
         raise DataDirectoryError(f"{display_path(root)} is not a directory")
+    forget_own()
     dataset = Dataset(root)
     problems = dataset.problems
     org_path = root / "organisation.yaml"
