@@ -35,12 +35,16 @@ runner = CliRunner()
 
 DOCUMENTS = [
     "2023/arsredovisning-2023",
+    "2023/delarsrapport-2023",
+    "2023/tertialrapport-2023",
+    "2023/tjansteskrivelse-delarsrapport-2023",
     "2023/verksamhetsplan-2023",
     "2024/mbl-verksamhetsplan-2024",
     "2024/tjansteskrivelse-verksamhetsplan-2024",
     "2024/verksamhetsplan-2024",
 ]
-WORKBOOKS = ["2023/arsredovisning-2023", "2023/verksamhetsplan-2023",
+WORKBOOKS = ["2023/arsredovisning-2023", "2023/delarsrapport-2023",
+             "2023/tertialrapport-2023", "2023/verksamhetsplan-2023",
              "2024/verksamhetsplan-2024"]
 
 
@@ -92,9 +96,10 @@ def test_every_file_passes_the_schema_of_its_own_outline(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     kinds = {"verksamhetsplan.yaml": "verksamhetsplan", "arsredovisning.yaml":
              "arsredovisning", "arenden": "tjansteskrivelse", "mbl": "mbl-protokoll",
-             "disposition": "disposition"}
+             "disposition": "disposition", "delarsrapport.yaml": "delarsrapport",
+             "tertialrapport.yaml": "tertialrapport"}
     files = sorted(FIXTURE.rglob("*.yaml"))
-    assert len(files) == 12  # organisation, 3 outlines, 2 + 2 + 2 + 3 years' files
+    assert len(files) == 18  # organisation, 5 outlines, 1 + 3 + 5 + 3 years' files
     for path in files:
         kind = "organisation" if path.name == "organisation.yaml" else \
             kinds.get(path.parent.name) or kinds[path.name]
@@ -113,7 +118,7 @@ def test_a_budget_entered_in_the_report_too_is_a_fact_entered_twice(tmp_path: Pa
     shutil.copytree(FIXTURE, data)
     copy = data / "2023" / "arsredovisning.yaml"
     copy.write_text(copy.read_text(encoding="utf-8").replace(
-        "avgifter: {utfall: 20310,", "avgifter: {budget: 19600, utfall: 20310,"),
+        "avgifter: {utfall: 20310}", "avgifter: {budget: 19600, utfall: 20310}"),
         encoding="utf-8")
     result = runner.invoke(app, ["validate", "--data", str(data)])
     assert result.exit_code == 1

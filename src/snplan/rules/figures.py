@@ -23,12 +23,19 @@ from ..tables.format import number
 
 def check_figures_entered_once(ds: Dataset) -> list[Problem]:
     """A figure of a year lives in one file: the same row and kind of a block entered in two
-    files of one year is a fact entered twice."""
+    files of one year is a fact entered twice. The year's forecast is the last period
+    report's, so a forecast typed in the plan or the report as well is one too."""
     problems = []
     for first, second in FigureStore.of(ds).conflicts():
-        problems.append(problem(second.document.source, second.loc,
-                                "this figure is entered twice in the year's data; enter it "
-                                "once", also=at(first.document.source, *first.loc)))
+        message = "this figure is entered twice in the year's data; enter it once"
+        if ds.period(first.document.kind) is not None:
+            label = DOCUMENT_FILES[first.document.kind].label.lower()
+            message = (f"the year's forecast is read from its last period report, the "
+                       f"{label} {first.document.year}, which enters it too; a fact is "
+                       "entered once: remove it here (the column reads the period "
+                       "report's)")
+        problems.append(problem(second.document.source, second.loc, message,
+                                also=at(first.document.source, *first.loc)))
     return problems
 
 
