@@ -49,9 +49,9 @@ def out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def table(path: Path, first_cell: str) -> dict[str, list[str]]:
+def table(path: Path, first_cell: str, containing: str = "") -> dict[str, list[str]]:
     """A Word table by the label of each row (no-break spaces as plain spaces)."""
-    rows = rows_of(table_starting_with(open_docx(path), first_cell))
+    rows = rows_of(table_starting_with(open_docx(path), first_cell, containing))
     return {row[0]: [c.replace("\u00a0", " ") for c in row[1:]] for row in rows}
 
 
@@ -278,3 +278,52 @@ def test_an_organisations_own_follow_up_kind_is_built_from_its_outline(tmp_path:
     # the kind is Norrtorp's: loading another organisation's data forgets it
     load(FIXTURE)
     assert "uppfoljning-oktober" not in KINDS
+
+
+# ------------------------------------------------------------------------------ the shipped outline
+
+SOLNA = Path(__file__).resolve().parent.parent / "data"
+
+# A delårsrapport per augusti 2022 for Solna under the outline snplan ships: the budget is
+# the plan 2022's (driftbudget: intäkter 42,4, kostnader −268,6; per unit −17,3, −72,9,
+# −47,4, −88,6), no tertial was made, and 2021 has no delårsrapport.
+SOLNA_2022 = """\
+ar: 2022
+sammanfattning: >-
+  Nettokostnaden för januari–augusti blev
+  {{ driftbudget.summa.utfall | abs | belopp }} mkr.
+namndmal:
+  mal:
+    - mal: egen-forsorjning
+      bedomning: niva2
+driftbudget:
+  intakter: {utfall: 30.1}
+  kostnader: {utfall: -180.4}
+budget_per_enhet:
+  stab: {prognos: -17.0}
+  vuxen: {prognos: -73.5}
+  ekonomi-arbetsmarknad: {prognos: -47.0}
+  barn-ungdom: {prognos: -89.0}
+"""
+
+
+def test_the_shipped_delarsrapport_outline_builds_solnas(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(SOLNA, data)
+    (data / "2022" / "delarsrapport.yaml").write_text(SOLNA_2022, encoding="utf-8")
+    out = tmp_path / "out"
+    build(data, out, "delarsrapport", "2022", "--format", "docx")
+    path = out / "2022" / "delarsrapport-2022.docx"
+    rows = table(path, "mkr", "Förbrukning, %")
+    assert rows["mkr"][:1] + rows["mkr"][3:] == [
+        "Utfall jan–aug 2022", "Budget 2022", "Förbrukning, %", "Mot andel av året"]
+    # 30,1 / 42,4 = 70,991 %; 70,991 − 66,667 = 4,324; no delårsrapport 2021: no comparison
+    assert rows["Intäkter"] == ["30,1", "–", "–", "42,4", "71,0 %", "4,3 %"]
+    # 30,1 − 180,4 = −150,3; 42,4 − 268,6 = −226,2; 150,3 / 226,2 = 66,446 %, − 66,667 = −0,221
+    assert rows["Nettokostnader"] == ["-150,3", "–", "–", "-226,2", "66,4 %", "-0,2 %"]
+    units = table(path, "mkr", "Prognos 2022")
+    # −17,0 − (−17,3) = 0,3; no tertialrapport 2022, so "Prognos april" (senaste) is empty
+    assert units["Stab och central ledning"] == ["-17,3", "-17,0", "0,3", "–"]
+    # −17,3 − 72,9 − 47,4 − 88,6 = −226,2; −17,0 − 73,5 − 47,0 − 89,0 = −226,5; −0,3
+    assert units["Summa nettokostnader"] == ["-226,2", "-226,5", "-0,3", "–"]
+    assert "Nettokostnaden för januari–augusti blev 150,3 mkr." in all_text(open_docx(path))

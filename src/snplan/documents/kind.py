@@ -155,7 +155,11 @@ class DocumentKind:
             other = store.block(at_year, node.block, at_month)
             heading = fill(column.rubrik or column.id, year, None).replace("\u00ad", "")
             if (at_year, at_month) != (year, month):
-                if other is None:
+                if other is None and at_month is None and month is not None:
+                    # a period report's column of the year's figures (its budget)
+                    missing.append(f"{display_path(ds.root / str(at_year))}/: {node.block} "
+                                   f"in the year's plan or report (the column \"{heading}\")")
+                elif other is None:
                     other_path = display_path(self.path(ds, at_year))
                     missing.append(f"{other_path}: {node.block} (the comparison column "
                                    f"\"{heading}\")")

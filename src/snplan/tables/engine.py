@@ -245,6 +245,7 @@ def _context(org: Organisation, spec: TabellSpec, month: int | None = None) -> o
 
 # Where a column's figures lie: (year, month of a period report or None for the whole year).
 Place = tuple[int, "int | None"]
+NO_PERIOD = 0  # the month of a period that does not exist (`senaste` with none earlier)
 
 
 def place(kolumn: Kolumn, year: int, month: int | None, store: FigureStore) -> Place:
@@ -258,8 +259,9 @@ def place(kolumn: Kolumn, year: int, month: int | None, store: FigureStore) -> P
         return target, month
     if kolumn.period == "helar":
         return target, None
-    if kolumn.period == "senaste":
-        return target, store.latest(target, month)
+    if kolumn.period == "senaste":  # none earlier: a period that holds nothing (month 0)
+        latest = store.latest(target, month)
+        return target, NO_PERIOD if latest is None else latest
     return target, MONTHS.index(kolumn.period) + 1
 
 
