@@ -199,6 +199,22 @@ def test_a_forecast_typed_in_the_report_too_is_refused(tmp_path: Path) -> None:
     assert f"2023/delarsrapport.yaml:{entered})" in result.output
 
 
+def test_metrics_of_one_period() -> None:
+    result = runner.invoke(app, ["metrics", "2023", "--period", "augusti", "--format", "csv",
+                                 "--data", str(FIXTURE)])
+    assert result.exit_code == 0, result.output
+    assert "Tertialrapport" not in result.output and "Årsredovisning" not in result.output
+    net = "Delårsrapport per augusti,resultatrakning,summa,Verksamhetens nettokostnad,"
+    # 259 900 / 387 500 = 67,07 %; 67,07 − 66,67 = 0,40; −392 800 + 387 500 = −5 300
+    assert f'{net}forbrukning,"Förbrukning, %",67.1' in result.output
+    assert f"{net}mot_aret,Mot andel av året,0.4" in result.output
+    assert f"{net}avvikelse,Prognosavvikelse,-5300" in result.output
+    missing = runner.invoke(app, ["metrics", "2023", "--period", "maj", "--data",
+                                  str(FIXTURE)])
+    assert missing.exit_code == 2
+    assert "2023 has no period report that closes in maj" in missing.output
+
+
 # ------------------------------------------------------------------------------ own kinds
 
 ORGANISATION = """\

@@ -106,11 +106,16 @@ def metrics(
     fmt: Annotated[
         str, typer.Option("--format", help="table, json, csv or markdown.")
     ] = "table",
+    period: Annotated[
+        str | None, typer.Option("--period", help="Only the period report that closes in "
+                                 "this month (augusti, april …), or 'helar' for the year's "
+                                 "plan and report.")
+    ] = None,
 ) -> None:
     """The year's key figures with their year-on-year changes and deviations."""
     from .commands import metrics as command
 
-    typer.echo(command.run(data, year, fmt), nl=False)
+    typer.echo(command.run(data, year, fmt, period), nl=False)
 
 
 # The shipped kinds by the names a user may type (model/kinds holds them; a test keeps the
