@@ -199,6 +199,22 @@ def test_a_forecast_typed_in_the_report_too_is_refused(tmp_path: Path) -> None:
     assert f"2023/delarsrapport.yaml:{entered})" in result.output
 
 
+def test_a_period_reports_entered_total_is_checked_like_the_years(tmp_path: Path) -> None:
+    """A total entered in a period report lies within the rounding of its rows, as in the
+    plan and the report: the tertial's net rows add up to 16 500 − 144 450 = −127 950."""
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    tertial = data / "2023" / "tertialrapport.yaml"
+    text = tertial.read_text(encoding="utf-8") + "  summa: {utfall: -129000}\n"
+    tertial.write_text(text, encoding="utf-8")
+    line = len(text.splitlines())
+    result = runner.invoke(app, ["validate", "--data", str(data)])
+    assert result.exit_code == 1
+    assert (f"tertialrapport.yaml:{line}: resultatrakning.summa.utfall: the entered total "
+            "'Verksamhetens nettokostnad' (utfall) -129 000 differs from the sum of its 2 "
+            "rows, -127 950") in result.output.replace("\u00a0", " ")
+
+
 def test_metrics_of_one_period() -> None:
     result = runner.invoke(app, ["metrics", "2023", "--period", "augusti", "--format", "csv",
                                  "--data", str(FIXTURE)])

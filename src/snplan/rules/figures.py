@@ -39,8 +39,9 @@ def check_figures_entered_once(ds: Dataset) -> list[Problem]:
     return problems
 
 
-def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning]]:
-    """Every stored block of a breakdown table with its outline entry and breakdown."""
+def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning, int]]:
+    """Every stored block of a breakdown table with its outline entry, its breakdown and its
+    month (0 for the year's plan and report, else the period report's month)."""
     org = ds.organisation
     if org is None:
         return
@@ -49,13 +50,17 @@ def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning
         for node in ds.disposition(kind).blocks():
             if node.tabell is not None and node.tabell.indelning and node.block:
                 nodes.setdefault(node.block, node)
-    for (_, key), stored in sorted(FigureStore.of(ds).blocks.items()):
+    store = FigureStore.of(ds)
+    # the year's blocks (month 0), then the period reports' (their own figures, checked alike)
+    places = [((year, 0, key), stored) for (year, key), stored in store.blocks.items()]
+    places += list(store.periods.items())
+    for (_, month, key), stored in sorted(places, key=lambda item: item[0]):
         node = nodes.get(key)
         if node is None or node.tabell is None:
             continue
         breakdown = org.indelningar.get(node.tabell.indelning or "")
         if breakdown is not None:
-            yield node, stored, breakdown
+            yield node, stored, breakdown, month
 
 
 def _value(stored: StoredBlock, row: Rad, kind: str) -> Decimal | None:
@@ -94,7 +99,7 @@ def check_entered_totals(ds: Dataset) -> list[Problem]:
     """A total entered beside its rows lies within the rounding tolerance of their sum (half a
     unit of the last digit per row, DESIGN.md §2); for counts (`exakt`) it equals it."""
     problems: list[Problem] = []
-    for _, stored, breakdown in _table_blocks(ds):
+    for _, stored, breakdown, _ in _table_blocks(ds):
         groups: list[tuple[str, str, list[Rad]]] = [
             (row.id, row.total_label, row.rader) for row in breakdown.walk() if row.is_group]
         groups.append((TOTAL, breakdown.summa or "summa", breakdown.rader))
@@ -128,19 +133,20 @@ def check_same_totals(ds: Dataset) -> list[Problem]:
     org = ds.organisation
     if org is None:
         return []
-    by_year: dict[tuple[int, str], list[tuple[StoredBlock, Indelning]]] = {}
-    for node, stored, breakdown in _table_blocks(ds):
+    by_year: dict[tuple[int, int, str], list[tuple[StoredBlock, Indelning]]] = {}
+    for node, stored, breakdown, month in _table_blocks(ds):
         assert node.tabell is not None
         known = {row.id for row in breakdown.walk()} | {TOTAL}
         if set(stored.figures) - known:
             continue  # a row the breakdown lacks is reported as such; no sum to compare
-        by_year.setdefault((stored.year, node.tabell.indelning or ""), []).append(
+        # a period's outcome so far is compared with the same period's, never the year's
+        by_year.setdefault((stored.year, month, node.tabell.indelning or ""), []).append(
             (stored, breakdown))
     problems: list[Problem] = []
-    for (year, _), blocks in sorted(by_year.items()):
+    for (year, month, _), blocks in sorted(by_year.items()):
         for stored, breakdown in blocks:
             for other_name in breakdown.samma_summa_som:
-                for other, other_breakdown in by_year.get((year, other_name), []):
+                for other, other_breakdown in by_year.get((year, month, other_name), []):
                     for kind in sorted(stored.kinds() & other.kinds()):
                         mine = _grand(stored, breakdown, kind)
                         theirs = _grand(other, other_breakdown, kind)
@@ -161,7 +167,7 @@ def check_figure_bounds(ds: Dataset) -> list[Problem]:
     """Figures of a breakdown's row lie within its bounds (`minst`, `hogst`): no negative
     count of people, no sick leave above 100 %."""
     problems: list[Problem] = []
-    for _, stored, breakdown in _table_blocks(ds):
+    for _, stored, breakdown, _ in _table_blocks(ds):
         for row in breakdown.walk():
             for kind, value in stored.figures.get(row.id, {}).items():
                 document, loc = _source_of(stored, row.id, kind)
