@@ -548,16 +548,20 @@ def test_report_2023_key_figures_over_three_years_with_units(out: Path) -> None:
 
 def test_report_2023_goals_with_outcome_and_assessment(out: Path) -> None:
     report = doc(out, "2023/arsredovisning-2023")
+    # beside each assessment, the forecast of the delårsrapport per augusti 2023
+    # (data/2023/delarsrapport.yaml: niva2, niva2, niva1, niva3, niva3)
     assert table(report, "Mål") == [
-        ["Mål", "Bedömning"],
+        ["Mål", "Bedömning", "Prognos augusti"],
         ["Äldre i Exempelby ska få en trygg omsorg av god kvalitet.",
-         "◆ Målet uppfylls till stor del i år"],
+         "◆ Målet uppfylls till stor del i år", "◆ Målet uppfylls till stor del i år"],
         ["Brukare med hemtjänst ska möta färre olika medarbetare.",
-         "▲ Målet uppfylls delvis i år"],
+         "▲ Målet uppfylls delvis i år", "◆ Målet uppfylls till stor del i år"],
         ["Fler brukare i särskilt boende ska vara nöjda med sitt boende.",
-         "● Målet uppfylls i år"],
-        ["Exempelby kommun ska ha en ekonomi i balans.", "■ Målet uppfylls inte i år"],
-        ["Varje verksamhet ska hålla sin budgetram.", "■ Målet uppfylls inte i år"],
+         "● Målet uppfylls i år", "● Målet uppfylls i år"],
+        ["Exempelby kommun ska ha en ekonomi i balans.", "■ Målet uppfylls inte i år",
+         "▲ Målet uppfylls delvis i år"],
+        ["Varje verksamhet ska hålla sin budgetram.", "■ Målet uppfylls inte i år",
+         "▲ Målet uppfylls delvis i år"],
     ]
     measures = [rows_of(t) for t in report.tables if t.rows[0].cells[0].text == "Mätetal"]
     assert measures == [  # the report gives outcome and assessment, no baseline
