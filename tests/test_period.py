@@ -215,6 +215,22 @@ def test_a_period_reports_entered_total_is_checked_like_the_years(tmp_path: Path
             "rows, -127 950") in result.output.replace("\u00a0", " ")
 
 
+def test_new_starts_next_years_delarsrapport_from_this_years(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    result = runner.invoke(app, ["new", "2024", "delar", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    text = (data / "2024" / "delarsrapport.yaml").read_text(encoding="utf-8")
+    assert "started by `snplan new 2024` from data/2023/delarsrapport.yaml" in text
+    # the rows are carried, every figure is to be filled in: 9 rows × utfall and prognos
+    assert text.count("utfall: FYLL I") == 9 and text.count("prognos: FYLL I") == 9
+    listing = runner.invoke(app, ["list", "--data", str(data)])
+    assert "  waiting  Delårsrapport per augusti 2024: " in listing.output
+    refused = runner.invoke(app, ["new", "2024", "tjänsteskrivelse", "--data", str(data)])
+    assert refused.exit_code == 2
+    assert "snplan new starts a plan, a report or a period report" in refused.output
+
+
 def test_metrics_of_one_period() -> None:
     result = runner.invoke(app, ["metrics", "2023", "--period", "augusti", "--format", "csv",
                                  "--data", str(FIXTURE)])

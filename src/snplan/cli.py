@@ -269,13 +269,17 @@ def diff(
 @reports_errors
 def new(
     year: Annotated[int, typer.Argument(help="The year to start.")],
+    kind: Annotated[str, typer.Argument(
+        help="The kind to start: the plan (default), or a period report (delarsrapport, "
+             "tertialrapport, …) from the last one of its kind.")] = "verksamhetsplan",
     data: DataOption = Path("data"),
 ) -> None:
-    """Start YEAR's plan from the last one: structure carried, figures and texts to fill in."""
+    """Start YEAR's plan (or period report) from the last one: structure carried, figures and
+    texts to fill in."""
     from .commands import new as command
     from .model.common import PLACEHOLDER
 
-    path = command.run(data, year)
+    path = command.run(data, year, kind)
     typer.echo(f"wrote {path}")
     typer.echo(f"fill in every {PLACEHOLDER}; snplan validate lists what is left")
 

@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..blocks import REGISTRY
-from ..documents import KINDS
+from ..documents import KINDS, kind_named
 from ..errors import DataError, UsageError
 from ..model.disposition import Kapitel
 from ..output.files import OutputPathError, write_new
@@ -96,7 +96,7 @@ def next_plan(ds: Dataset, source: Document, year: int) -> dict[str, Any]:
 
 
 def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
-    """Write data/YEAR/verksamhetsplan.yaml; refuses to overwrite anything."""
+    """Write data/YEAR/KIND.yaml (the plan's by default); refuses to overwrite anything."""
     spec = KINDS[kind]
     if ds.organisation is None:
         raise ScaffoldError("organisation.yaml could not be read")
@@ -114,16 +114,23 @@ def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
     return target
 
 
-def run(data: Path, year: int) -> Path:
+def run(data: Path, year: int, kind_name: str = "verksamhetsplan") -> Path:
+    """Start YEAR's document of a kind (the plan by default; a period report from the last
+    one of its kind: next year's delårsrapport from this year's)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UsageError(f"{year} is outside the years snplan can validate "
                          f"({FIRST_YEAR}–{LAST_YEAR})")
-    existing = data / str(year) / "verksamhetsplan.yaml"
+    dataset = load_clean(data, "nothing was created").dataset
+    kind = kind_named(kind_name)
+    if kind is None or not kind.single or kind.memo:
+        raise UsageError(f"snplan new starts a plan, a report or a period report, not "
+                         f"'{kind_name}' (kinds: "
+                         f"{', '.join(k.name for k in KINDS.values() if k.single)})")
+    existing = kind.path(dataset, year)
     if existing.exists() or existing.is_symlink():
         raise DataError(f"{existing} already exists; snplan new never overwrites a file")
-    dataset = load_clean(data, "nothing was created").dataset
     try:
-        return create(dataset, year)
+        return create(dataset, year, kind.name)
     except ScaffoldError as exc:
         raise DataError(str(exc)) from None
     except OutputPathError as exc:
