@@ -323,6 +323,19 @@ def test_an_organisations_own_follow_up_kind_is_built_from_its_outline(tmp_path:
     assert rows["Nettokostnader"] == ["-6 800", "-8 000", "85,0 %", "1,7 %", "-8 080", "-80"]
     assert "Uppföljning per oktober 2025" in all_text(open_docx(path))
     assert (out / "2025" / "uppfoljning-oktober-2025.xlsx").is_file()
+    # its file is an input of the build like the plan's: a changed figure is rebuilt
+    again = runner.invoke(app, ["build", "--all", "--format", "docx", "--data", str(data),
+                                "--out", str(out)])
+    assert again.exit_code == 0 and "wrote" not in again.output
+    report = data / "2025" / "uppfoljning-oktober.yaml"
+    report.write_text(report.read_text(encoding="utf-8").replace("850", "860"),
+                      encoding="utf-8")
+    again = runner.invoke(app, ["build", "--all", "--format", "docx", "--data", str(data),
+                                "--out", str(out)])
+    assert "wrote" in again.output and "uppfoljning-oktober-2025.docx" in again.output
+    # `snplan disposition` knows the kind by its alias once the outlines are read
+    shown = runner.invoke(app, ["disposition", "okt", "--data", str(data)])
+    assert shown.exit_code == 0 and shown.output == OUTLINE
     # the kind is Norrtorp's: loading another organisation's data forgets it
     load(FIXTURE)
     assert "uppfoljning-oktober" not in KINDS

@@ -80,6 +80,11 @@ class DocumentKind:
     def single(self) -> bool:
         return self.spec.single
 
+    @property
+    def own(self) -> bool:
+        """An organisation's own kind, defined by an outline of its data alone."""
+        return self.spec.own
+
     def filename(self, target: Target) -> str:
         if target.slug:
             return f"{self.prefix or self.name}-{target.slug}"

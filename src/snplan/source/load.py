@@ -447,10 +447,16 @@ def data_files(root: Path) -> list[Path]:
     without reading them: what the build manifest hashes (and nothing else that happens to lie
     there, however large)."""
     found = [root / "organisation.yaml", root / "reference.docx"]
-    found += [p for p in _entries(root / DISPOSITION_DIR, []) if p.suffix == ".yaml"]
+    outlines = [p for p in _entries(root / DISPOSITION_DIR, []) if p.suffix == ".yaml"]
+    found += outlines
+    # an organisation's own period kind is known only once its outline is loaded: the file
+    # its outline's name gives is read too (a superset only costs a rebuild)
+    own = sorted({f"{p.stem}.yaml" for p in outlines} - {k.file for k in KINDS.values()
+                                                         if k.file})
     for entry in _entries(root, []):
         if not (is_year(entry.name) and entry.is_dir()):
             continue
+        found += [entry / name for name in own]
         for files in KINDS.values():
             if files.file:
                 found.append(entry / files.file)
