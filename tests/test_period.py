@@ -231,6 +231,22 @@ def test_new_starts_next_years_delarsrapport_from_this_years(tmp_path: Path) -> 
     assert "snplan new starts a plan, a report or a period report" in refused.output
 
 
+def test_the_laws_delarsrapport_covers_half_to_two_thirds_of_the_year(tmp_path: Path
+                                                                      ) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURE, data)
+    outline = data / "disposition" / "delarsrapport.yaml"
+    lines = outline.read_text(encoding="utf-8").splitlines()
+    number = lines.index("  manad: 8") + 1
+    lines[number - 1] = "  manad: 9"  # per september: three quarters of the year
+    outline.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(data)])
+    assert result.exit_code == 1
+    assert (f"disposition/delarsrapport.yaml:{number}: period.manad: a delårsrapport covers "
+            "at least half and at most two thirds of the year (LKBR 13 kap., RKR R 17), so it "
+            "closes in June, July or August (6–8), not in month 9") in result.output
+
+
 def test_metrics_of_one_period() -> None:
     result = runner.invoke(app, ["metrics", "2023", "--period", "augusti", "--format", "csv",
                                  "--data", str(FIXTURE)])

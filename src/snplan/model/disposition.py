@@ -96,11 +96,14 @@ class Period(Strict):
     by its outline alone): the month the period closes (`manad`: 4 for a tertial per april, 8
     for a delårsrapport per augusti), the kind's name as printed (`namn`) and the other names
     a user may type for it (`alias`). A whole year is the annual report's, so 12 is not a
-    period."""
+    period. `delarsrapport`: this is the law's delårsrapport (LKBR 13 kap., RKR R 17), which
+    covers at least half and at most two thirds of the year, so it closes in June, July or
+    August (`snplan validate` says so at `manad`)."""
 
     manad: int = Field(ge=1, le=11)
     namn: str
     alias: list[Id] = []
+    delarsrapport: bool = False
 
 
 class Disposition(Strict):
