@@ -35,12 +35,16 @@ runner = CliRunner()
 
 DOCUMENTS = [
     "2023/arsredovisning-2023",
+    "2023/delarsrapport-2023",
+    "2023/tertialrapport-2023",
+    "2023/tjansteskrivelse-delarsrapport-2023",
     "2023/verksamhetsplan-2023",
     "2024/mbl-verksamhetsplan-2024",
     "2024/tjansteskrivelse-verksamhetsplan-2024",
     "2024/verksamhetsplan-2024",
 ]
-WORKBOOKS = ["2023/arsredovisning-2023", "2023/verksamhetsplan-2023",
+WORKBOOKS = ["2023/arsredovisning-2023", "2023/delarsrapport-2023",
+             "2023/tertialrapport-2023", "2023/verksamhetsplan-2023",
              "2024/verksamhetsplan-2024"]
 
 
@@ -92,9 +96,10 @@ def test_every_file_passes_the_schema_of_its_own_outline(tmp_path: Path) -> None
     assert result.exit_code == 0, result.output
     kinds = {"verksamhetsplan.yaml": "verksamhetsplan", "arsredovisning.yaml":
              "arsredovisning", "arenden": "tjansteskrivelse", "mbl": "mbl-protokoll",
-             "disposition": "disposition"}
+             "disposition": "disposition", "delarsrapport.yaml": "delarsrapport",
+             "tertialrapport.yaml": "tertialrapport"}
     files = sorted(FIXTURE.rglob("*.yaml"))
-    assert len(files) == 12  # organisation, 3 outlines, 2 + 2 + 2 + 3 years' files
+    assert len(files) == 18  # organisation, 5 outlines, 1 + 3 + 5 + 3 years' files
     for path in files:
         kind = "organisation" if path.name == "organisation.yaml" else \
             kinds.get(path.parent.name) or kinds[path.name]
@@ -113,7 +118,7 @@ def test_a_budget_entered_in_the_report_too_is_a_fact_entered_twice(tmp_path: Pa
     shutil.copytree(FIXTURE, data)
     copy = data / "2023" / "arsredovisning.yaml"
     copy.write_text(copy.read_text(encoding="utf-8").replace(
-        "avgifter: {utfall: 20310,", "avgifter: {budget: 19600, utfall: 20310,"),
+        "avgifter: {utfall: 20310}", "avgifter: {budget: 19600, utfall: 20310}"),
         encoding="utf-8")
     result = runner.invoke(app, ["validate", "--data", str(data)])
     assert result.exit_code == 1
@@ -543,16 +548,20 @@ def test_report_2023_key_figures_over_three_years_with_units(out: Path) -> None:
 
 def test_report_2023_goals_with_outcome_and_assessment(out: Path) -> None:
     report = doc(out, "2023/arsredovisning-2023")
+    # beside each assessment, the forecast of the delårsrapport per augusti 2023
+    # (data/2023/delarsrapport.yaml: niva2, niva2, niva1, niva3, niva3)
     assert table(report, "Mål") == [
-        ["Mål", "Bedömning"],
+        ["Mål", "Bedömning", "Prognos augusti"],
         ["Äldre i Exempelby ska få en trygg omsorg av god kvalitet.",
-         "◆ Målet uppfylls till stor del i år"],
+         "◆ Målet uppfylls till stor del i år", "◆ Målet uppfylls till stor del i år"],
         ["Brukare med hemtjänst ska möta färre olika medarbetare.",
-         "▲ Målet uppfylls delvis i år"],
+         "▲ Målet uppfylls delvis i år", "◆ Målet uppfylls till stor del i år"],
         ["Fler brukare i särskilt boende ska vara nöjda med sitt boende.",
-         "● Målet uppfylls i år"],
-        ["Exempelby kommun ska ha en ekonomi i balans.", "■ Målet uppfylls inte i år"],
-        ["Varje verksamhet ska hålla sin budgetram.", "■ Målet uppfylls inte i år"],
+         "● Målet uppfylls i år", "● Målet uppfylls i år"],
+        ["Exempelby kommun ska ha en ekonomi i balans.", "■ Målet uppfylls inte i år",
+         "▲ Målet uppfylls delvis i år"],
+        ["Varje verksamhet ska hålla sin budgetram.", "■ Målet uppfylls inte i år",
+         "▲ Målet uppfylls delvis i år"],
     ]
     measures = [rows_of(t) for t in report.tables if t.rows[0].cells[0].text == "Mätetal"]
     assert measures == [  # the report gives outcome and assessment, no baseline

@@ -125,22 +125,28 @@ def metrics(
     fmt: Annotated[
         str, typer.Option("--format", help=_("table, json, csv or markdown."))
     ] = "table",
+    period: Annotated[
+        str | None, typer.Option("--period", help=_("Only the period report that closes in "
+                                                    "this month (augusti, april …), or 'helar' "
+                                                    "for the year's plan and report."))
+    ] = None,
 ) -> None:
     from .commands import metrics as command
 
-    typer.echo(command.run(data, year, fmt), nl=False)
+    typer.echo(command.run(data, year, fmt, period), nl=False)
 
 
-@app.command()
+@app.command(help=_("The ledger accounts and objects behind one figure, with their "
+                    "balances."))
 @reports_errors
 def explain(
-    year: Annotated[int, typer.Argument(help="The year of the document.")],
-    block: Annotated[str, typer.Argument(help="The table block (resultatrakning).")],
-    row: Annotated[str, typer.Argument(help="The row id (bidrag; a group's id, or summa).")],
-    column: Annotated[str, typer.Argument(help="The column id (utfall, fjol).")],
+    year: Annotated[int, typer.Argument(help=_("The year of the document."))],
+    block: Annotated[str, typer.Argument(help=_("The table block (resultatrakning)."))],
+    row: Annotated[str, typer.Argument(help=_("The row id (bidrag; a group's id, or "
+                                              "summa)."))],
+    column: Annotated[str, typer.Argument(help=_("The column id (utfall, fjol)."))],
     data: DataOption = Path("data"),
 ) -> None:
-    """The ledger accounts and objects behind one figure, with their balances."""
     from .commands import explain as command
 
     typer.echo(command.run(data, year, block, row, column), nl=False)
@@ -149,7 +155,8 @@ def explain(
 # The shipped kinds by the names a user may type (model/kinds holds them; a test keeps the
 # two in step). Written out so that `--help` imports nothing but typer.
 KIND_HELP = _("The document kind: verksamhetsplan (vp), arsredovisning (ar), tjansteskrivelse "
-             "(ts), mbl-protokoll (mbl), or a kind the organisation's own outlines define. "
+              "(ts), mbl-protokoll (mbl), delarsrapport (delar), tertialrapport (tertial), or a "
+              "period report the organisation's own outlines define. "
              "Swedish and ASCII spellings both work (årsredovisning, arsredovisning).")
 
 
@@ -291,17 +298,20 @@ def diff(
         raise typer.Exit(1)
 
 
-@app.command(help=_("Start YEAR's plan from the last one: structure carried, figures and "
-             "texts to fill in."))
+@app.command(help=_("Start YEAR's plan (or period report) from the last one: structure "
+                    "carried, figures and texts to fill in."))
 @reports_errors
 def new(
     year: Annotated[int, typer.Argument(help=_("The year to start."))],
+    kind: Annotated[str, typer.Argument(
+        help=_("The kind to start: the plan (default), or a period report (delarsrapport, "
+               "tertialrapport, …) from the last one of its kind."))] = "verksamhetsplan",
     data: DataOption = Path("data"),
 ) -> None:
     from .commands import new as command
     from .model.common import PLACEHOLDER
 
-    path = command.run(data, year)
+    path = command.run(data, year, kind)
     typer.echo(_("wrote {path}").format(path=path))
     typer.echo(_("fill in every {placeholder}; snplan validate lists what is left")
                .format(placeholder=PLACEHOLDER))

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from pydantic import Field, model_validator
 
 from ..model.common import Amount, Id, Niva, Strict, Text, named
+from ..model.kinds import MONTHS
 from ..model.organisation import SkalaNamn
 from ..problems import Problem, problem, unknown
 from ..prose.markup import inline
@@ -37,7 +38,12 @@ class MalSpec(Strict):
     """How a goal chain (or a list of assignments) is laid out: a summary table of every
     goal with its assessment, a legend of the scale, and/or one heading per goal with its
     prose, activities and measures. `skala` is the assessment scale; `bedomas`: every goal
-    must carry an assessment (a report's goals)."""
+    must carry an assessment (a report's goals). `bedomning_rubrik` heads the assessment
+    column where it is not the scale's own heading: in a period report the assessment is the
+    forecast of the year's achievement ("Prognos måluppfyllelse"). `prognos`: the summary
+    shows beside each goal's assessment the forecast of the year's last period report (its
+    block of the same key), so the annual report shows how the assessment moved since the
+    delårsrapport, read from there and never typed again."""
 
     skala: SkalaNamn = "mal"
     bedomas: bool = False
@@ -48,6 +54,8 @@ class MalSpec(Strict):
     aktiviteter_rubrik: str = "Aktiviteter"
     aktiviteter_text: str = "Viktiga aktiviteter som bidrar till måluppfyllelse är:"
     matt_rubrik: str = "Mått"
+    bedomning_rubrik: str | None = None
+    prognos: bool = False
 
 
 
@@ -296,7 +304,7 @@ class GoalChain(BlockType):
         nodes = self.nodes(content)
         assessed = any(n.bedomning for n in _flat(nodes))
         chain = _Goals(block, spec)
-        header = ASSESSMENT_HEADERS[spec.skala]
+        header = spec.bedomning_rubrik or ASSESSMENT_HEADERS[spec.skala]
         out = prose(content.text)
         if getattr(content, "vision", ""):
             out.append(italic_line(content.vision))
@@ -304,16 +312,46 @@ class GoalChain(BlockType):
         if spec.skalforklaring and assessed:
             out.append(legend(block.key, chain.scale, header))
         if spec.sammanstallning and nodes:
-            rows = [[_name(n, block)] + ([f"{SYMBOLS[n.bedomning]} "
-                                          f"{getattr(chain.scale, n.bedomning)}"
-                                          if n.bedomning else ""] if assessed else [])
+            def shown(level: str | None) -> str:
+                return f"{SYMBOLS[level]} {getattr(chain.scale, level)}" if level else ""
+
+            rows = [[_name(n, block)] + ([shown(n.bedomning)] if assessed else [])
                     for n in _flat(nodes)]
-            out.append(simple_table(f"{block.key}-sammanstallning",
-                                    [spec.sammanstallning_rubrik] + ([header] if assessed
-                                                                     else []), rows))
+            headers = [spec.sammanstallning_rubrik] + ([header] if assessed else [])
+            earlier = self._forecast(block) if spec.prognos else None
+            if earlier is not None:
+                month, levels = earlier
+                headers.append(f"Prognos {MONTHS[month - 1]}")
+                for row, n in zip(rows, _flat(nodes), strict=True):
+                    row.append(shown(levels.get(_goal_key(n))) or "–")
+            out.append(simple_table(f"{block.key}-sammanstallning", headers, rows))
         if spec.detaljer:
             out += [chain.node(n, block.level + 1) for n in nodes]
         return out
+
+
+    def _forecast(self, block: BlockInput) -> tuple[int, dict[str, str]] | None:
+        """The month of the year's last period report before the document's own that holds
+        this block, and its goals' assessments by goal; None when there is none."""
+        entry = block.ds.years.get(block.year)
+        own = block.ds.period(block.document.kind)
+        found: tuple[int, Any] | None = None
+        for document in entry.all_documents() if entry is not None else []:
+            month = block.ds.period(document.kind)
+            content = document.block(block.key)
+            if month is None or content is None or (own is not None and month >= own):
+                continue
+            if found is None or month > found[0]:
+                found = (month, content)
+        if found is None:
+            return None
+        return found[0], {_goal_key(n): n.bedomning for n in _flat(self.nodes(found[1]))
+                          if n.bedomning}
+
+
+def _goal_key(node: MalNod) -> str:
+    """What identifies a goal across documents: its id, else its name."""
+    return node.mal or node.id or node.namn or ""
 
 
 class Assignments(GoalChain):

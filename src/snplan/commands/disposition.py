@@ -3,6 +3,7 @@ to start an organisation's own from (`> data/disposition/KIND.yaml`)."""
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from ..documents import KINDS, kind_named
@@ -21,11 +22,19 @@ def run(kind_word: str, data: Path, shipped: bool) -> str:
     directory, a FIFO or a device, an outline with errors) is refused here with the same
     message, never answered with the shipped outline instead."""
     kind = kind_named(kind_word)
+    if kind is None and not shipped and (data / DISPOSITION_DIR).is_dir():
+        # an organisation's own period kind is known once its outlines are loaded
+        with contextlib.suppress(DataDirectoryError):  # the command says so below
+            load(data)
+        kind = kind_named(kind_word)
     if kind is None:
         raise UsageError(_("unknown document kind '{kind_word}'; choose one of {KINDS}").format(
                              kind_word=kind_word, KINDS=', '.join(KINDS)))
     own = data / DISPOSITION_DIR / f"{kind.name}.yaml"
     if shipped or not (own.exists() or own.is_symlink()):
+        if kind.own:
+            raise UsageError(f"{kind.name} is an organisation's own kind; snplan ships no "
+                             "outline of it")
         return default_text(kind.name)
     problems = outline_problems(data, own)
     if problems:

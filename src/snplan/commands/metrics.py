@@ -19,6 +19,7 @@ from pathlib import Path
 from .. import documents, tree
 from ..errors import UsageError
 from ..messages import _
+from ..model.kinds import MONTHS
 from ..problems import printable
 from ..rules.report import load_clean, require_year
 from ..source.load import Dataset
@@ -73,8 +74,11 @@ def _number(value: object) -> Decimal | None:
     return value if isinstance(value, Decimal) else None
 
 
-def collect(ds: Dataset, year: int, settings: Settings) -> list[Section]:
-    """Every table figure and monthly annual figure of the documents of `year`."""
+def collect(ds: Dataset, year: int, settings: Settings, month: int | None = None,
+            whole_year: bool = False) -> list[Section]:
+    """Every table figure and monthly annual figure of the documents of `year`; with `month`
+    only the period report that closes then, with `whole_year` only the plan and the
+    report (a controller asks for the figures of one follow-up at a time)."""
     sections: list[Section] = []
     entry = ds.years.get(year)
     if entry is None:
@@ -82,15 +86,23 @@ def collect(ds: Dataset, year: int, settings: Settings) -> list[Section]:
     for kind in documents.KINDS.values():
         if not kind.single or entry.document(kind.name) is None:
             continue
+        own = ds.period(kind.name)
+        if (month is not None and own != month) or (whole_year and own is not None):
+            continue
         resolved = resolve_target(ds, documents.Target(year, kind.name), settings)
         sections += sections_of(resolved)
     return sections
 
 
-def run(data: Path, year: int | None, fmt: str) -> str:
-    """The metrics of `year` (default: the newest year) as text in `fmt`."""
+def run(data: Path, year: int | None, fmt: str, period: str | None = None) -> str:
+    """The metrics of `year` (default: the newest year) as text in `fmt`; `period` names a
+    period report by its month (or `helar`: the year's plan and report)."""
     if fmt not in FORMATS:
         raise UsageError(_("--format must be one of {FORMATS}").format(FORMATS=', '.join(FORMATS)))
+    wanted = (period or "").strip().lower()
+    if period is not None and wanted != "helar" and wanted not in MONTHS:
+        raise UsageError(_("--period must be a month ({MONTHS}) or helar, got '{period}'").format(
+                             MONTHS=', '.join(MONTHS), period=period))
     dataset = load_clean(data, "no figures were computed").dataset
     if year is None:
         if not dataset.years:
@@ -98,7 +110,12 @@ def run(data: Path, year: int | None, fmt: str) -> str:
         year = max(dataset.years)
     require_year(dataset, year)
     settings = Settings(out=data / "unused")
-    text = render(collect(dataset, year, settings), year, fmt)
+    month = MONTHS.index(wanted) + 1 if wanted in MONTHS else None
+    sections = collect(dataset, year, settings, month, wanted == "helar")
+    if period is not None and wanted != "helar" and not sections:
+        raise UsageError(_("{year} has no period report that closes in {wanted}").format(
+                             year=year, wanted=wanted))
+    text = render(sections, year, fmt)
     # names from the data reach a terminal with control and direction characters escaped;
     # the machine formats (csv, json) carry them as they are
     return printable(text) if fmt in {"table", "markdown"} else text

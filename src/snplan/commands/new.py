@@ -21,7 +21,7 @@ import yaml
 from pydantic import BaseModel
 
 from ..blocks import REGISTRY
-from ..documents import KINDS
+from ..documents import KINDS, kind_named
 from ..errors import DataError, UsageError
 from ..messages import _
 from ..model.disposition import Kapitel
@@ -97,7 +97,7 @@ def next_plan(ds: Dataset, source: Document, year: int) -> dict[str, Any]:
 
 
 def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
-    """Write data/YEAR/verksamhetsplan.yaml; refuses to overwrite anything."""
+    """Write data/YEAR/KIND.yaml (the plan's by default); refuses to overwrite anything."""
     spec = KINDS[kind]
     if ds.organisation is None:
         raise ScaffoldError(_("organisation.yaml could not be read"))
@@ -116,18 +116,26 @@ def create(ds: Dataset, year: int, kind: str = "verksamhetsplan") -> Path:
     return target
 
 
-def run(data: Path, year: int) -> Path:
+def run(data: Path, year: int, kind_name: str = "verksamhetsplan") -> Path:
+    """Start YEAR's document of a kind (the plan by default; a period report from the last
+    one of its kind: next year's delårsrapport from this year's)."""
     if not FIRST_YEAR <= year <= LAST_YEAR:
         raise UsageError(_("{year} is outside the years snplan can validate "
                            "({FIRST_YEAR}–{LAST_YEAR})").format(
                              year=year, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR))
-    existing = data / str(year) / "verksamhetsplan.yaml"
+    dataset = load_clean(data, "nothing was created").dataset
+    kind = kind_named(kind_name)
+    if kind is None or not kind.single or kind.memo:
+        raise UsageError(_("snplan new starts a plan, a report or a period report, not "
+                           "'{kind_name}' (kinds: {single})").format(
+                             kind_name=kind_name,
+                             single=', '.join(k.name for k in KINDS.values() if k.single)))
+    existing = kind.path(dataset, year)
     if existing.exists() or existing.is_symlink():
         raise DataError(_("{existing} already exists; snplan new never overwrites a file").format(
                             existing=existing))
-    dataset = load_clean(data, "nothing was created").dataset
     try:
-        return create(dataset, year)
+        return create(dataset, year, kind.name)
     except ScaffoldError as exc:
         raise DataError(str(exc)) from None
     except OutputPathError as exc:

@@ -66,7 +66,17 @@ FORMATS = ("docx", "xlsx", "pdf", "pdfa", "md", "html", "all")
 # The formats a document is published in, and the labels its web page links them by.
 LABELS = {"docx": "Word", "xlsx": "Excel", "pdf": "PDF", "pdfa": "PDF", "md": "Markdown",
           "html": "Webb"}
-WORKBOOK_KINDS = frozenset(name for name, kind in KINDS.items() if kind.workbook)
+
+
+class _WorkbookKinds:
+    """The kinds that get a workbook, read live from the registry (a period kind an
+    organisation defines joins it when its data is loaded)."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and name in KINDS and KINDS[name].workbook
+
+
+WORKBOOK_KINDS = _WorkbookKinds()
 
 # Called after each step of a build (a document rendered, a PDF converted) with its label.
 Step = Callable[[str], None]

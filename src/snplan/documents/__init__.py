@@ -4,6 +4,7 @@ year allows, what one lacks, what it reads, which values are still to be filled 
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 
 from ..model import kinds
@@ -11,7 +12,22 @@ from ..problems import Problem
 from ..source.load import Dataset
 from .kind import DocumentKind, Target
 
-KINDS: dict[str, DocumentKind] = {k.name: DocumentKind(k) for k in kinds.KINDS.values()}
+
+class _Kinds(Mapping[str, DocumentKind]):
+    """The registry's kinds as `DocumentKind`s, read live: a period kind an organisation
+    defines by its outline joins the registry when its data directory is loaded."""
+
+    def __getitem__(self, name: str) -> DocumentKind:
+        return DocumentKind(kinds.KINDS[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(list(kinds.KINDS))
+
+    def __len__(self) -> int:
+        return len(kinds.KINDS)
+
+
+KINDS: Mapping[str, DocumentKind] = _Kinds()
 
 
 def describe_kind(kind: DocumentKind) -> str:

@@ -13,6 +13,7 @@ from ..model.kinds import KINDS, Kind
 from ..problems import Problem, display_path
 from ..source.load import Dataset, Document
 from ..tables.engine import heading as fill
+from ..tables.engine import place
 from ..tables.figures import TOTAL, FigureStore
 
 
@@ -79,6 +80,11 @@ class DocumentKind:
     def single(self) -> bool:
         return self.spec.single
 
+    @property
+    def own(self) -> bool:
+        """An organisation's own kind, defined by an outline of its data alone."""
+        return self.spec.own
+
     def filename(self, target: Target) -> str:
         if target.slug:
             return f"{self.prefix or self.name}-{target.slug}"
@@ -140,7 +146,8 @@ class DocumentKind:
                          ) -> list[str]:
         assert node.tabell is not None and node.block is not None
         store = FigureStore.of(ds)
-        own = store.block(year, node.block)
+        month = ds.period(self.name)
+        own = store.block(year, node.block, month)
         breakdown = (ds.organisation.indelningar.get(node.tabell.indelning or "")
                      if ds.organisation else None)
         totals = {TOTAL} | ({r.id for r in breakdown.walk() if r.is_group}
@@ -149,11 +156,16 @@ class DocumentKind:
         for column in node.tabell.kolumner:
             if not column.kravs or column.varde is None:
                 continue
-            other = store.block(year + column.ar, node.block)
+            at_year, at_month = place(column, year, month, store)
+            other = store.block(at_year, node.block, at_month)
             heading = fill(column.rubrik or column.id, year, None).replace("\u00ad", "")
-            if column.ar != 0:
-                if other is None:
-                    other_path = display_path(self.path(ds, year + column.ar))
+            if (at_year, at_month) != (year, month):
+                if other is None and at_month is None and month is not None:
+                    # a period report's column of the year's figures (its budget)
+                    missing.append(f"{display_path(ds.root / str(at_year))}/: {node.block} "
+                                   f"in the year's plan or report (the column \"{heading}\")")
+                elif other is None:
+                    other_path = display_path(self.path(ds, at_year))
                     missing.append(f"{other_path}: {node.block} (the comparison column "
                                    f"\"{heading}\")")
                 continue

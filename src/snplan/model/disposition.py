@@ -91,12 +91,28 @@ _Chapter.model_rebuild()
 Huvud = Literal["framsida", "tjansteskrivelse", "protokoll", "ingen"]
 
 
+class Period(Strict):
+    """What makes an outline a period report's (a kind of document the organisation defines
+    by its outline alone): the month the period closes (`manad`: 4 for a tertial per april, 8
+    for a delårsrapport per augusti), the kind's name as printed (`namn`) and the other names
+    a user may type for it (`alias`). A whole year is the annual report's, so 12 is not a
+    period. `delarsrapport`: this is the law's delårsrapport (LKBR 13 kap., RKR R 17), which
+    covers at least half and at most two thirds of the year, so it closes in June, July or
+    August (`snplan validate` says so at `manad`)."""
+
+    manad: int = Field(ge=1, le=11)
+    namn: str
+    alias: list[Id] = []
+    delarsrapport: bool = False
+
+
 class Disposition(Strict):
     """`data/disposition/KIND.yaml`: a document kind's outline.
 
     `titel` is the document's title when the data gives none ({ar} is the year). `huvud` is
     what page 1 starts with: a cover page (`framsida`), a memo's heading block, a protocol's,
-    or nothing. `innehallsforteckning`: a table of contents after the cover.
+    or nothing. `innehallsforteckning`: a table of contents after the cover. `period` makes
+    the outline a period report's (`model.kinds.period_kind`).
     `definitioner` and `avrundning` print (or leave out) the footnotes under every table that
     define its computed columns and state the rounding policy; a table may say otherwise.
     """
@@ -106,6 +122,7 @@ class Disposition(Strict):
     innehallsforteckning: bool = False
     definitioner: bool = True
     avrundning: bool = True
+    period: Period | None = None
     kapitel: list[Kapitel] = Field(min_length=1)
 
     def blocks(self) -> Iterator[Kapitel]:

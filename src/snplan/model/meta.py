@@ -33,6 +33,18 @@ class ReportMeta(Strict):
     behandlas: dt.date | None = None
 
 
+class PeriodMeta(Strict):
+    """`data/YEAR/KIND.yaml` of a period report (delårsrapport, tertialrapport, or a kind an
+    organisation defines by its outline): the outcome up to the period's month, the forecast
+    for the whole year and the prose. The period itself is the outline's to say, not the
+    file's, so every year's report of one kind covers the same months."""
+
+    ar: int = Field(ge=1900, le=2200)
+    titel: str | None = None
+    diarienummer: str | None = None
+    behandlas: dt.date | None = None
+
+
 class MemoMeta(Strict):
     """`data/YEAR/arenden/SLUG.yaml`: a cover memo (tjänsteskrivelse).
 

@@ -19,6 +19,7 @@ RULES: tuple[Rule, ...] = (
     text.check_memos_complete,
     references.check_organisation,
     references.check_dispositions,
+    references.check_period_outlines,
     references.check_year_matches_directory,
     blocks.check_blocks,
     references.check_matters,

@@ -24,17 +24,25 @@ from ..tables.format import number
 
 def check_figures_entered_once(ds: Dataset) -> list[Problem]:
     """A figure of a year lives in one file: the same row and kind of a block entered in two
-    files of one year is a fact entered twice."""
+    files of one year is a fact entered twice. The year's forecast is the last period
+    report's, so a forecast typed in the plan or the report as well is one too."""
     problems = []
     for first, second in FigureStore.of(ds).conflicts():
-        problems.append(problem(second.document.source, second.loc,
-                                _("this figure is entered twice in the year's data; enter it "
-                                  "once"), also=at(first.document.source, *first.loc)))
+        message = _("this figure is entered twice in the year's data; enter it once")
+        if ds.period(first.document.kind) is not None:
+            label = DOCUMENT_FILES[first.document.kind].label.lower()
+            message = _("the year's forecast is read from its last period report, the {label} "
+                        "{year}, which enters it too; a fact is entered once: remove it here "
+                        "(the column reads the period report's)").format(
+                            label=label, year=first.document.year)
+        problems.append(problem(second.document.source, second.loc, message,
+                                also=at(first.document.source, *first.loc)))
     return problems
 
 
-def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning]]:
-    """Every stored block of a breakdown table with its outline entry and breakdown."""
+def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning, int]]:
+    """Every stored block of a breakdown table with its outline entry, its breakdown and its
+    month (0 for the year's plan and report, else the period report's month)."""
     org = ds.organisation
     if org is None:
         return
@@ -43,13 +51,17 @@ def _table_blocks(ds: Dataset) -> Iterator[tuple[Kapitel, StoredBlock, Indelning
         for node in ds.disposition(kind).blocks():
             if node.tabell is not None and node.tabell.indelning and node.block:
                 nodes.setdefault(node.block, node)
-    for (_unused, key), stored in sorted(FigureStore.of(ds).blocks.items()):
+    store = FigureStore.of(ds)
+    # the year's blocks (month 0), then the period reports' (their own figures, checked alike)
+    places = [((year, 0, key), stored) for (year, key), stored in store.blocks.items()]
+    places += list(store.periods.items())
+    for (_unused, month, key), stored in sorted(places, key=lambda item: item[0]):
         node = nodes.get(key)
         if node is None or node.tabell is None:
             continue
         breakdown = org.indelningar.get(node.tabell.indelning or "")
         if breakdown is not None:
-            yield node, stored, breakdown
+            yield node, stored, breakdown, month
 
 
 def _value(stored: StoredBlock, row: Rad, kind: str) -> Decimal | None:
@@ -88,7 +100,7 @@ def check_entered_totals(ds: Dataset) -> list[Problem]:
     """A total entered beside its rows lies within the rounding tolerance of their sum (half a
     unit of the last digit per row, DESIGN.md §2); for counts (`exakt`) it equals it."""
     problems: list[Problem] = []
-    for _unused, stored, breakdown in _table_blocks(ds):
+    for _unused, stored, breakdown, _unused2 in _table_blocks(ds):
         groups: list[tuple[str, str, list[Rad]]] = [
             (row.id, row.total_label, row.rader) for row in breakdown.walk() if row.is_group]
         groups.append((TOTAL, breakdown.summa or "summa", breakdown.rader))
@@ -124,19 +136,20 @@ def check_same_totals(ds: Dataset) -> list[Problem]:
     org = ds.organisation
     if org is None:
         return []
-    by_year: dict[tuple[int, str], list[tuple[StoredBlock, Indelning]]] = {}
-    for node, stored, breakdown in _table_blocks(ds):
+    by_year: dict[tuple[int, int, str], list[tuple[StoredBlock, Indelning]]] = {}
+    for node, stored, breakdown, month in _table_blocks(ds):
         assert node.tabell is not None
         known = {row.id for row in breakdown.walk()} | {TOTAL}
         if set(stored.figures) - known:
             continue  # a row the breakdown lacks is reported as such; no sum to compare
-        by_year.setdefault((stored.year, node.tabell.indelning or ""), []).append(
+        # a period's outcome so far is compared with the same period's, never the year's
+        by_year.setdefault((stored.year, month, node.tabell.indelning or ""), []).append(
             (stored, breakdown))
     problems: list[Problem] = []
-    for (year, _unused), blocks in sorted(by_year.items()):
+    for (year, month, _unused), blocks in sorted(by_year.items()):
         for stored, breakdown in blocks:
             for other_name in breakdown.samma_summa_som:
-                for other, other_breakdown in by_year.get((year, other_name), []):
+                for other, other_breakdown in by_year.get((year, month, other_name), []):
                     for kind in sorted(stored.kinds() & other.kinds()):
                         mine = _grand(stored, breakdown, kind)
                         theirs = _grand(other, other_breakdown, kind)
@@ -171,7 +184,7 @@ def check_figure_bounds(ds: Dataset) -> list[Problem]:
     """Figures of a breakdown's row lie within its bounds (`minst`, `hogst`): no negative
     count of people, no sick leave above 100 %."""
     problems: list[Problem] = []
-    for _unused, stored, breakdown in _table_blocks(ds):
+    for _unused, stored, breakdown, _unused2 in _table_blocks(ds):
         for row in breakdown.walk():
             for kind, value in stored.figures.get(row.id, {}).items():
                 document, loc = _source_of(stored, row.id, kind)

@@ -95,6 +95,27 @@ def check_dispositions(ds: Dataset) -> list[Problem]:
     return problems
 
 
+# The months the law's delårsrapport may close: at least half, at most two thirds of the year.
+LEGAL_INTERIM_MONTHS = range(6, 9)
+
+
+def check_period_outlines(ds: Dataset) -> list[Problem]:
+    """A period report that is the law's delårsrapport (`period: {delarsrapport: true}`)
+    covers at least half and at most two thirds of the year (LKBR 13 kap., RKR R 17)."""
+    problems: list[Problem] = []
+    for kind in KINDS:
+        period = ds.disposition(kind).period
+        if period is None or not period.delarsrapport or period.manad in LEGAL_INTERIM_MONTHS:
+            continue
+        problems.append(problem(
+            ds.disposition_source(kind), ("period", "manad"),
+            f"a delårsrapport covers at least half and at most two thirds of the year "
+            f"(LKBR 13 kap., RKR R 17), so it closes in June, July or August (6–8), not in "
+            f"month {period.manad}; a follow-up of another period is the committee's own "
+            "(drop delarsrapport: true)"))
+    return problems
+
+
 def _columns_reading(disposition: Disposition, node: Kapitel, source: Source,
                      loc: tuple[str | int, ...]) -> list[Problem]:
     """A column that reads another table names a table of figures of the same outline and

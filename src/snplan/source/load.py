@@ -20,7 +20,7 @@ from ..messages import N_, _
 from ..model.common import PLACEHOLDER, PLACEHOLDER_MESSAGE
 from ..model.disposition import Disposition
 from ..model.files import block_values, file_model
-from ..model.kinds import DISPOSITION_DIR, KINDS
+from ..model.kinds import DISPOSITION_DIR, KINDS, forget_own, period_kind, register
 from ..model.organisation import Organisation
 from ..problems import HasProblems, Problem, display_path, field_path
 from .dispositions import default as default_disposition
@@ -158,6 +158,15 @@ class Dataset(HasProblems):
     def disposition(self, kind: str) -> Disposition:
         """The outline of a document kind: the organisation's own, else snplan's default."""
         return self.dispositions.get(kind) or default_disposition(kind)
+
+    def period(self, kind: str) -> int | None:
+        """The month a period report of `kind` closes (its outline in force says), None for a
+        kind that is not a period report."""
+        spec = KINDS.get(kind)
+        if spec is None or spec.period is None:
+            return None
+        outline = self.disposition(kind).period
+        return outline.manad if outline is not None else spec.period
 
     def disposition_source(self, kind: str) -> Source:
         """Where the outline in force was read from: the organisation's own file, else the
@@ -462,11 +471,17 @@ def data_files(root: Path) -> list[Path]:
     without reading them: what the build manifest hashes (and nothing else that happens to lie
     there, however large)."""
     found = [root / "organisation.yaml", root / "reference.docx"]
-    found += [p for p in _entries(root / DISPOSITION_DIR, []) if p.suffix == ".yaml"]
+    outlines = [p for p in _entries(root / DISPOSITION_DIR, []) if p.suffix == ".yaml"]
+    found += outlines
+    # an organisation's own period kind is known only once its outline is loaded: the file
+    # its outline's name gives is read too (a superset only costs a rebuild)
+    own = sorted({f"{p.stem}.yaml" for p in outlines} - {k.file for k in KINDS.values()
+                                                         if k.file})
     for entry in _entries(root, []):
         if not (is_year(entry.name) and entry.is_dir()):
             continue
         found += [p for p in _entries(entry / LEDGER_DIR, []) if p.suffix.lower() == LEDGER_SUFFIX]
+        found += [entry / name for name in own]
         for files in KINDS.values():
             if files.file:
                 found.append(entry / files.file)
@@ -494,11 +509,25 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         if entry.name.startswith("."):
             continue
         kind = entry.stem
+        if entry.suffix == ".yaml" and kind not in KINDS and entry.is_file() \
+                and SLUG.match(kind) and _defines_period(entry, dataset.root):
+            start = len(problems)
+            obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
+            if source is not None:
+                dataset.disposition_sources[kind] = source
+                _place_repeated_blocks(source, problems, start)
+            if obj is not None and obj.period is not None:
+                register(period_kind(kind, obj.period.model_dump(), own=True))
+                dataset.dispositions[kind] = obj
+            continue
         if entry.suffix != ".yaml" or kind not in KINDS or not entry.is_file():
             problems.append(Problem(display_path(entry), None, "",
                                     _("unexpected entry: {DISPOSITION_DIR}/ holds one outline "
-                                      "per document kind ({KINDS}), named KIND.yaml").format(
-                                        DISPOSITION_DIR=DISPOSITION_DIR, KINDS=', '.join(KINDS))))
+                                      "per document kind ({KINDS}), named KIND.yaml, or the "
+                                      "outline of the organisation's own period report (one "
+                                      "that says its period: {{manad: MONTH, namn: NAME}})"
+                                      ).format(DISPOSITION_DIR=DISPOSITION_DIR,
+                                               KINDS=', '.join(KINDS))))
             continue
         start = len(problems)
         obj, source = _load_one(Disposition, "disposition", entry, dataset.root, problems)
@@ -510,6 +539,19 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
         else:
             dataset.dispositions[kind] = obj
     return broken
+
+
+def _defines_period(path: Path, root: Path) -> bool:
+    """Whether an outline of an unknown kind says a period at its top (`period:`), so it
+    defines a kind of period report of the organisation's own; read once more by the
+    loader, which reports its problems at their lines."""
+    if _outside(path, root) is not None:
+        return False
+    try:
+        located = read_file(path)
+    except SourceError:
+        return False
+    return isinstance(located.data, dict) and "period" in located.data
 
 
 def _repeated_blocks(source: Source) -> dict[str, Problem]:
@@ -557,6 +599,7 @@ def load(root: Path) -> Dataset:
                                      root=display_path(root)))
     if not root.is_dir():
         raise DataDirectoryError(_("{root} is not a directory").format(root=display_path(root)))
+    forget_own()
     dataset = Dataset(root)
     problems = dataset.problems
     org_path = root / "organisation.yaml"

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
+from ..model.kinds import MONTHS
 from ..model.organisation import Indelning, Organisation, Rad
 from . import format as fmt
 from . import ops
@@ -103,6 +104,7 @@ class Table:
     content: Any
     context: ops.Context
     exact: bool = False
+    month: int | None = None  # a period report's month (None: a whole year's document)
 
     @property
     def visible(self) -> list[Column]:
@@ -233,11 +235,34 @@ def _order(columns: list[Kolumn]) -> list[Kolumn]:
     return done
 
 
-def _context(org: Organisation, spec: TabellSpec) -> ops.Context:
-    """The table's conventions: its own where it sets them, else the organisation's."""
+def _context(org: Organisation, spec: TabellSpec, month: int | None = None) -> ops.Context:
+    """The table's conventions: its own where it sets them, else the organisation's; a
+    period report's months gone."""
     return ops.Context(change=spec.forandring or org.konventioner.forandring,
                        percent_base=spec.procentbas or org.konventioner.procentbas,
-                       expenditure_positive=spec.utgifter_positiva)
+                       expenditure_positive=spec.utgifter_positiva, months=month)
+
+
+# Where a column's figures lie: (year, month of a period report or None for the whole year).
+Place = tuple[int, "int | None"]
+NO_PERIOD = 0  # the month of a period that does not exist (`senaste` with none earlier)
+
+
+def place(kolumn: Kolumn, year: int, month: int | None, store: FigureStore) -> Place:
+    """The year and period a `varde` column reads, for a document of `year` that reports up
+    to `month` (None: a whole year). A column without `period` reads the document's own
+    period (of its year `ar`: the same period last year); `helar` the year's figures; a
+    month's name that period; `senaste` the latest period report of the year before the
+    document's own (for the annual report: the year's last)."""
+    target = year + kolumn.ar
+    if kolumn.period is None:
+        return target, month
+    if kolumn.period == "helar":
+        return target, None
+    if kolumn.period == "senaste":  # none earlier: a period that holds nothing (month 0)
+        latest = store.latest(target, month)
+        return target, NO_PERIOD if latest is None else latest
+    return target, MONTHS.index(kolumn.period) + 1
 
 
 def _columns(spec: TabellSpec, year: int, org: Organisation, unit: str | None
@@ -263,14 +288,14 @@ def _nothing(key: str, year: int) -> Table | None:
 
 
 def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: TabellSpec,
-                lookup: Lookup = _nothing) -> Table | None:
-    """The table of block `key` (of outline `spec`) in the document of `year`, or None when
-    the year's data does not hold the block; `lookup` gives the tables other blocks' columns
-    read."""
+                lookup: Lookup = _nothing, month: int | None = None) -> Table | None:
+    """The table of block `key` (of outline `spec`) in the document of `year` (a period
+    report's up to `month`), or None when the document's data does not hold the block;
+    `lookup` gives the tables other blocks' columns read."""
     org = ds.organisation
     if org is None:
         return None
-    main = store.block(year, key)
+    main = store.block(year, key, month)
     if main is None:
         return None
     breakdown = org.indelningar.get(spec.indelning) if spec.indelning else None
@@ -283,7 +308,8 @@ def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: Tabe
     if main.content is not None and getattr(main.content, "rubrik", None):
         caption = main.content.rubrik
     table = Table(key, year, spec, caption, columns, [], main.content,
-                  _context(org, spec), exact=breakdown.exakt if breakdown else False)
+                  _context(org, spec, month), exact=breakdown.exakt if breakdown else False,
+                  month=month)
     if breakdown is not None:
         _breakdown_rows(table, store, breakdown, org, lookup)
     elif spec.kolumner:
@@ -293,8 +319,12 @@ def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: Tabe
     return table
 
 
-def _years(spec: TabellSpec, year: int) -> set[int]:
-    return {year + c.ar for c in spec.kolumner if c.varde is not None} | {year}
+def _places(table: Table, store: FigureStore) -> dict[Place, StoredBlock | None]:
+    """The stored blocks the table's columns read, by place (its own first)."""
+    own: Place = (table.year, table.month)
+    wanted = [own] + [place(c, table.year, table.month, store) for c in table.spec.kolumner
+                      if c.varde is not None]
+    return {where: store.block(where[0], table.key, where[1]) for where in wanted}
 
 
 def _decimals(org: Organisation, breakdown: Indelning | None, rad: Rad | None,
@@ -328,8 +358,7 @@ def _breakdown_rows(table: Table, store: FigureStore, breakdown: Indelning,
     totals before or after them (or, without a total, a heading row above), computed rows,
     rows outside the totals, and the grand total."""
     spec = table.spec
-    blocks: dict[int, StoredBlock | None] = {
-        y: store.block(y, table.key) for y in _years(spec, table.year)}
+    blocks = _places(table, store)
     others: dict[tuple[str, int], Table | None] = {}
     for kolumn in spec.kolumner:
         if kolumn.block is not None:
@@ -340,9 +369,12 @@ def _breakdown_rows(table: Table, store: FigureStore, breakdown: Indelning,
                for row in stored.figures}
     for other in others.values():
         present |= {r.id for r in other.rows if not r.total} if other is not None else set()
-    main = blocks[table.year]
+    main = blocks[(table.year, table.month)]
     assert main is not None
     order = _order(spec.kolumner)
+
+    def where(kolumn: Kolumn) -> Place:
+        return place(kolumn, table.year, table.month, store)
 
     def read(rad: Rad, kolumn: Kolumn) -> Cell:
         assert kolumn.varde is not None
@@ -353,13 +385,13 @@ def _breakdown_rows(table: Table, store: FigureStore, breakdown: Indelning,
                 return Cell(None, "read")
             return Cell(other.rows[index].cells[kolumn.varde].value, "read",
                         source=(kolumn.block, table.year + kolumn.ar, rad.id, kolumn.varde))
-        stored = blocks.get(table.year + kolumn.ar)
+        stored = blocks.get(where(kolumn))
         amount = rad.enhet is None and breakdown.enhet is None
         value = stored.value(rad.id, kolumn.varde, amount) if stored is not None else None
         return Cell(value, "input")
 
     def entered(row_id: str, kolumn: Kolumn) -> Decimal | None:
-        stored = blocks.get(table.year + kolumn.ar)
+        stored = blocks.get(where(kolumn)) if kolumn.varde is not None else None
         if stored is None or row_id not in stored.figures or kolumn.varde is None \
                 or kolumn.block is not None:
             return None
@@ -524,15 +556,15 @@ def _data_rows(table: Table, store: FigureStore, org: Organisation) -> None:
     """Rows entered in the data: fields as entered, figures of other years matched by id
     (or by the row's name)."""
     spec = table.spec
-    main = store.block(table.year, table.key)
+    main = store.block(table.year, table.key, table.month)
     assert main is not None
-    others = {y: store.block(y, table.key) for y in _years(spec, table.year)}
+    others = _places(table, store)
 
     def key_of(data: Any) -> str | None:
         return getattr(data, "id", None) or getattr(data, spec.radnamn, None)
 
-    def match(year: int, key: str | None) -> Any:
-        stored = others.get(year)
+    def match(where: Place, key: str | None) -> Any:
+        stored = others.get(where)
         if stored is None or key is None:
             return None
         return next((r for r in stored.data_rows if key_of(r) == key), None)
@@ -545,7 +577,8 @@ def _data_rows(table: Table, store: FigureStore, org: Organisation) -> None:
         for kolumn in order:
             column = table.column(kolumn.id)
             if kolumn.varde is not None:
-                source = data if kolumn.ar == 0 else match(table.year + kolumn.ar, key)
+                at = place(kolumn, table.year, table.month, store)
+                source = data if at == (table.year, table.month) else match(at, key)
                 cell = Cell(getattr(source, kolumn.varde, None) if source is not None
                             else None, "input")
             elif kolumn.falt is not None:
@@ -607,6 +640,7 @@ class _DocumentTables:
     def __init__(self, ds: Dataset, kind: str) -> None:
         self.ds = ds
         self.kind = kind
+        self.month = ds.period(kind)
         self.store = FigureStore.of(ds)
         self.made: dict[tuple[str, int], Table | None] = {}
         self.making: set[tuple[str, int]] = set()
@@ -626,7 +660,8 @@ class _DocumentTables:
             return None
         self.making.add(where)
         try:
-            table = build_table(self.ds, self.store, year, key, node.tabell, self.get)
+            table = build_table(self.ds, self.store, year, key, node.tabell, self.get,
+                                self.month)
         finally:
             self.making.discard(where)
         self.made[where] = table

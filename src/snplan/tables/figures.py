@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from ..source.load import Dataset, Document
 
 TOTAL = "summa"  # the key of an entered grand total among a table's rows
+FORECAST = "prognos"  # the kind of figure a period report forecasts the whole year with
 
 
 @dataclass
@@ -63,7 +64,14 @@ class StoredBlock:
 
 
 class FigureStore:
-    """The figures of every table block of a dataset, indexed by (year, block key)."""
+    """The figures of every table block of a dataset, indexed by (year, block key); a period
+    report's apart, by (year, month, block key), since its outcome is the outcome so far and
+    not the year's.
+
+    The year's forecast (`prognos`) is the last period report's: where the year's plan or
+    report holds the block but not its forecast, the forecast of the latest period report of
+    the year is the year's, so the annual report's "Prognos" column reads it without a typed
+    copy. A forecast typed in the year's file as well is a fact entered twice."""
 
     @classmethod
     def of(cls, ds: Dataset) -> FigureStore:
@@ -76,14 +84,17 @@ class FigureStore:
     def __init__(self, ds: Dataset) -> None:
         self.ds = ds
         self.blocks: dict[tuple[int, str], StoredBlock] = {}
+        self.periods: dict[tuple[int, int, str], StoredBlock] = {}
         for document in ds.documents():
             disposition = ds.disposition(document.kind)
+            month = ds.period(document.kind)
             for node in disposition.blocks():
                 content = document.block(node.block or "")
                 if content is None or node.tabell is None:
                     continue
-                self._add(document, node, content)
+                self._add(document, node, content, month)
         self._read_ledgers()
+        self._last_forecasts()
 
     def _read_ledgers(self) -> None:
         """Each block of a breakdown that reads the ledger gets its rows' outcome from the
@@ -93,7 +104,7 @@ class FigureStore:
         if org is None:
             return
         kind = org.bokforing.varde
-        for (year, _), stored in self.blocks.items():
+        for (year, _unused), stored in self.blocks.items():
             if stored.breakdown is None:
                 continue
             mapping = mapping_of(self.ds, year, stored.breakdown)
@@ -114,10 +125,15 @@ class FigureStore:
                     stored.figures.setdefault(row_id, {})[kind] = mapping.value(row_id)
                 stored.from_ledger.add(row_id)
 
-    def _add(self, document: Document, node: Kapitel, content: Any) -> None:
+    def _add(self, document: Document, node: Kapitel, content: Any,
+             month: int | None = None) -> None:
         assert node.block is not None
-        key = (document.year, node.block)
-        stored = self.blocks.setdefault(key, StoredBlock(node.block, document.year))
+        if month is None:
+            stored = self.blocks.setdefault((document.year, node.block),
+                                            StoredBlock(node.block, document.year))
+        else:
+            stored = self.periods.setdefault((document.year, month, node.block),
+                                             StoredBlock(node.block, document.year))
         if node.tabell is not None and node.tabell.indelning:
             stored.breakdown = node.tabell.indelning
         stored.documents.append(document)
@@ -139,8 +155,42 @@ class FigureStore:
         else:
             stored.data_rows.extend(rows)
 
-    def block(self, year: int, key: str) -> StoredBlock | None:
-        return self.blocks.get((year, key))
+    def _last_forecasts(self) -> None:
+        """The year's forecast from its last period report (see the class)."""
+        for year in {y for y, _unused, _unused in self.periods}:
+            last = self.months(year)[-1]
+            for (y, month, key), period in self.periods.items():
+                stored = self.blocks.get((year, key))
+                if y != year or month != last or stored is None:
+                    continue
+                for row_id, kinds in period.figures.items():
+                    value = kinds.get(FORECAST)
+                    if value is None:
+                        continue
+                    entry = period.where[(row_id, FORECAST)]
+                    target = stored.figures.setdefault(row_id, {})
+                    if FORECAST in target:
+                        stored.twice.append((entry, stored.where[(row_id, FORECAST)]))
+                        continue
+                    target[FORECAST] = value
+                    stored.where[(row_id, FORECAST)] = entry
+
+    def block(self, year: int, key: str, month: int | None = None) -> StoredBlock | None:
+        """A block's figures of a year (`month` None) or of the period report of a year that
+        closes in `month`."""
+        if month is None:
+            return self.blocks.get((year, key))
+        return self.periods.get((year, month, key))
+
+    def months(self, year: int) -> list[int]:
+        """The months the year's period reports close, in order."""
+        return sorted({m for y, m, _unused in self.periods if y == year})
+
+    def latest(self, year: int, before: int | None) -> int | None:
+        """The month of the year's latest period report before month `before` (None: before
+        the year's end), or None when the year has none."""
+        earlier = [m for m in self.months(year) if before is None or m < before]
+        return earlier[-1] if earlier else None
 
     def conflicts(self) -> list[tuple[Entry, Entry]]:
         return [pair for stored in self.blocks.values() for pair in stored.twice]

@@ -25,6 +25,7 @@ class Context:
     change: str = "absolut"  # forandring: "absolut" or "signerad"
     percent_base: str = "fjol"  # procent: "fjol" or "i_ar"
     expenditure_positive: bool = False  # avvikelse on positive expenditure
+    months: int | None = None  # a period report's months gone (arsandel); None: a whole year
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,14 @@ def _product(values: Sequence[Decimal], _: Context) -> Decimal:
     return result
 
 
+def _share_deviation(values: Sequence[Decimal], ctx: Context) -> Decimal | None:
+    """A percentage (the outcome's share of the budget) against the share of the year gone,
+    in percentage points: 70,0 % used after 8 of 12 months is 70,0 − 66,7 = +3,3."""
+    if ctx.months is None:
+        return None
+    return values[0] - Decimal(ctx.months) * HUNDRED / Decimal(12)
+
+
 OPS: dict[str, Op] = {
     "forandring": Op(
         _change,
@@ -126,6 +135,12 @@ OPS: dict[str, Op] = {
         lambda r, _: "+".join(r),
         lambda name, n, _: f"{name} = {' + '.join(n)}",
         lambda _: True),
+    "arsandel": Op(
+        _share_deviation,
+        lambda r, c: f"{r[0]}-{c.months}/12" if c.months is not None else '""',
+        lambda name, n, c: (f"{name} = {n[0]} − {c.months}/12 (den andel av året som gått)"
+                            if c.months is not None else f"{name}: bara i en periodrapport"),
+        lambda _: False, percent=True),
     "produkt": Op(
         _product,
         lambda r, _: "*".join(r),

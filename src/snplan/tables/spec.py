@@ -14,13 +14,19 @@ from ..model.common import Id, Strict
 from ..model.organisation import Procentbas, SkalaNamn
 
 Berakning = Literal["forandring", "differens", "avvikelse", "procent", "andel", "summa",
-                    "kvot", "produkt"]
+                    "kvot", "produkt", "arsandel"]
+# The period a column reads (`period:`): a month by its name, the latest period report of
+# the year before the document's own (`senaste`), or the whole year's figures (`helar`: the
+# plan's budget, the annual report's outcome). Without it, a period report's column reads
+# its own period and every other document's the whole year.
+PeriodNamn = Literal["januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti",
+                     "september", "oktober", "november", "december", "senaste", "helar"]
 KolumnTyp = Literal["text", "belopp", "tal", "procent", "datum", "lista", "bedomning"]
 
 # How many operands each computation takes (None: two or more).
 OPERANDS: dict[str, int | None] = {"forandring": 2, "differens": 2, "avvikelse": 2,
                                     "procent": 2, "andel": 2, "kvot": 2, "summa": None,
-                                    "produkt": None}
+                                    "produkt": None, "arsandel": 1}
 
 
 class Kolumn(Strict):
@@ -40,6 +46,7 @@ class Kolumn(Strict):
     `block`: the figure (`varde`: a column of that table) is read from another table block of
     the document (of the year `ar`), so it is entered once and both tables show it.
     `decimaler` gives the decimals of the rows, `decimaler_summor` those of the totals.
+    `period` names the period whose figures a `varde` column reads (`model`: `PeriodNamn`).
     """
 
     id: Id
@@ -47,6 +54,7 @@ class Kolumn(Strict):
     beskrivning: str | None = None
     varde: Id | None = None
     ar: int = Field(default=0, ge=-20, le=20)
+    period: PeriodNamn | None = None
     falt: Id | None = None
     berakning: Berakning | None = None
     av: list[Id] = []
@@ -81,6 +89,8 @@ class Kolumn(Strict):
                                      berakning=self.berakning))
         elif self.av:
             raise ValueError(_("av lists the columns a computed column (berakning) uses"))
+        if self.period is not None and self.varde is None:
+            raise ValueError(_("period names the period a figure (varde) is read from"))
         if self.block is not None and self.varde is None:
             raise ValueError(_("block names the table a figure (varde) is read from"))
         if self.inmatad is not None and self.berakning is None:
