@@ -237,6 +237,60 @@ def build(
 
 @app.command()
 @reports_errors
+def serve(
+    out: Annotated[Path, typer.Option("--out", help="Output directory.")] = Path("build"),
+    data: DataOption = Path("data"),
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help="Directory of the Jinja templates and reference.docx "
+                                         "(default: the templates snplan ships)."),
+    ] = None,
+    reference: Annotated[
+        Path | None, typer.Option("--reference", help="A Word style reference to use.")
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help="Only 127.0.0.1 (or localhost): the preview is for "
+                                         "this machine.")
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help="The port (0 takes a free one).")
+    ] = 8000,
+) -> None:
+    """Preview the web edition while writing: build it into OUT, serve it on 127.0.0.1,
+    rebuild what a saved change touches and reload the open page (showing the data's
+    problems on it); Ctrl-C stops."""
+    import signal
+    import threading
+
+    from .commands import build as builder
+    from .commands import serve as command
+    from .commands.settings import settings_for
+    from .errors import UsageError
+
+    command.check_host(host)
+    if not 0 <= port <= 65535:
+        raise UsageError("--port must be between 0 and 65535")
+    request = builder.Request(data=data, settings=settings_for(out, templates, reference,
+                                                                data),
+                              requested="html")
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with command.Preview(request, port, report=_echo_err) as preview:
+            typer.echo(f"serving {preview.url} (Ctrl-C stops)")
+            preview.watch(stop)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    typer.echo("stopped")
+
+
+@app.command()
+@reports_errors
 def diff(
     base: Annotated[
         str | None, typer.Argument(help="Base revision (default: branch point with main).")
