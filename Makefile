@@ -54,6 +54,7 @@ schema: install
 bench: install-dev
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/typst_pdf.py
+	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/sie.py
 	$(BIN)/python bench/bounded.py
 
