@@ -272,6 +272,22 @@ def _until(browser: Chromium, expression: str) -> bool:
     return False
 
 
+AXE = ROOT / ".ci" / "node_modules" / "axe-core" / "axe.min.js"
+
+
+def _axe_violations(browser: Chromium) -> list[object]:
+    """axe-core's WCAG 2.1 A and AA violations on the open page (none to report when axe-core
+    is not installed; tests/test_html_browser.py insists on it in CI)."""
+    if not AXE.is_file():
+        return []
+    browser.evaluate(AXE.read_text(encoding="utf-8"))
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a",
+                                                     "wcag21aa"]}}
+    return list(browser.evaluate(f"axe.run(document, {json.dumps(options)}).then(r => "
+                                 "r.violations.map(v => v.id + ': ' + v.nodes.map(n => "
+                                 "n.target.join(' ')).join(', ')))", wait=True))
+
+
 SHOWS = "document.body.innerText.replace(/\\s/g, ' ').includes({!r})"
 
 
@@ -291,6 +307,7 @@ def test_an_edited_figure_changes_on_the_open_page(running: Preview, browser: Ch
                            f".getElementById('snplan-problems').innerText.includes("
                            f"'arsredovisning.yaml:{line}:')"), "no banner"
     assert browser.evaluate(SHOWS.format("2 549"))
+    assert _axe_violations(browser) == [], "the banner keeps the page accessible"
 
     replace_in(source, "orosanmalningar: många", "orosanmalningar: 2548")
     assert _until(browser, f"!document.getElementById('snplan-problems') && "
