@@ -142,6 +142,23 @@ def test_a_saved_change_rebuilds_the_page_and_problems_reach_the_banner(
     assert preview.state.problems == () and _figure(page, "2 550")
 
 
+def test_build_all_after_the_preview_makes_the_pages_that_link_every_format(
+        tmp_path: Path) -> None:
+    """The preview's pages link nothing (only the web edition is built); a page's key names
+    the formats it links, so `build --all` into the same directory makes it again with its
+    links to Word and PDF, and the preview after it makes its own again."""
+    out = tmp_path / "out"
+    Preview(_request(DATA, out)).rebuild()
+    page = out / REPORT
+    assert 'href="arsredovisning-2023.docx"' not in page.read_text(encoding="utf-8")
+    result = build.run(build.Request(data=DATA, settings=Settings(out=out), requested="all"))
+    assert page in result.written
+    text = page.read_text(encoding="utf-8")
+    assert 'href="arsredovisning-2023.docx"' in text and 'href="arsredovisning-2023.pdf"' in text
+    again = build.run(build.Request(data=DATA, settings=Settings(out=out), requested="all"))
+    assert again.nothing_changed
+
+
 def test_the_banner_escapes_what_the_problems_quote() -> None:
     page = b"<!DOCTYPE html><html><body><main>x</main></body></html>"
     served = decorate(page, 3, ('a.yaml:1: titel: "<script>alert(1)</script>"',), "n").decode()
