@@ -46,8 +46,12 @@ _TOC_STYLE = re.compile(r"TOC(\d|Heading)")
 SIGNATURE_STYLE = "snplanUnderskrifter"
 
 
+# A minus before a figure is a sign, not a hyphen: kept (as U+2212), so -1,3 and 1,3 differ.
+_MINUS = re.compile(r"(?<!\w)[-\u2011\u2212](?=\d)")
+
+
 def squeeze(text: str) -> str:
-    return _NOISE.sub("", unicodedata.normalize("NFC", text))
+    return _NOISE.sub("", _MINUS.sub("\u2212", unicodedata.normalize("NFC", text)))
 
 
 @dataclass(frozen=True)
@@ -66,7 +70,12 @@ def word_items(data: bytes) -> list[Item]:
     items: list[Item] = []
 
     def text_of(element: object) -> str:
-        return "".join(t.text or "" for t in element.iter(qn("w:t")))  # type: ignore[attr-defined]
+        """The text Word shows: its runs' texts, with the hyphen that never breaks (how the
+        writer keeps a minus on its figure) and tabs and breaks as what they show."""
+        shown = {qn("w:t"): None, qn("w:noBreakHyphen"): "-", qn("w:tab"): " ",
+                 qn("w:br"): " ", qn("w:cr"): " "}
+        return "".join((node.text or "") if shown[node.tag] is None else shown[node.tag]
+                       for node in element.iter(*shown))  # type: ignore[attr-defined]
 
     def style_of(paragraph: object) -> str:
         found = paragraph.find(f"{qn('w:pPr')}/{qn('w:pStyle')}")  # type: ignore[attr-defined]
@@ -237,6 +246,7 @@ def test_the_matching_sees_a_missing_and_a_reordered_text() -> None:
     assert first_missing(items, "Intäk-\nter 51,0 | Kostna der") is None
     assert first_missing(items, "Intäkter 50,9 Kostnader")[0].where == "b"  # type: ignore[index]
     assert first_missing(items, "Intäkter Kostnader 51,0")[0].where == "c"  # type: ignore[index]
+    assert first_missing([Item("-198,8", "a")], "198,8") is not None  # a sign is kept
     cell = [Item("Kontroll att utredningstider hålls", "table 1"), Item("Årligen", "table 2")]
     broken = "Kontroll att utred Årligen SID 2 (3) Kontrollmoment ningstider hålls"
     assert first_missing(cell, broken, split_cells=True) is None
