@@ -92,6 +92,9 @@ def test_only_127_0_0_1_is_listened_on(tmp_path: Path) -> None:
     result = runner.invoke(app, ["serve", "--port", "70000", "--out", str(tmp_path / "o")])
     assert result.exit_code == 2 and "--port" in result.output
     assert not (tmp_path / "o").exists()
+    result = runner.invoke(app, ["serve", "--port", "0", "--out", str(tmp_path / "o"),
+                                 "--data", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2 and "does not exist" in result.output, result.output
 
 
 # ------------------------------------------------------------------ rebuilding

@@ -156,9 +156,11 @@ class Preview:
         assert self._server is not None
         return f"http://{HOST}:{self._server.server_address[1]}/"
 
-    def rebuild(self) -> bool:
+    def rebuild(self, *, first: bool = False) -> bool:
         """Build the web edition of every document whose inputs changed; returns whether the
-        page should reload (something was written, or the problems changed)."""
+        page should reload (something was written, or the problems changed). A usage error
+        of the first build (no data directory there) ends the command; any later failure is
+        shown on the pages, so the preview keeps running while the data is being fixed."""
         self._seen = signature(self.request)
         written: list[Path] = []
         try:
@@ -166,7 +168,12 @@ class Preview:
             written = result.written
             problems: tuple[str, ...] = ()
         except SnplanError as error:
+            if first and isinstance(error, UsageError):
+                raise
             problems = _lines(error)
+        except Exception as error:  # noqa: BLE001 - the preview outlives a bug, and says so
+            problems = (f"snplan could not build ({type(error).__name__}: {error}). This is "
+                        "a bug in snplan; please report it with what you changed.",)
         with self.state.lock:
             changed = bool(written) or problems != self.state.problems
             if changed:
@@ -188,7 +195,7 @@ class Preview:
     def start(self) -> None:
         """The first build, then the server on 127.0.0.1 in a thread of its own."""
         self.root.mkdir(parents=True, exist_ok=True)
-        self.rebuild()
+        self.rebuild(first=True)
         try:
             self._server = _Server((HOST, self.port), _handler(self))
         except OSError as exc:
