@@ -64,6 +64,7 @@ messages: install-dev
 bench: install-dev
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/typst_pdf.py
+	$(BIN)/python bench/publish.py
 	$(BIN)/python bench/sie.py
 	$(BIN)/python bench/bounded.py
 

@@ -170,6 +170,18 @@ class Chromium:
         return [e["params"]["request"]["url"] for e in self.events
                 if e.get("method") == "Network.requestWillBeSent"]
 
+    def open_url(self, url: str, *, width: int = 1280, height: int = 900) -> None:
+        """Load an address (the preview server's pages are not files)."""
+        self.viewport(width, height)
+        self.events.clear()
+        self.call("Page.navigate", {"url": url})
+        self.wait_event("Page.loadEventFired")
+
+    def requested(self) -> list[str]:
+        """Every address the page requested since it was opened (reloads included)."""
+        return [e["params"]["request"]["url"] for e in self.events
+                if e.get("method") == "Network.requestWillBeSent"]
+
     def viewport(self, width: int, height: int) -> None:
         self.call("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})

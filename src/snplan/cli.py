@@ -275,8 +275,62 @@ def build(
         typer.echo(_("nothing to build"))
 
 
+@app.command(help=_("Preview the web edition while writing: build it into OUT, serve it on "
+                    "127.0.0.1, rebuild what a saved change touches and reload the open page "
+                    "(showing the data's problems on it); Ctrl-C stops."))
+@reports_errors
+def serve(
+    out: Annotated[Path, typer.Option("--out", help=_("Output directory."))] = Path("build"),
+    data: DataOption = Path("data"),
+    templates: Annotated[
+        Path | None,
+        typer.Option("--templates", help=_("Directory of the Jinja templates and "
+                                           "reference.docx (default: the templates snplan "
+                                           "ships).")),
+    ] = None,
+    reference: Annotated[
+        Path | None, typer.Option("--reference", help=_("A Word style reference to use."))
+    ] = None,
+    host: Annotated[
+        str, typer.Option("--host", help=_("Only 127.0.0.1 (or localhost): the preview is "
+                                           "for this machine."))
+    ] = "127.0.0.1",
+    port: Annotated[
+        int, typer.Option("--port", help=_("The port (0 takes a free one)."))
+    ] = 8000,
+) -> None:
+    import signal
+    import threading
+
+    from .commands import build as builder
+    from .commands import serve as command
+    from .commands.settings import settings_for
+    from .errors import UsageError
+
+    command.check_host(host)
+    if not 0 <= port <= 65535:
+        raise UsageError(_("--port must be between 0 and 65535"))
+    request = builder.Request(data=data, settings=settings_for(out, templates, reference,
+                                                                data),
+                              requested="html")
+    stop = threading.Event()
+
+    def on_signal(_signum: int, _frame: object) -> None:
+        stop.set()
+
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        with command.Preview(request, port, report=_echo_err) as preview:
+            typer.echo(_("serving {url} (Ctrl-C stops)").format(url=preview.url))
+            preview.watch(stop)
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+    typer.echo(_("stopped"))
+
+
 @app.command(help=_("What changed in the data between two git revisions, for a reviewer "
-             "(exit 1 when the head has data errors)."))
+                    "(exit 1 when the head has data errors)."))
 @reports_errors
 def diff(
     base: Annotated[

@@ -143,6 +143,15 @@ def _doc_id(target: Target) -> str:
     return f"{target.year}/{target.filename}"
 
 
+def _keyed_format(fmt: str, formats: list[str]) -> str:
+    """The format as its key records it: a web page links the other formats of its build, so
+    a page built alone (`--format html`, `snplan serve`) is not up to date for `--all`,
+    whose page links Word and PDF."""
+    if fmt != "html":
+        return fmt
+    return "html:" + ",".join(f for f in formats if f != "html")
+
+
 def run(request: Request, progress: Progress | None = None) -> Result:
     """Build what the request names; see the module docstring."""
     _check_request(request)
@@ -176,13 +185,15 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         result.skipped.append(f"PDF ({pdf_missing})")
     keys: dict[tuple[Target, str], str] = {}
     jobs: list[tuple[Target, tuple[str, ...]]] = []
+    published: dict[Target, tuple[str, ...]] = {}  # the formats each page links
     for target in targets:
         files = documents.inputs_of(ds, target)
         needed = []
-        for fmt in formats_for(target, request.requested):
-            if fmt in PDF_FORMATS and pdf_missing is not None:
-                continue
-            key = inputs.key(_doc_id(target), fmt, files)
+        wanted = [f for f in formats_for(target, request.requested)
+                  if f not in PDF_FORMATS or pdf_missing is None]
+        published[target] = tuple(wanted)
+        for fmt in wanted:
+            key = inputs.key(_doc_id(target), _keyed_format(fmt, wanted), files)
             keys[(target, fmt)] = key
             if not request.force and manifest.up_to_date(out, _doc_id(target), fmt, key):
                 result.up_to_date.append(output_path(settings, target, suffix_of(fmt)))
@@ -196,8 +207,8 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     pdf_count = sum(1 for _, formats in jobs if PDF_FORMATS & set(formats)) if by_office else 0
     progress.start(len(jobs) + pdf_count)
     try:
-        rendered = render_many(ds, jobs, settings, progress.step, result.notes) if jobs \
-            else {}
+        rendered = render_many(ds, jobs, settings, progress.step, result.notes, published) \
+            if jobs else {}
         outputs: list[tuple[Target | None, str, Path, bytes]] = []
         wants_pdf: list[tuple[Path, bytes]] = []
         pdf_targets: dict[Path, tuple[Target, str]] = {}

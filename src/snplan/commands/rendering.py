@@ -161,18 +161,22 @@ def render_docx(ds: Dataset, target: Target, settings: Settings) -> bytes:
 
 
 def render_target(ds: Dataset, target: Target, settings: Settings, formats: list[str],
-                  notes: list[str] | None = None) -> dict[str, bytes]:
+                  notes: list[str] | None = None, linked: tuple[str, ...] | None = None
+                  ) -> dict[str, bytes]:
     """The files of one target in the given formats, rendered in memory from one resolved
     document. With the LibreOffice engine, PDF is made afterwards from the Word file (one
     LibreOffice for all documents, output/pdf.py), so asking for PDF renders the Word file
-    too."""
+    too. `linked`: the formats the document is published in by this build, which its web page
+    links (default `formats`; a build that renders only the page again still links the
+    others)."""
     wanted = list(formats)
     if settings.pdf_by_libreoffice:
         wanted = [f for f in formats if f not in PDF_FORMATS]
         if PDF_FORMATS & set(formats) and "docx" not in wanted:
             wanted.insert(0, "docx")
     document = resolve_target(ds, target, settings)
-    return {fmt: write_format(document, fmt, ds, settings, tuple(formats), notes)
+    published = tuple(formats) if linked is None else linked
+    return {fmt: write_format(document, fmt, ds, settings, published, notes)
             for fmt in wanted}
 
 
@@ -206,11 +210,12 @@ Rendered = tuple[Job, dict[str, bytes] | None, list[Problem], list[str]]
 
 
 def _render_in_worker(job: Job) -> Rendered:
-    ds, settings = _WORKER["ds"], _WORKER["settings"]
+    ds, settings, linked = _WORKER["ds"], _WORKER["settings"], _WORKER["linked"]
     target, formats = job
     notes: list[str] = []
     try:
-        files = render_target(ds, target, settings, list(formats), notes)  # type: ignore[arg-type]
+        files = render_target(ds, target, settings, list(formats), notes,  # type: ignore[arg-type]
+                              linked.get(target))  # type: ignore[attr-defined]
         return job, files, [], notes
     except BuildError as exc:
         return job, None, exc.problems, notes
@@ -225,12 +230,15 @@ def _workers(count: int) -> int:
 
 
 def render_many(ds: Dataset, jobs: list[Job], settings: Settings, step: Step | None = None,
-                notes: list[str] | None = None) -> dict[Target, dict[str, bytes]]:
+                notes: list[str] | None = None,
+                linked: dict[Target, tuple[str, ...]] | None = None
+                ) -> dict[Target, dict[str, bytes]]:
     """Render several documents in memory, on every core; raise BuildError with the problems
     of every document that failed. LibreOffice's PDF files are not made here (see
-    `convert_to_pdf`)."""
+    `convert_to_pdf`). `linked`: per target, the formats its web page links (see
+    `render_target`)."""
     results: list[Rendered] = []
-    _WORKER.update(ds=ds, settings=settings)
+    _WORKER.update(ds=ds, settings=settings, linked=linked or {})
     workers = _workers(len(jobs))
     if workers == 1:
         for job in jobs:
