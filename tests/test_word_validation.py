@@ -33,7 +33,7 @@ def test_every_kind_of_document_is_checked(built: list[Path]) -> None:
     names = [p.name for p in built]
     for kind in ("verksamhetsplan-", "arsredovisning-", "tjansteskrivelse-", "mbl-"):
         assert any(n.startswith(kind) for n in names), kind
-    assert len(built) == 22  # 15 from the shipped data, 2 + 5 from the other organisations
+    assert len(built) == 25  # 15 shipped, 2 + 8 from the fixtures (Exempelby: period reports)
 
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=lambda f: f.value)

@@ -50,7 +50,7 @@ def test_every_workbook_is_checked(workbooks: list[Path]) -> None:
     names = [p.name for p in workbooks]
     assert any(n.startswith("verksamhetsplan-") for n in names)
     assert any(n.startswith("arsredovisning-") for n in names)
-    assert len(workbooks) == 8  # 4 from the shipped data, 1 + 3 from the other organisations
+    assert len(workbooks) == 10  # 4 shipped, 1 + 5 from the fixtures (Exempelby: period reports)
 
 
 @pytest.mark.parametrize("file_format", FORMATS, ids=lambda f: f.value)
