@@ -56,7 +56,7 @@ def table(path: Path, first_cell: str, containing: str = "") -> dict[str, list[s
 
 
 DELAR_HEADER = ["Jan–aug 2023", "Jan–aug 2022", "Förändring", "Budget 2023", "Förbrukning, %",
-                "Mot andel av året", "Prognos 2023", "Prognosavvikelse",
+                "Mot andel av året, procentenheter", "Prognos 2023", "Prognosavvikelse",
                 "Prognos april", "Ändring sedan april"]
 
 
@@ -65,18 +65,18 @@ def test_the_delarsrapport_in_word(out: Path) -> None:
     assert rows["Resultaträkning (tkr)"] == DELAR_HEADER
     # 13 300 − 12 700 = 600; 13 300 / 19 600 = 67,857 %; 67,857 − 66,667 = 1,190;
     # 20 050 − 19 600 = 450; 20 050 − 19 800 = 250
-    assert rows["Avgifter"] == ["13 300", "12 700", "600", "19 600", "67,9 %", "1,2 %",
+    assert rows["Avgifter"] == ["13 300", "12 700", "600", "19 600", "67,9 %", "1,2",
                                 "20 050", "450", "19 800", "250"]
     # −154 800 + 147 600 = −7 200; 154 800 / 229 500 = 67,451 %; 67,451 − 66,667 = 0,784;
     # −232 800 + 229 500 = −3 300; −232 800 + 231 000 = −1 800
-    assert rows["Löner"] == ["-154 800", "-147 600", "-7 200", "-229 500", "67,5 %", "0,8 %",
+    assert rows["Löner"] == ["-154 800", "-147 600", "-7 200", "-229 500", "67,5 %", "0,8",
                              "-232 800", "-3 300", "-231 000", "-1 800"]
     # 13 300 + 18 200 + 2 200 = 33 700; 12 700 + 17 100 + 2 100 = 31 900; 1 800;
     # 19 600 + 23 500 + 3 000 = 46 100; 33 700 / 46 100 = 73,102 %; 73,102 − 66,667 = 6,435;
     # 20 050 + 26 300 + 3 400 = 49 750, − 46 100 = 3 650; 19 800 + 25 000 + 3 100 = 47 900,
     # 49 750 − 47 900 = 1 850
     assert rows["Summa verksamhetens intäkter"] == [
-        "33 700", "31 900", "1 800", "46 100", "73,1 %", "6,4 %", "49 750", "3 650", "47 900",
+        "33 700", "31 900", "1 800", "46 100", "73,1 %", "6,4", "49 750", "3 650", "47 900",
         "1 850"]
     # −154 800 − 49 600 − 29 000 − 2 700 − 44 100 − 13 400 = −293 600; 2022: −147 600
     # − 47 300 − 28 000 − 2 600 − 42 400 − 13 200 = −281 100, change −12 500; budget −229 500
@@ -85,17 +85,18 @@ def test_the_delarsrapport_in_word(out: Path) -> None:
     # −442 550, − (−433 600) = −8 950; april −231 000 − 74 000 − 43 700 − 4 150 − 65 500
     # − 19 800 = −438 150, −442 550 + 438 150 = −4 400
     assert rows["Summa verksamhetens kostnader"] == [
-        "-293 600", "-281 100", "-12 500", "-433 600", "67,7 %", "1,0 %", "-442 550",
+        "-293 600", "-281 100", "-12 500", "-433 600", "67,7 %", "1,0", "-442 550",
         "-8 950", "-438 150", "-4 400"]
     # 33 700 − 293 600 = −259 900; 31 900 − 281 100 = −249 200; change −10 700; budget
     # 46 100 − 433 600 = −387 500; 259 900 / 387 500 = 67,071 %, − 66,667 = 0,404; prognos
     # 49 750 − 442 550 = −392 800, + 387 500 = −5 300; april 47 900 − 438 150 = −390 250,
     # −392 800 + 390 250 = −2 550
     assert rows["Verksamhetens nettokostnad"] == [
-        "-259 900", "-249 200", "-10 700", "-387 500", "67,1 %", "0,4 %", "-392 800",
+        "-259 900", "-249 200", "-10 700", "-387 500", "67,1 %", "0,4", "-392 800",
         "-5 300", "-390 250", "-2 550"]
     text = all_text(open_docx(out / "2023" / "delarsrapport-2023.docx")).replace("\u00a0", " ")
-    assert "Mot andel av året = förbrukning − 8/12 (den andel av året som gått)." in text
+    assert ("Mot andel av året, procentenheter = förbrukning − 8/12 (den andel av året som "
+            "gått), i procentenheter.") in text
     assert "Prognosavvikelse = prognos 2023 − budget 2023." in text
     # the prose reads the same figures: 259 900, 67,1 %, 392 800, −5 300
     assert ("Nettokostnaden för januari–augusti blev 259 900 tkr, 67,1 % av årets budget när "
@@ -107,15 +108,16 @@ def test_the_delarsrapport_in_word(out: Path) -> None:
 def test_the_tertialrapport_in_word(out: Path) -> None:
     rows = table(out / "2023" / "tertialrapport-2023.docx", "Resultaträkning (tkr)")
     assert rows["Resultaträkning (tkr)"] == [
-        "Jan–apr 2023", "Budget 2023", "Förbrukning, %", "Mot andel av året", "Prognos 2023",
+        "Jan–apr 2023", "Budget 2023", "Förbrukning, %", "Mot andel av året, procentenheter",
+        "Prognos 2023",
         "Prognosavvikelse"]
     # 6 500 / 19 600 = 33,163 %; 33,163 − 33,333 = −0,170; 19 800 − 19 600 = 200
-    assert rows["Avgifter"] == ["6 500", "19 600", "33,2 %", "-0,2 %", "19 800", "200"]
+    assert rows["Avgifter"] == ["6 500", "19 600", "33,2 %", "-0,2", "19 800", "200"]
     # 6 500 + 9 000 + 1 000 = 16 500; −76 000 − 24 300 − 14 500 − 1 350 − 21 800 − 6 500 =
     # −144 450; 16 500 − 144 450 = −127 950; 127 950 / 387 500 = 33,019 %, − 33,333 = −0,314;
     # 47 900 − 438 150 = −390 250, + 387 500 = −2 750
     assert rows["Verksamhetens nettokostnad"] == [
-        "-127 950", "-387 500", "33,0 %", "-0,3 %", "-390 250", "-2 750"]
+        "-127 950", "-387 500", "33,0 %", "-0,3", "-390 250", "-2 750"]
 
 
 @pytest.fixture(scope="module")
@@ -133,24 +135,24 @@ def test_the_delarsrapport_workbook_computes_with_formulas(out: Path, recalculat
     assert [sheet[f"{c}2"].value for c in "BCEHJ"] == [13300, 12700, 19600, 20050, 19800]
     # the derived columns are formulas over the cells, never typed figures
     assert sheet["F2"].value == '=IF(OR(B2="",E2=""),"",IF(E2=0,"",B2/E2))'
-    assert sheet["G2"].value == '=IF(OR(F2=""),"",F2-8/12)'
+    assert sheet["G2"].value == '=IF(OR(F2=""),"",(F2-8/12)*100)'
     assert sheet["I2"].value == '=IF(OR(H2="",E2=""),"",H2-E2)'
     values = load_workbook(recalculated / "delarsrapport-2023.xlsx", data_only=True)[
         "Resultaträkning januari–augusti"]
     assert values["A14"].value == "Verksamhetens nettokostnad"
     # 33 700 − 293 600; 31 900 − 281 100; −259 900 + 249 200; 46 100 − 433 600
     assert [values[f"{c}14"].value for c in "BCDE"] == [-259900, -249200, -10700, -387500]
-    # 259 900 / 387 500 = 0,670710 (67,07 %); 0,670710 − 8/12 = 0,004043
+    # 259 900 / 387 500 = 0,670710 (67,07 %); (0,670710 − 8/12) × 100 = 0,4043 points
     assert round(values["F14"].value, 6) == 0.670710
-    assert round(values["G14"].value, 6) == 0.004043
+    assert round(values["G14"].value, 4) == 0.4043
     # −392 800; −392 800 + 387 500; −390 250; −392 800 + 390 250
     assert [values[f"{c}14"].value for c in "HIJK"] == [-392800, -5300, -390250, -2550]
     tertial = load_workbook(recalculated / "tertialrapport-2023.xlsx", data_only=True)[
         "Resultaträkning januari–april"]
     assert tertial["A2"].value == "Avgifter"
-    # 6 500 / 19 600 = 0,331633; 0,331633 − 4/12 = −0,001701; 19 800 − 19 600 = 200
+    # 6 500 / 19 600 = 0,331633; (0,331633 − 4/12) × 100 = −0,1701 points; 19 800 − 19 600
     assert round(tertial["D2"].value, 6) == 0.331633
-    assert round(tertial["E2"].value, 6) == -0.001701
+    assert round(tertial["E2"].value, 4) == -0.1701
     assert tertial["G2"].value == 200
 
 
@@ -255,7 +257,7 @@ def test_metrics_of_one_period() -> None:
     net = "Delårsrapport per augusti,resultatrakning,summa,Verksamhetens nettokostnad,"
     # 259 900 / 387 500 = 67,07 %; 67,07 − 66,67 = 0,40; −392 800 + 387 500 = −5 300
     assert f'{net}forbrukning,"Förbrukning, %",67.1' in result.output
-    assert f"{net}mot_aret,Mot andel av året,0.4" in result.output
+    assert f'{net}mot_aret,"Mot andel av året, procentenheter",0.4' in result.output
     assert f"{net}avvikelse,Prognosavvikelse,-5300" in result.output
     missing = runner.invoke(app, ["metrics", "2023", "--period", "maj", "--data",
                                   str(FIXTURE)])
@@ -331,12 +333,12 @@ def test_an_organisations_own_follow_up_kind_is_built_from_its_outline(tmp_path:
     assert rows["Driftbudget (tkr)"] == ["Jan–okt 2025", "Budget 2025", "Förbrukning",
                                          "Mot 10/12", "Prognos 2025", "Avvikelse"]
     # 850 / 1 000 = 85,0 %; 85,0 − 83,333 = 1,667; 1 020 − 1 000 = 20
-    assert rows["Intäkter"] == ["850", "1 000", "85,0 %", "1,7 %", "1 020", "20"]
+    assert rows["Intäkter"] == ["850", "1 000", "85,0 %", "1,7", "1 020", "20"]
     # 7 650 / 9 000 = 85,0 %; 1,667; −9 100 + 9 000 = −100
-    assert rows["Kostnader"] == ["-7 650", "-9 000", "85,0 %", "1,7 %", "-9 100", "-100"]
+    assert rows["Kostnader"] == ["-7 650", "-9 000", "85,0 %", "1,7", "-9 100", "-100"]
     # 850 − 7 650 = −6 800; 1 000 − 9 000 = −8 000; 6 800 / 8 000 = 85,0 %; 1 020 − 9 100 =
     # −8 080, + 8 000 = −80
-    assert rows["Nettokostnader"] == ["-6 800", "-8 000", "85,0 %", "1,7 %", "-8 080", "-80"]
+    assert rows["Nettokostnader"] == ["-6 800", "-8 000", "85,0 %", "1,7", "-8 080", "-80"]
     assert "Uppföljning per oktober 2025" in all_text(open_docx(path))
     assert (out / "2025" / "uppfoljning-oktober-2025.xlsx").is_file()
     # its file is an input of the build like the plan's: a changed figure is rebuilt
@@ -393,11 +395,12 @@ def test_the_shipped_delarsrapport_outline_builds_solnas(tmp_path: Path) -> None
     path = out / "2022" / "delarsrapport-2022.docx"
     rows = table(path, "mkr", "Förbrukning, %")
     assert rows["mkr"][:1] + rows["mkr"][3:] == [
-        "Utfall jan–aug 2022", "Budget 2022", "Förbrukning, %", "Mot andel av året"]
+        "Utfall jan–aug 2022", "Budget 2022", "Förbrukning, %",
+        "Mot andel av året, procentenheter"]
     # 30,1 / 42,4 = 70,991 %; 70,991 − 66,667 = 4,324; no delårsrapport 2021: no comparison
-    assert rows["Intäkter"] == ["30,1", "–", "–", "42,4", "71,0 %", "4,3 %"]
+    assert rows["Intäkter"] == ["30,1", "–", "–", "42,4", "71,0 %", "4,3"]
     # 30,1 − 180,4 = −150,3; 42,4 − 268,6 = −226,2; 150,3 / 226,2 = 66,446 %, − 66,667 = −0,221
-    assert rows["Nettokostnader"] == ["-150,3", "–", "–", "-226,2", "66,4 %", "-0,2 %"]
+    assert rows["Nettokostnader"] == ["-150,3", "–", "–", "-226,2", "66,4 %", "-0,2"]
     units = table(path, "mkr", "Prognos 2022")
     # −17,0 − (−17,3) = 0,3; no tertialrapport 2022, so "Prognos april" (senaste) is empty
     assert units["Stab och central ledning"] == ["-17,3", "-17,0", "0,3", "–"]

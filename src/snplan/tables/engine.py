@@ -46,6 +46,9 @@ class Column:
     description: str
     figure: bool
     percent: bool
+    # percentage points: a difference of two percentages, printed as a number of points
+    # (never with "%", which would say it is a percentage of something)
+    points: bool = False
 
     @property
     def id(self) -> str:
@@ -273,9 +276,10 @@ def _columns(spec: TabellSpec, year: int, org: Organisation, unit: str | None
                          unit)
         description = heading(kolumn.beskrivning, year, org, unit) if kolumn.beskrivning \
             else header.replace("\u00ad", "")
-        percent = kolumn.typ == "procent" or (
-            kolumn.berakning is not None and ops.OPS[kolumn.berakning].percent)
-        result.append(Column(kolumn, header, description, kolumn.is_figure, percent))
+        op = ops.OPS[kolumn.berakning] if kolumn.berakning is not None else None
+        percent = kolumn.typ == "procent" or (op is not None and op.percent)
+        points = op is not None and op.points
+        result.append(Column(kolumn, header, description, kolumn.is_figure, percent, points))
     return result
 
 
@@ -334,7 +338,7 @@ def _decimals(org: Organisation, breakdown: Indelning | None, rad: Rad | None,
     quantities (a computed quantity: whole numbers)."""
     if total and column.spec.decimaler_summor is not None:
         return column.spec.decimaler_summor
-    if column.percent:
+    if column.percent or column.points:
         return column.spec.decimaler if column.spec.decimaler is not None else 1
     if column.spec.decimaler is not None:
         return column.spec.decimaler
@@ -545,7 +549,7 @@ def _figure_decimals(org: Organisation, column: Column, value: Any) -> int:
     percentage; the organisation's for an amount; as written for other numbers."""
     if column.spec.decimaler is not None:
         return column.spec.decimaler
-    if column.percent:
+    if column.percent or column.points:
         return 1
     if column.spec.typ in {None, "belopp"} and column.spec.falt is None:
         return org.amount_decimals()

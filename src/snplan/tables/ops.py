@@ -39,6 +39,7 @@ class Op:
     define: Callable[[str, Sequence[str], Context], str]
     linear: Callable[[Context], bool]
     percent: bool = False
+    points: bool = False  # percentage points: a number, not a percentage (no "%")
 
 
 def _divide(a: Decimal, b: Decimal) -> Decimal | None:
@@ -137,10 +138,12 @@ OPS: dict[str, Op] = {
         lambda _: True),
     "arsandel": Op(
         _share_deviation,
-        lambda r, c: f"{r[0]}-{c.months}/12" if c.months is not None else '""',
-        lambda name, n, c: (f"{name} = {n[0]} − {c.months}/12 (den andel av året som gått)"
+        # the share is a ratio in the workbook (a percentage cell); the points a number
+        lambda r, c: f"({r[0]}-{c.months}/12)*100" if c.months is not None else '""',
+        lambda name, n, c: (f"{name} = {n[0]} − {c.months}/12 (den andel av året som gått), "
+                            "i procentenheter"
                             if c.months is not None else f"{name}: bara i en periodrapport"),
-        lambda _: False, percent=True),
+        lambda _: False, points=True),
     "produkt": Op(
         _product,
         lambda r, _: "*".join(r),
