@@ -446,3 +446,85 @@ def test_an_account_given_only_on_objects_counts_once(tmp_path: Path) -> None:
     assert units.value("a") == D("100.00")
     assert [(p.account, p.object, p.balance) for p in units.unmapped] == [
         ("3010", (1, "B"), D("-50.25"))]
+
+
+PERIOD_ORGANISATION = """\
+kommun: Norrtorp
+namnd: Socialnämnden
+forvaltning: Socialförvaltningen
+belopp_enhet: tkr
+bokforing: {tecken: intakter_positiva}
+indelningar:
+  driftbudget:
+    namn: Driftbudget
+    summa: Nettokostnader
+    rader:
+      - {id: intakter, namn: Intäkter, konton: ["3"]}
+      - {id: kostnader, namn: Kostnader, konton: ["4000-7999"]}
+"""
+PERIOD_OUTLINE = """\
+titel: Uppföljning per april {ar}
+period: {manad: 4, namn: Uppföljning per april, alias: [apr]}
+kapitel:
+  - rubrik: Sammanfattning
+    block: sammanfattning
+  - rubrik: Ekonomi
+    block: driftbudget
+    tabell:
+      indelning: driftbudget
+      rubrik: "Driftbudget ({enhet})"
+      kolumner:
+        - {id: utfall, varde: utfall, rubrik: "Jan–apr {ar}"}
+        - {id: prognos, varde: prognos, rubrik: "Prognos {ar}"}
+"""
+# #PSALDO by month, in kronor (revenue negative in SIE): the months after April are the
+# year's but not the report's
+PERIOD_LEDGER = "\r\n".join([
+    "#FLAGGA 0", "#FORMAT PC8", "#SIETYP 4", '#FNAMN "Norrtorp"',
+    "#RAR 0 20250101 20251231",
+    '#KONTO 3010 "Avgifter"', '#KONTO 4010 "Köp av verksamhet"',
+    "#PSALDO 0 202501 3010 {} -100000.00", "#PSALDO 0 202503 3010 {} -50000.00",
+    "#PSALDO 0 202505 3010 {} -999000.00",
+    "#PSALDO 0 202502 4010 {} 300000.00", "#PSALDO 0 202504 4010 {} 200000.50",
+    "#PSALDO 0 202506 4010 {} 1000000.00", ""])
+
+
+def test_a_period_report_reads_the_months_up_to_its_own_from_the_ledger(tmp_path: Path
+                                                                         ) -> None:
+    data = tmp_path / "data"
+    (data / "disposition").mkdir(parents=True)
+    (data / "2025" / "bokforing").mkdir(parents=True)
+    (data / "organisation.yaml").write_text(PERIOD_ORGANISATION, encoding="utf-8")
+    (data / "disposition" / "uppfoljning-april.yaml").write_text(PERIOD_OUTLINE,
+                                                                 encoding="utf-8")
+    (data / "2025" / "verksamhetsplan.yaml").write_text(
+        "ar: 2025\ndriftbudget: {intakter: 1000, kostnader: -9000}\n", encoding="utf-8")
+    (data / "2025" / "uppfoljning-april.yaml").write_text(
+        "ar: 2025\nsammanfattning: Året följer budgeten.\ndriftbudget:\n"
+        "  intakter: {prognos: 400}\n  kostnader: {prognos: -1500}\n", encoding="utf-8")
+    (data / "2025" / "bokforing" / "huvudbok.se").write_bytes(PERIOD_LEDGER.encode("cp437"))
+    code, output = validate(data)
+    assert code == 0, output
+    result = runner.invoke(app, ["build", "apr", "2025", "--format", "md", "--out",
+                                 str(tmp_path / "out"), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "2025" / "uppfoljning-april-2025.md").read_text(encoding="utf-8")
+    text = text.replace("\u00a0", " ")
+    # January to April: revenue 100 000 + 50 000 = 150 000 kr = 150 tkr (May's 999 000 is
+    # after the report); costs 300 000 + 200 000,50 = 500 000,50 kr = -500,0005 tkr, printed
+    # -500; net 150 − 500,0005 = −350,0005, printed −350; the forecasts are typed
+    assert "| Intäkter | 150 | 400 |" in text
+    assert "| Kostnader | -500 | -1 500 |" in text
+    assert "| **Nettokostnader** | **-350** | **-1 100** |" in text
+
+
+def test_a_month_of_a_broken_financial_year(tmp_path: Path) -> None:
+    # a financial year from May 2024 to April 2025: its 8th month is December 2024, its 9th
+    # January 2025
+    path = tmp_path / "brutet.se"
+    path.write_bytes("\r\n".join(["#FLAGGA 0", "#SIETYP 4", "#RAR 0 20240501 20250430",
+                                  ""]).encode("cp437"))
+    ledger = read_sie(path)
+    assert ledger.month_of_year(8) == (2024, 12)
+    assert ledger.month_of_year(9) == (2025, 1)
+    assert ledger.month_of_year(1, year=-1) is None

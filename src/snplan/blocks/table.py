@@ -437,7 +437,8 @@ def _ledger_balances(table: Table, block: BlockInput
     and a corrected balance flows through to the totals."""
     if table.spec.indelning is None:
         return None
-    mapping = mapping_of(block.ds, table.year, table.spec.indelning)
+    mapping = mapping_of(block.ds, table.year, table.spec.indelning,
+                         block.ds.period(block.document.kind))
     if mapping is None:
         return None
     org = block.org

@@ -141,7 +141,9 @@ def _check_files(ds: Dataset) -> list[Problem]:
 def _typed_and_read(ds: Dataset, org: Organisation) -> list[Problem]:
     problems = []
     store = FigureStore.of(ds)
-    for (year, _unused), stored in sorted(store.blocks.items()):
+    places = [(year, stored) for (year, _unused), stored in sorted(store.blocks.items())]
+    places += [(year, stored) for (year, _m, _b), stored in sorted(store.periods.items())]
+    for year, stored in places:
         entry = ds.years.get(year)
         ledger: Ledger | None = entry.ledger if entry is not None else None
         for row_id, typed in stored.typed_and_read:

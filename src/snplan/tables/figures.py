@@ -98,16 +98,21 @@ class FigureStore:
 
     def _read_ledgers(self) -> None:
         """Each block of a breakdown that reads the ledger gets its rows' outcome from the
-        year's export; a typed outcome of a mapped row, or a typed total over mapped rows, is
-        set aside for `rules.ledger` to report, so the table shows the exact sum."""
+        year's export (a period report's block: the months up to its own, from #PSALDO); a
+        typed outcome of a mapped row, or a typed total over mapped rows, is set aside for
+        `rules.ledger` to report, so the table shows the exact sum."""
         org = self.ds.organisation
         if org is None:
             return
         kind = org.bokforing.varde
-        for (year, _unused), stored in self.blocks.items():
+        places: list[tuple[int, int | None, StoredBlock]] = [
+            (year, None, stored) for (year, _unused), stored in self.blocks.items()]
+        places += [(year, month, stored)
+                   for (year, month, _unused), stored in self.periods.items()]
+        for year, month, stored in places:
             if stored.breakdown is None:
                 continue
-            mapping = mapping_of(self.ds, year, stored.breakdown)
+            mapping = mapping_of(self.ds, year, stored.breakdown, month)
             if mapping is None:
                 continue
             mapped = set(mapping.rows)

@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from ..model.organisation import Indelning, Organisation, Rad
-from ..source.sie import AccountPattern, Ledger
+from ..source.sie import AccountPattern, Ledger, Period
 from .format import number
 
 if TYPE_CHECKING:
@@ -67,6 +67,7 @@ class Mapping:
     unmapped: list[Part] = field(default_factory=list)
     twice: list[tuple[Part, list[str]]] = field(default_factory=list)
     bad_patterns: dict[str, list[tuple[int, str, str]]] = field(default_factory=dict)
+    through: Period | None = None  # a period report's last month; None: the whole year
 
     def figure(self, kronor: Decimal) -> Decimal:
         """A balance in the file's kronor as snplan's figure: the organisation's sign, its
@@ -86,9 +87,9 @@ class Mapping:
     def ledger_total(self) -> Decimal:
         """Every result account's balance summed, in the file's kronor."""
         total = Decimal(0)
-        objects = _single_objects(self.ledger)
+        objects = _single_objects(self.ledger, self.through)
         for account in self.ledger.result_accounts():
-            value = account_total(self.ledger, account, objects)
+            value = account_total(self.ledger, account, objects, self.through)
             if value is not None:
                 total += value
         return total
@@ -117,20 +118,23 @@ def _patterns(row: Rad, bad: list[tuple[int, str, str]]) -> list[AccountPattern]
 ObjectBalances = dict[str, list[tuple[tuple[int, str], Decimal]]]
 
 
-def _single_objects(ledger: Ledger) -> ObjectBalances:
-    """Each account's year balance on each single object, by account."""
+def _single_objects(ledger: Ledger, through: Period | None = None) -> ObjectBalances:
+    """Each account's year balance on each single object (up to `through`), by account."""
     found: ObjectBalances = {}
-    for (account, obj), value in sorted(ledger.object_year_results(0).items()):
+    for (account, obj), value in sorted(ledger.object_year_results(0, through).items()):
         found.setdefault(account, []).append((obj, value))
     return found
 
 
-def account_total(ledger: Ledger, account: str, objects: ObjectBalances) -> Decimal | None:
+def account_total(ledger: Ledger, account: str, objects: ObjectBalances,
+                  through: Period | None = None) -> Decimal | None:
     """An account's year balance: its #RES (or its periods); for a file that gives it only on
     objects, the sum over the objects of its lowest dimension (each transaction lies on one
     object of a dimension, so one dimension's objects add up to the account without counting
-    anything twice). None when the file has no figure for it at all."""
-    total = ledger.year_result(account)
+    anything twice). None when the file has no figure for it at all. Up to a month
+    (`through`, a period report's) it is the sum of the account's #PSALDO to that month."""
+    total = (ledger.year_result(account) if through is None
+             else ledger.period_total(account, through, year=0))
     if total is not None:
         return total
     pieces = objects.get(account, [])
@@ -140,12 +144,14 @@ def account_total(ledger: Ledger, account: str, objects: ObjectBalances) -> Deci
     return sum((v for obj, v in pieces if obj[0] == lowest), Decimal(0))
 
 
-def _parts(ledger: Ledger, dimension: int | None) -> list[Part]:
-    """The ledger's result balances of the year, cut by the objects of `dimension`."""
-    objects = _single_objects(ledger)
+def _parts(ledger: Ledger, dimension: int | None, through: Period | None = None
+           ) -> list[Part]:
+    """The ledger's result balances of the year (or up to the month `through`), cut by the
+    objects of `dimension`."""
+    objects = _single_objects(ledger, through)
     parts = []
     for account in ledger.result_accounts():
-        total = account_total(ledger, account, objects)
+        total = account_total(ledger, account, objects, through)
         if total is None:
             continue
         pieces = [(obj, v) for obj, v in objects.get(account, []) if obj[0] == dimension]
@@ -171,11 +177,12 @@ def _matches(row: Rad, patterns: list[AccountPattern], part: Part,
 
 
 def map_breakdown(org: Organisation, breakdown_id: str, breakdown: Indelning,
-                  ledger: Ledger, year: int) -> Mapping:
+                  ledger: Ledger, year: int, through: Period | None = None) -> Mapping:
     """Which parts of the ledger each mapped row of the breakdown holds, and which parts fall
-    to no row or to more than one."""
+    to no row or to more than one; the year's balances, or up to the month `through`."""
     sign = Decimal(-1) if org.bokforing.tecken == "intakter_positiva" else Decimal(1)
-    mapping = Mapping(breakdown_id, breakdown, ledger, year, SCALE[org.belopp_enhet], sign)
+    mapping = Mapping(breakdown_id, breakdown, ledger, year, SCALE[org.belopp_enhet], sign,
+                      through=through)
     rows = mapped_rows(breakdown)
     patterns: dict[str, list[AccountPattern]] = {}
     for row in rows:
@@ -184,7 +191,7 @@ def map_breakdown(org: Organisation, breakdown_id: str, breakdown: Indelning,
         if bad:
             mapping.bad_patterns[row.id] = bad
         mapping.rows[row.id] = []
-    for part in _parts(ledger, breakdown.dimension):
+    for part in _parts(ledger, breakdown.dimension, through):
         owners = [r.id for r in rows if _matches(r, patterns[r.id], part, breakdown.dimension)]
         for owner in owners:
             mapping.rows[owner].append(part)
@@ -195,9 +202,11 @@ def map_breakdown(org: Organisation, breakdown_id: str, breakdown: Indelning,
     return mapping
 
 
-def mapping_of(ds: Dataset, year: int, breakdown_id: str) -> Mapping | None:
+def mapping_of(ds: Dataset, year: int, breakdown_id: str, month: int | None = None
+               ) -> Mapping | None:
     """The mapping of a breakdown onto a year's ledger (made once per dataset), or None when
-    the breakdown reads no ledger or the year has no single export."""
+    the breakdown reads no ledger or the year has no single export. With `month` (a period
+    report's), the balances are the #PSALDO of the year's months up to it."""
     org = ds.organisation
     entry = ds.years.get(year)
     if org is None or entry is None or entry.ledger is None:
@@ -205,10 +214,15 @@ def mapping_of(ds: Dataset, year: int, breakdown_id: str) -> Mapping | None:
     breakdown = org.indelningar.get(breakdown_id)
     if breakdown is None or not breakdown.reads_ledger():
         return None
+    through = None
+    if month is not None:
+        through = entry.ledger.month_of_year(month)
+        if through is None:
+            return None
     cache = ds.cache.setdefault("ledger", {})
-    key = (year, breakdown_id)
+    key = (year, breakdown_id, month)
     if key not in cache:
-        cache[key] = map_breakdown(org, breakdown_id, breakdown, entry.ledger, year)
+        cache[key] = map_breakdown(org, breakdown_id, breakdown, entry.ledger, year, through)
     mapping: Mapping = cache[key]
     return mapping
 

@@ -175,13 +175,24 @@ class Ledger:
         found = {n: self.year_result(n, year) for n in numbers}
         return {n: value for n, value in found.items() if value is not None}
 
-    def object_year_results(self, year: int = 0) -> dict[tuple[str, tuple[int, str]], Decimal]:
-        """The year's result of every account and single object the periods give."""
+    def object_year_results(self, year: int = 0, through: Period | None = None
+                            ) -> dict[tuple[str, tuple[int, str]], Decimal]:
+        """The year's result of every account and single object the periods give (up to and
+        including the month `through`, for a period report)."""
         totals: dict[tuple[str, tuple[int, str]], Decimal] = defaultdict(Decimal)
-        for (y, _unused, account, objects), value in self.periods.items():
-            if y == year and len(objects) == 1:
+        for (y, period, account, objects), value in self.periods.items():
+            if y == year and len(objects) == 1 and (through is None or period <= through):
                 totals[(account, objects[0])] += value.amount
         return dict(totals)
+
+    def month_of_year(self, month: int, year: int = 0) -> Period | None:
+        """The `month`th month of financial year `year` (1 is its first; a calendar year's
+        August is 8), as a period; None when the file has no such year."""
+        span = self.years.get(year)
+        if span is None:
+            return None
+        index = span.start.year * 12 + span.start.month - 1 + month - 1
+        return Period(index // 12, index % 12 + 1)
 
     def _sum_periods(self, year: int, account: str, objects: Objects,
                      through: Period | None) -> Decimal | None:
