@@ -211,3 +211,43 @@ def test_print_hides_the_navigation_and_honours_page_breaks(pages: dict[str, Pat
     assert styles["cover"] == "page"
     assert styles["chapter"] == "page"
     assert "https://www.solna.se" in styles["link"]
+
+
+@pytest.fixture(scope="module")
+def built_pages(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
+    """Every page `build --all --format html` writes for the shipped data and the fixtures:
+    each document's web edition and each organisation's index page."""
+    from typer.testing import CliRunner
+
+    from snplan.cli import app
+
+    from .conftest import DATA, EXEMPELBY, OTHER_ORG
+
+    root = tmp_path_factory.mktemp("built-html")
+    found: list[Path] = []
+    for name, data in (("solna", DATA), ("exempelby", EXEMPELBY), ("annan", OTHER_ORG),
+                       ("norrby", ROOT / "tests" / "fixtures" / "norrby")):
+        result = CliRunner().invoke(app, ["build", "--all", "--format", "html", "--data",
+                                          str(data), "--out", str(root / name)])
+        assert result.exit_code == 0, result.output
+        found += sorted((root / name).rglob("*.html"))
+    return found
+
+
+def test_axe_finds_no_violation_on_any_built_page(built_pages: list[Path], browser: Chromium,
+                                                  axe_source: str) -> None:
+    """The pages the shipped data and the fixtures build (plans, reports, period reports,
+    memos, protocols, index pages), at a desktop width and at 320 px."""
+    # 15 shipped documents and Solna's index; the fixtures' documents and indexes
+    assert len(built_pages) >= 30
+    failures = {}
+    for page in built_pages:
+        for width in (1280, 320):
+            browser.open(page, width=width, height=800)
+            violations = _axe(browser, axe_source, {"runOnly": {"type": "tag", "values": TAGS},
+                                                    "resultTypes": ["violations"]})
+            if violations:
+                failures[f"{page.name} at {width} px"] = violations
+            if width == 320:
+                assert browser.evaluate("document.documentElement.scrollWidth") <= 320, page
+    assert failures == {}, json.dumps(failures, indent=1)
