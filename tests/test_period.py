@@ -24,6 +24,7 @@ from snplan.cli import app
 from snplan.model.kinds import KINDS
 from snplan.source.load import load
 
+from .conftest import replace_in
 from .docx_read import all_text, open_docx, rows_of, table_starting_with
 from .test_workbooks import recalculate
 
@@ -407,3 +408,57 @@ def test_the_shipped_delarsrapport_outline_builds_solnas(tmp_path: Path) -> None
     # −17,3 − 72,9 − 47,4 − 88,6 = −226,2; −17,0 − 73,5 − 47,0 − 89,0 = −226,5; −0,3
     assert units["Summa nettokostnader"] == ["-226,2", "-226,5", "-0,3", "–"]
     assert "Nettokostnaden för januari–augusti blev 150,3 mkr." in all_text(open_docx(path))
+
+
+MEASURES_OUTLINE = """\
+titel: Uppföljning per april {ar}
+period: {manad: 4, namn: Uppföljning per april, alias: [apr]}
+kapitel:
+  - rubrik: Verksamhetsmått
+    block: verksamhetsmatt
+    typ: manadsmatt
+    manadsmatt: {ar: 2, diagram: false}
+"""
+
+
+def test_a_period_reports_monthly_measures_are_the_months_up_to_its_own(tmp_path: Path
+                                                                         ) -> None:
+    data = tmp_path / "data"
+    (data / "disposition").mkdir(parents=True)
+    (data / "2024").mkdir()
+    (data / "2025").mkdir()
+    (data / "organisation.yaml").write_text(
+        ORGANISATION + "verksamhetsmatt:\n  - id: ekonomi\n    namn: Ekonomiskt bistånd\n"
+        "    matt:\n      - {id: hushall, namn: Hushåll, enhet: antal, aggregering: medel}\n"
+        "      - {id: utbetalt, namn: Utbetalt, enhet: tkr, aggregering: summa}\n",
+        encoding="utf-8")
+    (data / "disposition" / "uppfoljning-april.yaml").write_text(MEASURES_OUTLINE,
+                                                                 encoding="utf-8")
+    (data / "2024" / "uppfoljning-april.yaml").write_text(
+        "ar: 2024\nverksamhetsmatt:\n  varden:\n    hushall: [100, 102, 98, 96]\n"
+        "    utbetalt: [800, 810, 790, 780]\n", encoding="utf-8")
+    (data / "2025" / "uppfoljning-april.yaml").write_text(
+        "ar: 2025\nverksamhetsmatt:\n  varden:\n    hushall: [90, 94, 95, 93]\n"
+        "    utbetalt: [700, 720, 730, 710]\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+    build(data, out, "apr", "2025", "--format", "docx")
+    path = out / "2025" / "uppfoljning-april-2025.docx"
+    # households: mean of January to April 2025, (90 + 94 + 95 + 93) / 4 = 93,0; 2024:
+    # (100 + 102 + 98 + 96) / 4 = 99,0
+    rows = table(path, "", "Medel jan–apr")
+    assert rows[""] == ["jan", "feb", "mar", "apr", "Medel jan–apr"]
+    assert rows["2024"] == ["100", "102", "98", "96", "99,0"]
+    assert rows["2025"] == ["90", "94", "95", "93", "93,0"]
+    # paid: the sum of the four months, 700 + 720 + 730 + 710 = 2 860 (2024: 3 180)
+    rows = table(path, "", "Summa jan–apr")
+    assert rows["2025"] == ["700", "720", "730", "710", "2 860"]
+    assert rows["2024"] == ["800", "810", "790", "780", "3 180"]
+    # a period report's series holds its months, no more
+    replace_in(data / "2025" / "uppfoljning-april.yaml", "[90, 94, 95, 93]",
+               "[90, 94, 95, 93, 91]")
+    broken = runner.invoke(app, ["validate", "--data", str(data)])
+    assert broken.exit_code == 1
+    assert ("verksamhetsmatt.varden.hushall: a series of this document has 4 values, one for "
+            "each month from jan to apr; this one has 5") in broken.output

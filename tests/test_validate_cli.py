@@ -108,7 +108,10 @@ def test_monthly_series_needs_twelve_values(other: Path) -> None:
     replace_in(path, "39, 45]", "39]")
     result = run("validate", "--data", str(other))
     assert result.exit_code == 1
-    assert "hushall: a monthly series has 12 values, this one has 11" in result.output
+    line = line_of(path, "hushall:")
+    assert (f"2024/arsredovisning.yaml:{line}: verksamhetsmatt.varden.hushall: a series of this "
+            "document has 12 values, one for each month from jan to dec; this one has 11"
+            ) in result.output
 
 
 def test_unknown_signatory_and_goal(other: Path) -> None:

@@ -37,17 +37,19 @@ class ManadsmattSpec(Strict):
 
 
 class ManadsmattBlock(Strict):
-    """Monthly activity measures of the year: twelve values per measure, keyed by measure id."""
+    """Monthly activity measures of the year: a value per month, keyed by measure id (twelve
+    in a plan or a report; in a period report the months up to its own, checked by the block
+    type, which knows the document's period)."""
 
     text: Prose = ""
     varden: dict[Id, list[Amount]] = {}
 
     @model_validator(mode="after")
-    def _twelve_months(self) -> ManadsmattBlock:
+    def _at_most_twelve_months(self) -> ManadsmattBlock:
         for key, series in self.varden.items():
-            if len(series) != 12:
-                raise ValueError(
-                    f"{key}: a monthly series has 12 values, this one has {len(series)}")
+            if not 1 <= len(series) <= 12:
+                raise ValueError(_("{key}: a monthly series has 1 to 12 values (one a month), "
+                                   "this one has {count}").format(key=key, count=len(series)))
         return self
 
 
@@ -87,10 +89,17 @@ class MeasureGroupView:
     measures: list[MeasureView] = field(default_factory=list)
 
 
+def months_of(ds: Dataset, kind: str) -> int:
+    """How many months a document of `kind` holds: a period report's, up to its own month;
+    a plan's or a report's, twelve."""
+    return ds.period(kind) or 12
+
+
 def monthly_view(ds: Dataset, kind: str, key: str, year: int, span: int = 3
                  ) -> list[MeasureGroupView]:
     """The organisation's measure groups with the series of `year` and the years before it,
-    each read from that year's document of the same kind (block `key`)."""
+    each read from that year's document of the same kind (block `key`; a period report's
+    years are the same months of each year)."""
     if ds.organisation is None:
         return []
     years = list(range(year - span + 1, year + 1))
@@ -128,18 +137,21 @@ def _figure_cell(value: Decimal | None, decimals: int, formula: Formula | None =
                 entered=formula is None)
 
 
-def measure_table(group: MeasureGroupView, measure: MeasureView, key: str) -> Table:
-    """One measure: a row per year (years without figures left out), a column per month and
-    the annual sum or mean."""
+def measure_table(group: MeasureGroupView, measure: MeasureView, key: str, months: int = 12
+                  ) -> Table:
+    """One measure: a row per year (years without figures left out), a column per month
+    (up to a period report's own) and the sum or mean of those months."""
     word = "Summa" if measure.aggregation == "summa" else "Medel"
-    columns = (Column("ar", ""), *(Column(m, m, "number", "right") for m in MONTHS),
+    if months < 12:
+        word += f" {MONTHS[0]}–{MONTHS[months - 1]}"
+    columns = (Column("ar", ""), *(Column(m, m, "number", "right") for m in MONTHS[:months]),
                Column("arsvarde", word, "number", "right"))
     rows = []
     for series in measure.series:
         if series.values is None:
             continue
         index = len(rows)
-        annual = Formula(annual_template(measure.aggregation), ((index, 1), (index, 12)))
+        annual = Formula(annual_template(measure.aggregation), ((index, 1), (index, months)))
         cells = (Cell(((Text(str(series.year)),),), str(series.year)),
                  *(_figure_cell(v, 0) for v in series.values),
                  _figure_cell(series.annual(measure.aggregation), measure.annual_decimals,
@@ -149,7 +161,7 @@ def measure_table(group: MeasureGroupView, measure: MeasureView, key: str) -> Ta
                  sheet_group=plain(group.name), id=f"{key}-{measure.id}")
 
 
-def chart(group: MeasureGroupView, key: str) -> Figure:
+def chart(group: MeasureGroupView, key: str, months: int = 12) -> Figure:
     panels = []
     for measure in group.measures:
         series = tuple(Series(str(s.year), tuple(s.values)) for s in measure.series
@@ -158,7 +170,8 @@ def chart(group: MeasureGroupView, key: str) -> Figure:
             continue
         counts = all(v == v.to_integral_value() for s in series for v in s.values
                      if v is not None)
-        panels.append(Panel(plain(measure.name), plain(measure.unit), tuple(MONTHS), series,
+        panels.append(Panel(plain(measure.name), plain(measure.unit), tuple(MONTHS[:months]),
+                            series,
                             counts, f"{key}-{measure.id}"))
     return Figure(group.id, alt_text(group), plain(group.name), tuple(panels))
 
@@ -184,6 +197,8 @@ def _implausible(block: Checked) -> list[Problem]:
                     "the cell?").format(month=month + 1, value=value), "warning"))
                 continue
             others = [v for i, v in enumerate(series) if i != month]
+            if not others:
+                continue
             middle = Decimal(median(others))
             if (middle > 0 and value > OUTLIER_RATIO * middle
                     and value - middle >= OUTLIER_MIN_DIFFERENCE):
@@ -241,6 +256,14 @@ class MonthlyMeasures(BlockType):
         found = [p for measure in block.content.varden
                  for p in unknown(block.source, (block.key, "varden", measure), measure,
                                   measures, "measure", "organisation.yaml verksamhetsmatt")]
+        months = months_of(block.ds, block.document.kind)
+        for measure, series in block.content.varden.items():
+            if len(series) != months:
+                found.append(problem(block.source, (block.key, "varden", measure), _(
+                    "a series of this document has {months} values, one for each month from "
+                    "{first} to {last}; this one has {count}").format(
+                        first=MONTHS[0], last=MONTHS[months - 1], months=months,
+                        count=len(series))))
         return found + _implausible(block)
 
     def is_prose(self, loc: tuple[str | int, ...]) -> bool:
@@ -256,14 +279,15 @@ class MonthlyMeasures(BlockType):
         drawn = options is None or options.diagram
         out = prose(block.content.text)
         level = block.level + 1
+        months = months_of(block.ds, block.document.kind)
         for group in monthly_view(block.ds, block.document.kind, block.key, block.year, span):
             out.append(annual_table(group, block.key, block.year))
             parts: list[Block] = [
                 Section(heading(measure.name), level + 1,
-                        (measure_table(group, measure, block.key),))
+                        (measure_table(group, measure, block.key, months),))
                 for measure in group.measures
                 if any(s.values is not None for s in measure.series)]
             if drawn:
-                parts.append(chart(group, block.key))
+                parts.append(chart(group, block.key, months))
             out.append(Section(heading(group.name), level, tuple(parts)))
         return out
