@@ -528,3 +528,46 @@ def test_a_month_of_a_broken_financial_year(tmp_path: Path) -> None:
     assert ledger.month_of_year(8) == (2024, 12)
     assert ledger.month_of_year(9) == (2025, 1)
     assert ledger.month_of_year(1, year=-1) is None
+
+
+def test_the_budget_can_come_from_the_exports_pbudget(tmp_path: Path) -> None:
+    """Where the budget is kept in the accounting system, `bokforing.budget` names the kind
+    of figure #PBUDGET gives; the plan then types none for the mapped rows."""
+    data = tmp_path / "data"
+    (data / "disposition").mkdir(parents=True)
+    (data / "2025" / "bokforing").mkdir(parents=True)
+    (data / "organisation.yaml").write_text(PERIOD_ORGANISATION.replace(
+        "bokforing: {tecken: intakter_positiva}",
+        "bokforing: {tecken: intakter_positiva, budget: budget}"), encoding="utf-8")
+    (data / "disposition" / "uppfoljning-april.yaml").write_text(PERIOD_OUTLINE.replace(
+        '        - {id: prognos, varde: prognos, rubrik: "Prognos {ar}"}\n',
+        '        - {id: budget, varde: budget, period: helar, rubrik: "Budget {ar}"}\n'
+        '        - {id: prognos, varde: prognos, rubrik: "Prognos {ar}"}\n'), encoding="utf-8")
+    plan = data / "2025" / "verksamhetsplan.yaml"
+    plan.write_text("ar: 2025\ndriftbudget: {}\n", encoding="utf-8")
+    (data / "2025" / "uppfoljning-april.yaml").write_text(
+        "ar: 2025\nsammanfattning: Året följer budgeten.\ndriftbudget:\n"
+        "  intakter: {prognos: 1250}\n  kostnader: {prognos: -4700}\n", encoding="utf-8")
+    # the budget: 100 000 kr of revenue and 400 000 kr of cost in each of the twelve months
+    budget = [f"#PBUDGET 0 2025{m:02d} 3010 {{}} -100000.00" for m in range(1, 13)]
+    budget += [f"#PBUDGET 0 2025{m:02d} 4010 {{}} 400000.00" for m in range(1, 13)]
+    text = PERIOD_LEDGER.rstrip("\r\n") + "\r\n" + "\r\n".join(budget) + "\r\n"
+    (data / "2025" / "bokforing" / "huvudbok.se").write_bytes(text.encode("cp437"))
+    code, output = validate(data)
+    assert code == 0, output
+    result = runner.invoke(app, ["build", "apr", "2025", "--format", "md", "--out",
+                                 str(tmp_path / "out"), "--data", str(data)])
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "2025" / "uppfoljning-april-2025.md").read_text(encoding="utf-8")
+    text = text.replace("\u00a0", " ")
+    # budget: 12 × 100 000 = 1 200 000 kr = 1 200 tkr of revenue; 12 × 400 000 = 4 800 000 kr
+    # = −4 800 tkr of cost; net 1 200 − 4 800 = −3 600; the outcome January–April as above
+    assert "| Intäkter | 150 | 1 200 | 1 250 |" in text
+    assert "| Kostnader | -500 | -4 800 | -4 700 |" in text
+    assert "| **Nettokostnader** | **-350** | **-3 600** | **-3 450** |" in text
+    # typed in the plan as well, it is a fact entered twice
+    plan.write_text("ar: 2025\ndriftbudget:\n  intakter: 1000\n", encoding="utf-8")
+    code, output = validate(data)
+    assert code == 1
+    assert ("2025/verksamhetsplan.yaml:3: driftbudget.intakter: this budget (budget) of "
+            "'intakter' is typed here and also read from the ledger's #PBUDGET") in output

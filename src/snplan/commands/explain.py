@@ -93,7 +93,9 @@ def explain(ds: Dataset, year: int, block: str, row_id: str, column_id: str) -> 
     source_year = year + kolumn.ar
     head = f"{block} · {label} · {column_id} ({kolumn.varde} {source_year})"
     mapping = mapping_of(ds, source_year, spec.indelning) \
-        if kolumn.varde == org.bokforing.varde else None
+        if kolumn.varde == org.bokforing.varde else mapping_of(
+            ds, source_year, spec.indelning, budget=True) \
+        if kolumn.varde == org.bokforing.budget else None
     if mapping is None or not any(r.id in mapping.rows for r in rows):
         return head + "\n" + _typed(ds, source_year, block, row_id, kolumn.varde) + "\n"
     return _traced(ds, org, mapping, rows, head)

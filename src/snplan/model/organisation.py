@@ -311,12 +311,22 @@ class Bokforing(Strict):
     `tecken`: SIE books revenue as credit, a negative balance, and cost as a positive one;
     snplan prints revenue positive and cost negative, so by default (`intakter_positiva`) a
     balance changes sign; `som_i_filen` keeps the file's sign. `varde`: the kind of figure
-    the ledger gives (the outcome, `utfall`). Amounts are kronor in the file and are divided
-    into the organisation's `belopp_enhet` exactly, rounded only when printed.
+    the ledger gives (the outcome, `utfall`). `budget`: the kind of figure the export's
+    `#PBUDGET` gives (`budget`), where the budget is kept in the accounting system; by default
+    none, and the budget is entered in the plan. Amounts are kronor in the file and are
+    divided into the organisation's `belopp_enhet` exactly, rounded only when printed.
     """
 
     tecken: Literal["intakter_positiva", "som_i_filen"] = "intakter_positiva"
     varde: Id = "utfall"
+    budget: Id | None = None
+
+    @model_validator(mode="after")
+    def _two_kinds(self) -> Bokforing:
+        if self.budget is not None and self.budget == self.varde:
+            raise ValueError(_("the budget (#PBUDGET) and the outcome (#RES, #PSALDO) are two "
+                               "kinds of figure; give budget another name than varde"))
+        return self
 
 
 class Organisation(Strict):

@@ -146,14 +146,18 @@ def _typed_and_read(ds: Dataset, org: Organisation) -> list[Problem]:
     for year, stored in places:
         entry = ds.years.get(year)
         ledger: Ledger | None = entry.ledger if entry is not None else None
-        for row_id, typed in stored.typed_and_read:
-            problems.append(problem(
-                typed.document.source, typed.loc,
-                _("this outcome ({varde}) of '{row_id}' is typed here and also read from the "
-                  "ledger ({LEDGER_DIR}) through the mapping of '{breakdown}' in "
-                  "organisation.yaml; remove the typed figure, the ledger's is exact").format(
-                    varde=org.bokforing.varde, row_id=row_id,
-                    LEDGER_DIR=ledger.path if ledger else LEDGER_DIR, breakdown=stored.breakdown)))
+        for row_id, kind, typed in stored.typed_and_read:
+            where = ledger.path if ledger else LEDGER_DIR
+            message = _(
+                "this outcome ({varde}) of '{row_id}' is typed here and also read from the "
+                "ledger ({LEDGER_DIR}) through the mapping of '{breakdown}' in "
+                "organisation.yaml; remove the typed figure, the ledger's is exact") \
+                if kind == org.bokforing.varde else _(
+                "this budget ({varde}) of '{row_id}' is typed here and also read from the "
+                "ledger's #PBUDGET ({LEDGER_DIR}) through the mapping of '{breakdown}' in "
+                "organisation.yaml (bokforing.budget); remove the typed figure")
+            problems.append(problem(typed.document.source, typed.loc, message.format(
+                varde=kind, row_id=row_id, LEDGER_DIR=where, breakdown=stored.breakdown)))
     return problems
 
 

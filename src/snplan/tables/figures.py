@@ -49,7 +49,7 @@ class StoredBlock:
     # figure of that kind the data also types for such a row or for a total over such rows
     # (the ledger's figure is used; `rules.ledger` reports the typed one)
     from_ledger: set[str] = field(default_factory=set)
-    typed_and_read: list[tuple[str, Entry]] = field(default_factory=list)
+    typed_and_read: list[tuple[str, str, Entry]] = field(default_factory=list)
 
     def kinds(self) -> set[str]:
         return {kind for row in self.figures.values() for kind in row}
@@ -104,15 +104,18 @@ class FigureStore:
         org = self.ds.organisation
         if org is None:
             return
-        kind = org.bokforing.varde
-        places: list[tuple[int, int | None, StoredBlock]] = [
-            (year, None, stored) for (year, _unused), stored in self.blocks.items()]
-        places += [(year, month, stored)
+        places: list[tuple[int, int | None, StoredBlock, str, bool]] = [
+            (year, None, stored, org.bokforing.varde, False)
+            for (year, _unused), stored in self.blocks.items()]
+        places += [(year, month, stored, org.bokforing.varde, False)
                    for (year, month, _unused), stored in self.periods.items()]
-        for year, month, stored in places:
+        if org.bokforing.budget is not None:  # the year's budget, where the export keeps it
+            places += [(year, None, stored, org.bokforing.budget, True)
+                       for (year, _unused), stored in self.blocks.items()]
+        for year, month, stored, kind, budget in places:
             if stored.breakdown is None:
                 continue
-            mapping = mapping_of(self.ds, year, stored.breakdown, month)
+            mapping = mapping_of(self.ds, year, stored.breakdown, month, budget)
             if mapping is None:
                 continue
             mapped = set(mapping.rows)
@@ -121,7 +124,7 @@ class FigureStore:
                 below = {r.id for r in row.walk()} if row is not None else mapped
                 figures = stored.figures.get(group, {})
                 if kind in figures and (group in mapped or below & mapped):
-                    stored.typed_and_read.append((group, stored.where[(group, kind)]))
+                    stored.typed_and_read.append((group, kind, stored.where[(group, kind)]))
                     del figures[kind]
             for row_id, parts in mapping.rows.items():
                 # a row nothing was booked on is left as a row the year does not have (zero

@@ -12,7 +12,7 @@ add up to its totals to the öre.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -202,11 +202,19 @@ def map_breakdown(org: Organisation, breakdown_id: str, breakdown: Indelning,
     return mapping
 
 
-def mapping_of(ds: Dataset, year: int, breakdown_id: str, month: int | None = None
-               ) -> Mapping | None:
+def budget_ledger(ledger: Ledger) -> Ledger:
+    """The export's budget (#PBUDGET) as a ledger of its own: its months are the budget's, so
+    the mapping reads it as it reads the outcome's periods (and never the outcome's #RES)."""
+    return replace(ledger, results={}, periods=dict(ledger.budgets), budgets={},
+                   results_from_vouchers=set(), periods_from_vouchers=set())
+
+
+def mapping_of(ds: Dataset, year: int, breakdown_id: str, month: int | None = None,
+               budget: bool = False) -> Mapping | None:
     """The mapping of a breakdown onto a year's ledger (made once per dataset), or None when
     the breakdown reads no ledger or the year has no single export. With `month` (a period
-    report's), the balances are the #PSALDO of the year's months up to it."""
+    report's), the balances are the #PSALDO of the year's months up to it; with `budget`, the
+    year's #PBUDGET."""
     org = ds.organisation
     entry = ds.years.get(year)
     if org is None or entry is None or entry.ledger is None:
@@ -220,9 +228,10 @@ def mapping_of(ds: Dataset, year: int, breakdown_id: str, month: int | None = No
         if through is None:
             return None
     cache = ds.cache.setdefault("ledger", {})
-    key = (year, breakdown_id, month)
+    key = (year, breakdown_id, month, budget)
     if key not in cache:
-        cache[key] = map_breakdown(org, breakdown_id, breakdown, entry.ledger, year, through)
+        ledger = budget_ledger(entry.ledger) if budget else entry.ledger
+        cache[key] = map_breakdown(org, breakdown_id, breakdown, ledger, year, through)
     mapping: Mapping = cache[key]
     return mapping
 
