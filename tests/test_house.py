@@ -140,7 +140,9 @@ def test_every_block_type_is_registered_from_its_own_module() -> None:
 
 
 def test_the_help_names_every_shipped_kind() -> None:
-    for kind in KINDS.values():
+    # an organisation's own period kind (registered while its data is loaded, by a test run
+    # before this one) is the organisation's, not one the help can name
+    for kind in (k for k in KINDS.values() if not k.own):
         assert kind.name in KIND_HELP and all(f"({a})" in KIND_HELP for a in kind.aliases)
 
 
