@@ -462,3 +462,26 @@ def test_a_period_reports_monthly_measures_are_the_months_up_to_its_own(tmp_path
     assert broken.exit_code == 1
     assert ("verksamhetsmatt.varden.hushall: a series of this document has 4 values, one for "
             "each month from jan to apr; this one has 5") in broken.output
+
+
+def test_an_own_kinds_file_is_not_checked_while_its_outline_is_broken(tmp_path: Path) -> None:
+    """The outline says what the year's file is: while it does not load, the file is the
+    outline's and 'not checked', not an unexpected entry of the year."""
+    data = tmp_path / "data"
+    (data / "disposition").mkdir(parents=True)
+    (data / "2025").mkdir()
+    (data / "organisation.yaml").write_text(ORGANISATION, encoding="utf-8")
+    outline = data / "disposition" / "uppfoljning-oktober.yaml"
+    outline.write_text(OUTLINE.replace("    block: sammanfattning\n",
+                                       "    block: sammanfattning\n    typ: texter\n"),
+                       encoding="utf-8")
+    (data / "2025" / "uppfoljning-oktober.yaml").write_text(
+        "ar: 2025\nsammanfattning: Året följer budgeten.\n", encoding="utf-8")
+    result = runner.invoke(app, ["validate", "--data", str(data)])
+    assert result.exit_code == 1
+    line = next(n for n, text in enumerate(outline.read_text().splitlines(), 1)
+                if "typ: texter" in text)
+    assert f"uppfoljning-oktober.yaml:{line}: kapitel[0].typ: expected one of" in result.output
+    assert ("2025/uppfoljning-oktober.yaml: not checked: the outline "
+            "disposition/uppfoljning-oktober.yaml has errors") in result.output
+    assert "unexpected entry" not in result.output

@@ -519,6 +519,8 @@ def _load_dispositions(dataset: Dataset, problems: list[Problem]) -> set[str]:
             if obj is not None and obj.period is not None:
                 register(period_kind(kind, obj.period.model_dump(), own=True))
                 dataset.dispositions[kind] = obj
+            elif obj is None:  # its year files are the outline's, but cannot be checked
+                broken.add(kind)
             continue
         if entry.suffix != ".yaml" or kind not in KINDS or not entry.is_file():
             problems.append(Problem(display_path(entry), None, "",
@@ -717,6 +719,11 @@ def _load_year(dataset: Dataset, year: int, directory: Path, broken: set[str],
                 load_document(files, item, item.stem)
         elif _leads_nowhere(entry):
             problems.append(_nowhere(entry))
+        elif entry.suffix == ".yaml" and entry.stem in broken and entry.stem not in KINDS:
+            # the file of an organisation's own period kind whose outline does not load
+            problems.append(Problem(display_path(entry), None, "",
+                                    _("not checked: the outline {outline} has errors").format(
+                                        outline=f"{DISPOSITION_DIR}/{entry.name}")))
         else:
             problems.append(Problem(display_path(entry), None, "",
                                     _("unexpected entry: a year holds {expected}").format(
