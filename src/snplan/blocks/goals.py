@@ -10,6 +10,7 @@ from typing import Annotated, Any
 
 from pydantic import Field, model_validator
 
+from ..messages import _
 from ..model.common import Amount, Id, Niva, Strict, Text, named
 from ..model.kinds import MONTHS
 from ..model.organisation import SkalaNamn
@@ -108,8 +109,8 @@ class MalNod(Strict):
     @model_validator(mode="after")
     def _named(self) -> MalNod:
         if (self.mal is None) == (self.namn is None):
-            raise ValueError("a goal is either one of the organisation's (mal: ID) or named "
-                             "here (namn: TEXT)")
+            raise ValueError(_("a goal is either one of the organisation's (mal: ID) or named "
+                               "here (namn: TEXT)"))
         return self
 
 
@@ -178,9 +179,10 @@ def measures_table(key: str, measures: list[MattPlan], header: str) -> Table:
     ]
     shown = [(name, right, cell) for name, right, cell in columns
              if any(cell(m) for m in measures)]
-    right = {i + 1 for i, (_, is_right, _) in enumerate(shown) if is_right}
-    return simple_table(f"{key}-matt", [header] + [name for name, _, _ in shown],
-                        [[m.namn] + [cell(m) for _, _, cell in shown] for m in measures],
+    right = {i + 1 for i, (_unused, is_right, _unused) in enumerate(shown) if is_right}
+    return simple_table(f"{key}-matt", [header] + [name for name, _unused, _unused in shown],
+                        [[m.namn] + [cell(m) for _unused, _unused2, cell in shown]
+                         for m in measures],
                         right=right)
 
 
@@ -250,7 +252,8 @@ def _references(nodes: list[MalNod], block: Checked, loc: tuple[str | int, ...],
                 continue
             if value in seen:
                 problems.append(problem(src, loc + (index, attribute),
-                                        f"the {what} '{value}' appears twice in this list",
+                                        _("the {what} '{value}' appears twice in this list").format(
+                                            what=what, value=value),
                                         also=f"line {src.line(*loc, seen[value])}"))
             seen.setdefault(value, index)
     for index, node in enumerate(nodes):
@@ -268,7 +271,7 @@ def _unassessed(nodes: list[MalNod], block: Checked, loc: tuple[str | int, ...]
     for index, node in enumerate(nodes):
         if node.bedomning is None:
             found.append(problem(block.source, loc + (index, "bedomning"),
-                                 "the goal has no assessment (bedomning)"))
+                                 _("the goal has no assessment (bedomning)")))
         found += _unassessed(node.delmal, block, loc + (index, "delmal"))
     return found
 

@@ -17,6 +17,7 @@ from .base import BlockInput, BlockType, Checked, bold_line, heading, plain
 
 if TYPE_CHECKING:
     from ..model.disposition import Kapitel
+from ..messages import _
 from .text import section_blocks, section_problems
 
 
@@ -37,7 +38,7 @@ class Underskrift(Strict):
     @model_validator(mode="after")
     def _someone(self) -> Underskrift:
         if self.person is None and self.titel is None:
-            raise ValueError("a signature needs a person or a title")
+            raise ValueError(_("a signature needs a person or a title"))
         return self
 
 

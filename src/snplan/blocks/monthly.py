@@ -203,9 +203,11 @@ def _implausible(block: Checked) -> list[Problem]:
             if (middle > 0 and value > OUTLIER_RATIO * middle
                     and value - middle >= OUTLIER_MIN_DIFFERENCE):
                 problems.append(problem(
-                    block.source, loc, f"month {month + 1} holds {fmt.number(value)}, more "
-                    f"than {OUTLIER_RATIO} times the median of the other months "
-                    f"({fmt.number(middle)})", "warning"))
+                    block.source, loc, _("month {month} holds {value}, more than {OUTLIER_RATIO} "
+                                         "times the median of the other months ({middle})").format(
+                                           month=month + 1, value=fmt.number(value),
+                                           OUTLIER_RATIO=OUTLIER_RATIO,
+                                           middle=fmt.number(middle)), "warning"))
     return problems
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import Field
 
+from ..messages import _
 from ..model.common import Id, Strict
 from ..model.common import Text as Prose
 from ..problems import Problem, problem, unknown
@@ -90,8 +91,9 @@ def _sides(block: Checked) -> list[Problem]:
                                     "personer")
             elif side == "arbetstagare" and people[person_id].fack is None:
                 problems.append(problem(
-                    block.source, loc, f"{people[person_id].namn} sits for the employees "
-                    "but belongs to no union (set fack in personer)"))
+                    block.source, loc, _("{namn} sits for the employees but belongs to no union "
+                                         "(set fack in personer)").format(
+                                           namn=people[person_id].namn)))
     return problems
 
 
@@ -168,8 +170,8 @@ class Paragraphs(BlockType):
                                     stance.fack, unions, "union", "fack")
         closing = [i for i, p in enumerate(paragraphs) if p.avslutande]
         if len(closing) > 1 or (closing and closing[0] != len(paragraphs) - 1):
-            problems.append(problem(src, (key,), "only the last paragraph can be the "
-                                    "closing one"))
+            problems.append(problem(src, (key,), _("only the last paragraph can be the closing "
+                                                   "one")))
         return problems
 
     def resolve(self, block: BlockInput) -> list[Block]:

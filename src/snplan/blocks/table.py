@@ -71,10 +71,10 @@ def _table_shorthand(value: Any) -> Any:
     if isinstance(value, list):
         return {"rader": value}
     if isinstance(value, dict) and "standard" in value:
-        raise ValueError("'standard' is not the data's to say: the kind of figure a bare "
-                         "number stands for is set in the outline's table (tabell: "
-                         "{standard: budget} in data/disposition/KIND.yaml, or the outline "
-                         "snplan ships: snplan disposition KIND)")
+        raise ValueError(_("'standard' is not the data's to say: the kind of figure a bare "
+                           "number stands for is set in the outline's table (tabell: {standard: "
+                           "budget} in data/disposition/KIND.yaml, or the outline snplan ships: "
+                           "snplan disposition KIND)"))
     if isinstance(value, dict) and value and not (set(value) & _TABLE_KEYS):
         return {"rader": value}
     return value
@@ -95,9 +95,11 @@ def _figure_row(value: Any, standard: str | None) -> Any:
     if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
         if standard is None:
             raise ValueError(
-                f"a bare number ({value}) stands for the kind of figure the outline's table "
-                "names as its standard (tabell: {standard: budget} in the outline); this "
-                "table's names none: write the row's figures by kind, {budget: " f"{value}}}")
+                _("a bare number ({value}) stands for the kind of figure the outline's table "
+                  "names as its standard (tabell: {{standard: budget}} in the outline); this "
+                  "table's names none: write the row's figures by kind, {{budget: {value}}}")
+                      .format(
+                    value=value))
         return {standard: value}
     if isinstance(value, str) and standard is not None:
         return {standard: value}  # a placeholder (FYLL I) or text the model names
@@ -518,23 +520,31 @@ def free_table_problems(source: Source, loc: tuple[str | int, ...], content: Any
     for index, row in enumerate(getattr(content, "rader", []) or []):
         where = loc + ("rader", index)
         if len(row) != len(columns):
-            problems.append(problem(source, where, f"the row has {len(row)} cell(s) and the "
-                                    f"table {len(columns)} column(s) "
-                                    f"({'; '.join(c.rubrik for c in columns)}); give every "
-                                    "row one cell per column (an empty cell: null)"))
+            problems.append(problem(source, where, _("the row has {row} cell(s) and the table "
+                                                     "{columns} column(s) ({columns2}); give "
+                                                     "every row one cell per column (an empty "
+                                                     "cell: null)").format(
+                                                       row=len(row), columns=len(columns),
+                                                       columns2='; '.join(
+                                                           c.rubrik for c in columns))))
         for number, (column, cell) in enumerate(zip(columns, row, strict=False)):
             if cell is None or cell == "" or cell == PLACEHOLDER:
                 continue  # empty, or still to be filled in (listed as a to-do)
             kind = column.typ
             if kind in FIGURE_TYPES and not isinstance(cell, Decimal | int):
-                problems.append(problem(source, where + (number,), f"the column "
-                                        f"'{column.rubrik}' holds {FIGURE_TYPES[kind]}: "
-                                        "expected a number, "
-                                        f"got \"{str(cell)[:40]}\""))
+                problems.append(problem(source, where + (number,), _("the column '{rubrik}' holds "
+                                                                     "{kind}: expected a number, "
+                                                                     "got \"{cell}\"").format(
+                                                                       rubrik=column.rubrik,
+                                                                       kind=FIGURE_TYPES[kind],
+                                                                       cell=str(cell)[:40])))
             elif kind == "datum" and not isinstance(cell, dt.date):
-                problems.append(problem(source, where + (number,), f"the column "
-                                        f"'{column.rubrik}' holds dates: expected a date that "
-                                        f"exists, written YYYY-MM-DD, got \"{str(cell)[:40]}\""))
+                problems.append(problem(source, where + (number,), _("the column '{rubrik}' holds "
+                                                                     "dates: expected a date that "
+                                                                     "exists, written YYYY-MM-DD, "
+                                                                     "got \"{cell}\"").format(
+                                                                       rubrik=column.rubrik,
+                                                                       cell=str(cell)[:40])))
     return problems
 
 
@@ -578,8 +588,9 @@ def _computed_message(block: Checked, rad: Rad) -> str:
         line = _row_line(org, block.node.tabell.indelning or "", rad.id)
     where = f"organisation.yaml:{line}" if line else "organisation.yaml"
     operands = ", ".join(rad.av)
-    return (f"the row '{rad.id}' is computed ({rad.berakning} of {operands}, {where}); its "
-            "figures are never entered")
+    return (_("the row '{id}' is computed ({berakning} of {operands}, {where}); its figures are "
+              "never entered").format(
+                id=rad.id, berakning=rad.berakning, operands=operands, where=where))
 
 
 def _row_line(source: Source, breakdown: str, row_id: str) -> int | None:
@@ -663,8 +674,10 @@ class TableBlock(BlockType):
                     found.append(problem(block.source, loc, _computed_message(block, rad)))
                 elif kind not in kinds and kind in elsewhere:
                     found.append(problem(
-                        block.source, loc, f"the table reads {kind} of '{row_id}' from the "
-                        f"table '{elsewhere[kind]}'; a figure is entered once: enter it there"))
+                        block.source, loc, _("the table reads {kind} of '{row_id}' from the "
+                                             "table '{kind2}'; a figure is entered once: enter "
+                                             "it there").format(
+                                               kind=kind, row_id=row_id, kind2=elsewhere[kind])))
                 elif kind not in kinds:
                     found.append(_unread(block.source, loc, kind, kinds))
         return found

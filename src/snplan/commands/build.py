@@ -12,6 +12,7 @@ from .. import documents
 from ..documents import Target
 from ..documents.resolve import document_title
 from ..errors import DataError, UsageError
+from ..messages import _
 from ..output import html, pdf
 from ..output.files import OutputPathError, refuse_link, write_all
 from ..output.manifest import NAME, Inputs, Manifest, bytes_hash, file_hash
@@ -87,27 +88,30 @@ def _check_reference(path: Path) -> None:
     sentence naming it, before any document is rendered."""
     problem = reference_problem(path)
     if problem is not None:
-        raise DataError(f"{display_path(path)}: {problem}; nothing was built")
+        raise DataError(_("{path}: {problem}; nothing was built").format(
+                            path=display_path(path), problem=problem))
 
 
 def _check_request(request: Request) -> None:
     if request.requested not in FORMATS:
-        raise UsageError(f"--format must be one of {', '.join(FORMATS)}")
+        raise UsageError(_("--format must be one of {FORMATS}").format(FORMATS=', '.join(FORMATS)))
     if request.kind is None:
         return
     spec = documents.kind_named(request.kind)
     if spec is None:
         names = ", ".join(documents.describe_kind(k) for k in documents.KINDS.values())
-        raise UsageError(f"unknown document kind '{request.kind}' (known: {names})")
+        raise UsageError(_("unknown document kind '{kind}' (known: {names})").format(
+                             kind=request.kind, names=names))
     if request.year is None:
-        raise UsageError("give the year, e.g. snplan build årsredovisning 2023")
+        raise UsageError(_("give the year, e.g. snplan build årsredovisning 2023"))
     if request.requested == "xlsx" and spec.name not in WORKBOOK_KINDS:
         with_workbooks = " and ".join(k.name for k in documents.KINDS.values() if k.workbook)
-        raise UsageError(f"{spec.label} has no workbook; --format xlsx goes with "
-                         f"{with_workbooks}")
+        raise UsageError(_("{label} has no workbook; --format xlsx goes with {with_workbooks}")
+            .format(
+                             label=spec.label, with_workbooks=with_workbooks))
     if request.matter is not None and spec.single:
-        raise UsageError(f"--matter goes with a kind of which a year holds several "
-                         f"documents; {spec.label} is one per year")
+        raise UsageError(_("--matter goes with a kind of which a year holds several documents; "
+                           "{label} is one per year").format(label=spec.label))
 
 
 def select(ds: Dataset, request: Request, pending: list[Problem]) -> list[Target]:
@@ -115,26 +119,29 @@ def select(ds: Dataset, request: Request, pending: list[Problem]) -> list[Target
     document lacks, or which values are still to be filled in)."""
     _check_request(request)
     if request.kind is None:
-        waiting = {(kind, year) for kind, year, _ in documents.unfinished(ds, pending)}
+        waiting = {(kind, year) for kind, year, _unused in documents.unfinished(ds, pending)}
         return [t for t in documents.all_targets(ds) if (t.kind, t.year) not in waiting]
     spec = documents.kind_named(request.kind)
     assert spec is not None and request.year is not None
     require_year(ds, request.year)
     unfinished = documents.pending_for(ds, spec.name, request.year, pending)
     if unfinished:
-        raise DataError(f"cannot build {spec.label} {request.year}: "
-                        f"{len(unfinished)} value(s) are still to be filled in",
+        raise DataError(_("cannot build {label} {year}: {unfinished} value(s) are still to be "
+                          "filled in").format(
+                            label=spec.label, year=request.year, unfinished=len(unfinished)),
                         problems=unfinished)
     missing = documents.missing_for(ds, spec.name, request.year)
     if missing:
-        raise DataError(f"cannot build {spec.label} {request.year}; missing:\n  "
+        raise DataError(_("cannot build {label} {year}; missing:\n  ").format(
+                            label=spec.label, year=request.year)
                         + "\n  ".join(missing))
     targets = documents.targets_for(ds, spec.name, request.year)
     if request.matter is not None:
         slug = documents.find_matter(ds, request.year, request.matter, spec.name)
         if slug is None:
             known = ", ".join(sorted(spec.documents(ds, request.year)))
-            raise UsageError(f"no matter '{request.matter}' in {request.year} (known: {known})")
+            raise UsageError(_("no matter '{matter}' in {year} (known: {known})").format(
+                                 matter=request.matter, year=request.year, known=known))
         targets = [t for t in targets if t.slug == slug]
     return targets
 
@@ -174,8 +181,9 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     result = Result()
     if request.kind is None:
         for kind, year, count in documents.unfinished(ds, report.todo):
-            result.skipped.append(f"{documents.KINDS[kind].label} {year}: {count} value(s) "
-                                  "still to be filled in (see snplan validate)")
+            result.skipped.append(_("{label} {year}: {count} value(s) still to be filled in (see "
+                                    "snplan validate)").format(
+                                      label=documents.KINDS[kind].label, year=year, count=count))
     wants_pdf_formats = request.requested in {*PDF_FORMATS, "all"}
     pdf_missing = pdf.unavailable() if wants_pdf_formats and settings.pdf_by_libreoffice \
         else None
@@ -204,7 +212,8 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     _check_outputs(out, [output_path(settings, target, suffix_of(fmt))
                          for target, formats in jobs for fmt in formats] + [out / INDEX])
     by_office = settings.pdf_by_libreoffice
-    pdf_count = sum(1 for _, formats in jobs if PDF_FORMATS & set(formats)) if by_office else 0
+    pdf_count = sum(1 for _unused, formats in jobs
+                    if PDF_FORMATS & set(formats)) if by_office else 0
     progress.start(len(jobs) + pdf_count)
     try:
         rendered = render_many(ds, jobs, settings, progress.step, result.notes, published) \
@@ -248,16 +257,17 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     try:
         result.written = write_all(changed, root=out)
     except OutputPathError as exc:
-        raise DataError(f"{exc}; nothing was written") from None
+        raise DataError(_("{exc}; nothing was written").format(exc=exc)) from None
     except OSError as exc:
-        raise DataError(f"cannot write to {exc.filename or out}: {exc.strerror or exc}; "
-                        "nothing was written") from None
+        raise DataError(_("cannot write to {out}: {exc}; nothing was written").format(
+                            out=exc.filename or out, exc=exc.strerror or exc)) from None
     try:
         manifest.write()
     except (OSError, OutputPathError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else exc
-        raise DataError(f"wrote the documents, but cannot record the build in "
-                        f"{manifest.path}: {reason}") from None
+        raise DataError(_("wrote the documents, but cannot record the build in {path}: {reason}")
+            .format(
+                            path=manifest.path, reason=reason)) from None
     return result
 
 
@@ -293,11 +303,11 @@ def _check_outputs(out: Path, paths: list[Path]) -> None:
         for path in paths:
             refuse_link(path, out)
     except OutputPathError as exc:
-        raise DataError(f"{exc}; nothing was written") from None
+        raise DataError(_("{exc}; nothing was written").format(exc=exc)) from None
     record = out / NAME
     if record.is_dir() and not record.is_symlink():
-        raise DataError(f"{record} is a directory; snplan records its builds in a file of "
-                        "that name: remove it; nothing was written")
+        raise DataError(_("{record} is a directory; snplan records its builds in a file of that "
+                          "name: remove it; nothing was written").format(record=record))
 
 
 __all__ = ["Progress", "Request", "Result", "run", "select"]

@@ -33,8 +33,8 @@ def run(kind_word: str, data: Path, shipped: bool) -> str:
     own = data / DISPOSITION_DIR / f"{kind.name}.yaml"
     if shipped or not (own.exists() or own.is_symlink()):
         if kind.own:
-            raise UsageError(f"{kind.name} is an organisation's own kind; snplan ships no "
-                             "outline of it")
+            raise UsageError(_("{name} is an organisation's own kind; snplan ships no outline of "
+                               "it").format(name=kind.name))
         return default_text(kind.name)
     problems = outline_problems(data, own)
     if problems:

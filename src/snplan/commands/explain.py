@@ -85,7 +85,7 @@ def explain(ds: Dataset, year: int, block: str, row_id: str, column_id: str) -> 
     label = next((r.namn for r in rows if r.id == row_id), None) or (
         org.indelningar[spec.indelning].summa or "Summa")
     if kolumn.varde is None or kolumn.block is not None:
-        what = "computed from other columns" if kolumn.berakning else "not a figure read"
+        what = _("computed from other columns") if kolumn.berakning else _("not a figure read")
         raise UsageError(_("the column '{column_id}' of '{block}' is {what}; explain traces a "
                            "column that reads the outcome ({varde})").format(
                              column_id=column_id, block=block, what=what,
@@ -105,11 +105,11 @@ def _typed(ds: Dataset, year: int, block: str, row_id: str, kind: str) -> str:
     stored = FigureStore.of(ds).block(year, block)
     entry = stored.where.get((row_id, kind)) if stored is not None else None
     if entry is None:
-        return (f"not read from a ledger: {year} has no export mapped onto this row, and the "
-                "figure is not typed either (a total is the sum of its rows)")
+        return (_("not read from a ledger: {year} has no export mapped onto this row, and the "
+                  "figure is not typed either (a total is the sum of its rows)").format(year=year))
     value = stored.figures[row_id][kind] if stored is not None else None
-    return (f"not read from a ledger: typed as {number(value)} in "
-            f"{at(entry.document.source, *entry.loc)}")
+    return (_("not read from a ledger: typed as {value} in {loc}").format(
+                value=number(value), loc=at(entry.document.source, *entry.loc)))
 
 
 def _traced(ds: Dataset, org: Organisation, mapping: Mapping, rows: list[Rad],
@@ -117,8 +117,9 @@ def _traced(ds: Dataset, org: Organisation, mapping: Mapping, rows: list[Rad],
     ledger = mapping.ledger
     places = row_places(mapping.breakdown_id, mapping.breakdown)
     source = ds.organisation_source
-    lines = [head, f"read from {ledger.path}; balances in kronor as the file books them "
-             f"(credit negative), figures as snplan counts them ({org.bokforing.tecken})", ""]
+    lines = [head, _("read from {path}; balances in kronor as the file books them (credit "
+                     "negative), figures as snplan counts them ({tecken})").format(
+                       path=ledger.path, tecken=org.bokforing.tecken), ""]
     table: list[tuple[str, str, str, str, str]] = [
         ("konto", "namn", "objekt", "saldo (kr)", "belopp (kr)")]
     total = Decimal(0)
@@ -156,9 +157,10 @@ def _traced(ds: Dataset, org: Organisation, mapping: Mapping, rows: list[Rad],
                                 entry[4].rjust(widths[4])]).rstrip())
     figure = mapping.figure(total)
     decimals = org.amount_decimals()
-    lines += ["", f"sum {kronor_text(mapping.sign * total)} kr = "
-              f"{number(figure)} {org.belopp_enhet}, printed {number(figure, decimals)} "
-              f"{org.belopp_enhet}"]
+    lines += ["", _("sum {total} kr = {figure} {belopp_enhet}, printed {decimals} {belopp_enhet}")
+        .format(
+                      total=kronor_text(mapping.sign * total), figure=number(figure),
+                      belopp_enhet=org.belopp_enhet, decimals=number(figure, decimals))]
     return "\n".join(lines) + "\n"
 
 

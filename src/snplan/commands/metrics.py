@@ -103,7 +103,7 @@ def run(data: Path, year: int | None, fmt: str, period: str | None = None) -> st
     if period is not None and wanted != "helar" and wanted not in MONTHS:
         raise UsageError(_("--period must be a month ({MONTHS}) or helar, got '{period}'").format(
                              MONTHS=', '.join(MONTHS), period=period))
-    dataset = load_clean(data, "no figures were computed").dataset
+    dataset = load_clean(data, _("no figures were computed")).dataset
     if year is None:
         if not dataset.years:
             raise UsageError(_("the data holds no year yet"))

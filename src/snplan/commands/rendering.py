@@ -19,6 +19,7 @@ from .. import tree
 from ..documents import KINDS, Target
 from ..documents.resolve import ContextError, resolve
 from ..errors import BuildError
+from ..messages import _
 from ..output import markdown, pdf, word
 from ..output.charts import png
 from ..output.files import write_all
@@ -118,7 +119,8 @@ def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Setti
             return word.write(document, settings.reference_for(ds), png)
         except word.RenderError as exc:
             raise BuildError([Problem(str(settings.reference_for(ds)), None, "",
-                                      f"cannot lay out the document: {exc}")]) from None
+                                      _("cannot lay out the document: "
+                                        "{exc}").format(exc=exc))]) from None
     if fmt == "xlsx":
         return _writer("excel").write(document)
     if fmt == "md":
@@ -126,7 +128,7 @@ def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Setti
             return markdown.write(document, settings.templates)
         except markdown.TemplateProblem as exc:
             raise BuildError([Problem(exc.filename, exc.line, "", str(exc))]) from None
-    raise ValueError(f"no writer for {fmt}")
+    raise ValueError(_("no writer for {fmt}").format(fmt=fmt))
 
 
 def _writer(name: str) -> ModuleType:
@@ -256,11 +258,11 @@ def render_many(ds: Dataset, jobs: list[Job], settings: Settings, step: Step | N
                     step(result[0][0].label)
     if notes is not None:
         notes.extend(dict.fromkeys(f"PDF: {n}" if not n.startswith("PDF") else n
-                                   for _, _, _, said in results for n in said))
-    problems = [p for _, _, found, _ in results for p in found]
+                                   for _unused, _unused, _unused, said in results for n in said))
+    problems = [p for _unused, _unused, found, _unused in results for p in found]
     if problems:
         raise BuildError(problems)
-    return {job[0]: files or {} for job, files, _, _ in results}
+    return {job[0]: files or {} for job, files, _unused, _unused in results}
 
 
 def build_many(ds: Dataset, targets: list[Target], settings: Settings,

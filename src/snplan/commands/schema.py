@@ -99,7 +99,8 @@ def run(out: Path, check: bool, data: Path | None = None) -> list[Path]:
     if check:
         outdated = stale(out, dispositions)
         if outdated:
-            raise DataError("\n".join(f"{out / name}: out of date; run `snplan schema`"
+            raise DataError("\n".join(_("{out}: out of date; run `snplan schema`").format(
+                                          out=out / name)
                                       for name in outdated))
         return []
     try:

@@ -173,8 +173,9 @@ class Preview:
                 raise
             problems = _lines(error)
         except Exception as error:  # noqa: BLE001 - the preview outlives a bug, and says so
-            problems = (f"snplan could not build ({type(error).__name__}: {error}). This is "
-                        "a bug in snplan; please report it with what you changed.",)
+            problems = (_("snplan could not build ({name__}: {error}). This is a bug in snplan; "
+                          "please report it with what you changed.").format(
+                            name__=type(error).__name__, error=error),)
         with self.state.lock:
             changed = bool(written) or problems != self.state.problems
             if changed:
@@ -183,8 +184,8 @@ class Preview:
         for path in written:
             self.report(f"wrote {path}")
         if problems and changed:
-            self.report(f"the data has problems; the pages show them ({len(problems)} "
-                        "line(s))")
+            self.report(_("the data has problems; the pages show them ({problems} line(s))").format(
+                            problems=len(problems)))
         return changed
 
     def poll(self) -> bool:
@@ -355,8 +356,8 @@ def _handler(preview: Preview) -> type[BaseHTTPRequestHandler]:
             script = f"'nonce-{nonce}'" if nonce else "'none'"
             self.send_header("Content-Security-Policy",
                              f"default-src 'none'; script-src {script}; connect-src 'self'; "
-                             "style-src 'unsafe-inline'; img-src 'self' data:; "
-                             "font-src 'self' data:; base-uri 'none'; form-action 'none'")
+                             "style-src 'unsafe-inline'; img-src 'self' data:; font-src 'self' "
+                             "data:; base-uri 'none'; form-action 'none'")
             self.end_headers()
             if not head:
                 self.wfile.write(body)

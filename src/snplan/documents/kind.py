@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..blocks import REGISTRY
+from ..messages import _
 from ..model.disposition import Disposition, Kapitel
 from ..model.kinds import KINDS, Kind
 from ..problems import Problem, display_path
@@ -121,7 +122,7 @@ class DocumentKind:
         entry = ds.years.get(year)
         where = display_path(ds.root / str(year))
         if entry is None:
-            return [f"{where}/ does not exist"]
+            return [_("{where}/ does not exist").format(where=where)]
         if not self.single and not slug:  # the kind as a whole: is there any matter?
             if entry.all(self.name):
                 return []
@@ -129,7 +130,7 @@ class DocumentKind:
         document = entry.document(self.name, slug)
         path = display_path(self.path(ds, year, slug))
         if document is None:
-            return [f"{path} does not exist (or has errors)"]
+            return [_("{path} does not exist (or has errors)").format(path=path)]
         missing = []
         for node in self.disposition(ds).blocks():
             assert node.block is not None
@@ -162,12 +163,15 @@ class DocumentKind:
             if (at_year, at_month) != (year, month):
                 if other is None and at_month is None and month is not None:
                     # a period report's column of the year's figures (its budget)
-                    missing.append(f"{display_path(ds.root / str(at_year))}/: {node.block} "
-                                   f"in the year's plan or report (the column \"{heading}\")")
+                    missing.append(_("{at_year}/: {block} in the year's plan or report (the "
+                                     "column \"{heading}\")").format(
+                                       at_year=display_path(ds.root / str(at_year)),
+                                       block=node.block, heading=heading))
                 elif other is None:
                     other_path = display_path(self.path(ds, at_year))
-                    missing.append(f"{other_path}: {node.block} (the comparison column "
-                                   f"\"{heading}\")")
+                    missing.append(_("{other_path}: {block} (the comparison column \"{heading}\")")
+                        .format(
+                                       other_path=other_path, block=node.block, heading=heading))
                 continue
             if own is not None and any(column.varde not in kinds
                                        for row, kinds in own.figures.items()

@@ -19,6 +19,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from ..blocks import REGISTRY, BlockInput
 from ..errors import DataError, UsageError
+from ..messages import _
 from ..model.disposition import Disposition, Kapitel
 from ..problems import Problem
 from ..prose.evaluate import evaluate
@@ -51,9 +52,10 @@ def timestamp_for(day: dt.date | None, year: int) -> dt.datetime:
         # a date documents can carry (a longer text is no number int() may even read)
         if len(epoch) > len(str(LAST_EPOCH)) or int(epoch) > LAST_EPOCH:
             shown = epoch if len(epoch) <= 30 else epoch[:27] + "..."
-            raise UsageError(f"SOURCE_DATE_EPOCH is {shown}, which is no date a "
-                             f"document can carry: give the seconds since 1970-01-01 (at "
-                             f"most {LAST_EPOCH}, the end of year 9999), or unset it")
+            raise UsageError(_("SOURCE_DATE_EPOCH is {shown}, which is no date a document can "
+                               "carry: give the seconds since 1970-01-01 (at most {LAST_EPOCH}, "
+                               "the end of year 9999), or unset it").format(
+                                 shown=shown, LAST_EPOCH=LAST_EPOCH))
         return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC).replace(tzinfo=None)
     chosen = day or dt.date(year, 1, 1)
     return dt.datetime(chosen.year, chosen.month, chosen.day, 12, 0, 0)

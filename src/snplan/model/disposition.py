@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import Field, create_model, model_validator
 
 from ..blocks import REGISTRY
+from ..messages import _
 from .common import Id, Strict
 
 # The block types, as the registry derives them from the modules of `blocks/`.
@@ -57,23 +58,24 @@ class _Chapter(Strict):
     def _type(self) -> _Chapter:
         given = [key for key in OPTIONS if getattr(self, key) is not None]
         if len(given) > 1:
-            raise ValueError(f"a block has one type; this one has options for "
-                             f"{' and '.join(given)}")
+            raise ValueError(_("a block has one type; this one has options for {given}").format(
+                                 given=' and '.join(given)))
         if given:
             key = given[0]
             if self.typ is None:
                 self.typ = IMPLIED[key]
             elif REGISTRY[self.typ].option != key:
-                raise ValueError(f"typ {self.typ} does not go with {key} options")
+                raise ValueError(_("typ {typ} does not go with {key} options").format(
+                                     typ=self.typ, key=key))
         if self.block is None and (self.typ is not None or self.kravs):
-            raise ValueError("typ and kravs belong to a block: name it (block: KEY)")
+            raise ValueError(_("typ and kravs belong to a block: name it (block: KEY)"))
         if self.block is not None and self.typ is None:
             self.typ = "text"
         kind = REGISTRY[self.typ] if self.typ else None
         if kind is not None and kind.missing_options and self.options() is None:
             raise ValueError(kind.missing_options)
         if self.rubrik is None and self.block is None and not self.kapitel:
-            raise ValueError("an empty chapter: give it a rubrik, a block or kapitel")
+            raise ValueError(_("an empty chapter: give it a rubrik, a block or kapitel"))
         return self
 
     def walk(self) -> Iterator[Kapitel]:
@@ -141,7 +143,7 @@ class Disposition(Strict):
         for node in self.blocks():
             assert node.block is not None
             if node.block in seen:
-                raise ValueError(f"the block '{node.block}' appears twice in the outline; a "
-                                 "block's content is shown once")
+                raise ValueError(_("the block '{block}' appears twice in the outline; a block's "
+                                   "content is shown once").format(block=node.block))
             seen.add(node.block)
         return self

@@ -202,7 +202,7 @@ class _Workbook:
             placed = self.placed.get(formula.table)
             if placed is None:
                 continue  # the other table is not in the workbook: its value stays
-            sheet, _, start, _ = placed
+            sheet, _unused, start, _unused = placed
             title = sheet.title.replace("'", "''")  # type: ignore[attr-defined]
             refs = [f"'{title}'!{get_column_letter(c + 1)}{start + i}"
                     for i, c in formula.refs]

@@ -582,7 +582,7 @@ def _content_types(parts: dict[str, bytes]) -> tuple[dict[str, str], dict[str, s
     if "[Content_Types].xml" not in parts:
         raise ReferenceError(_("the style reference is not a Word document: it has no "
                                "content-type list"))
-    types = parse_xml(parts["[Content_Types].xml"], "the reference's content types")
+    types = parse_xml(parts["[Content_Types].xml"], _("the reference's content types"))
     defaults = {e.get("Extension", "").lower(): e.get("ContentType", "")
                 for e in types.iter(f"{{{CT}}}Default")}
     overrides = {e.get("PartName", "").lstrip("/"): e.get("ContentType", "")
@@ -615,7 +615,7 @@ def _load(path: Path) -> Reference:
     if main is None or main not in parts:
         raise ReferenceError(_("the style reference {path} is not a Word document: it has no "
                                "main document part").format(path=path))
-    main_rels = read_rels(parts.get(rels_name(main)), "the reference's document relationships")
+    main_rels = read_rels(parts.get(rels_name(main)), _("the reference's document relationships"))
     carried = _carried(main, main_rels, package_rels, parts, (defaults, overrides))
     defaults, overrides = _carried_types(carried.parts, defaults, overrides)
     parts = carried.parts
@@ -751,8 +751,9 @@ def reference_problem(path: Path) -> str | None:
     try:
         load_reference(path)
     except ReferenceError as exc:
-        return f"the style reference cannot be used as a Word document: {exc}"
+        return _("the style reference cannot be used as a Word document: {exc}").format(exc=exc)
     except Exception as exc:  # any other failure to read it is the file's, said plainly
         first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        return f"the style reference cannot be opened as a Word document: {first}"
+        return _("the style reference cannot be opened as a Word document: {first}").format(
+                   first=first)
     return None

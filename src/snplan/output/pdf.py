@@ -114,11 +114,11 @@ def unavailable() -> str | None:
     """Why PDF cannot be made here, in a few words; None when it can."""
     program = soffice()
     if program is None:
-        return "LibreOffice is not installed"
+        return _("LibreOffice is not installed")
     if uno_python(program) is None:
-        return "LibreOffice's Python bridge (python3-uno) is not installed"
+        return _("LibreOffice's Python bridge (python3-uno) is not installed")
     if importlib.util.find_spec("pikepdf") is None:
-        return "the Python package pikepdf is not installed"
+        return _("the Python package pikepdf is not installed")
     return None
 
 
@@ -126,18 +126,18 @@ def require() -> tuple[str, str]:
     """LibreOffice and a Python with its bridge, or PdfUnavailable saying what to install."""
     program = soffice()
     if program is None:
-        raise PdfUnavailable("PDF needs LibreOffice (soffice), which is not installed; "
-                             "install it (Debian: apt-get install libreoffice-writer-nogui "
-                             "python3-uno fonts-liberation) or build --format docx")
+        raise PdfUnavailable(_("PDF needs LibreOffice (soffice), which is not installed; install "
+                               "it (Debian: apt-get install libreoffice-writer-nogui python3-uno "
+                               "fonts-liberation) or build --format docx"))
     python = uno_python(program)
     if python is None:
-        raise PdfUnavailable("PDF needs LibreOffice's Python bridge, which updates the table "
-                             "of contents before export, and it is not installed; install it "
-                             "(Debian: apt-get install python3-uno) or build --format docx")
+        raise PdfUnavailable(_("PDF needs LibreOffice's Python bridge, which updates the table "
+                               "of contents before export, and it is not installed; install it "
+                               "(Debian: apt-get install python3-uno) or build --format docx"))
     if importlib.util.find_spec("pikepdf") is None:
-        raise PdfUnavailable("PDF needs the Python package pikepdf (a dependency of snplan), "
-                             "which is not installed in snplan's environment; reinstall "
-                             "snplan (make install) or build --format docx")
+        raise PdfUnavailable(_("PDF needs the Python package pikepdf (a dependency of snplan), "
+                               "which is not installed in snplan's environment; reinstall snplan "
+                               "(make install) or build --format docx"))
     return program, python
 
 
@@ -292,8 +292,9 @@ class _LibreOffice:
         self._tell_watchdog(f"group {self.worker.pid}")
         answer = self._answer(self.startup_timeout + 10, "starting")
         if not answer.get("ready"):
-            raise _OfficeError(f"LibreOffice did not start: {answer.get('error', '')} "
-                               f"{self._said()}".strip(), fatal=True)
+            raise _OfficeError(_("LibreOffice did not start: {error} {said}").format(
+                                   error=answer.get('error', ''), said=self._said()).strip(),
+                                   fatal=True)
 
     def _tell_watchdog(self, line: str) -> None:
         if self.watchdog is not None and self.watchdog.stdin is not None:
@@ -327,8 +328,9 @@ class _LibreOffice:
             if not ready:
                 status = _exited(self.office.pid) if self.office is not None else None
                 if status is not None:
-                    raise _OfficeError(f"LibreOffice stopped (exit status {status}) "
-                                       f"{self._said()}".strip(), fatal=True)
+                    raise _OfficeError(_("LibreOffice stopped (exit status {status}) {said}")
+                        .format(
+                                           status=status, said=self._said()).strip(), fatal=True)
                 continue
             chunk = os.read(fd, 65536)
             if not chunk:
@@ -367,7 +369,7 @@ class _LibreOffice:
                                fatal=True) from None
         answer = self._answer(timeout, "converting it")
         if not answer.get("ok"):
-            reason = answer.get("error") or "failed, giving no reason"
+            reason = answer.get("error") or _("failed, giving no reason")
             raise _OfficeError(f"LibreOffice {reason}")
         try:
             return target.read_bytes()
@@ -600,13 +602,15 @@ def font_notes(word_files: list[bytes], pdf_files: list[bytes]) -> list[str]:
             continue  # the font is named (by a style no text uses) but the PDFs do not show it
         twins, package = METRIC_TWINS.get(family.lower(), ((), ""))
         if substitute in twins:
-            notes.append(f"the font {family} is not installed; the PDFs are set in "
-                         f"{substitute}, which has the same metrics")
+            notes.append(_("the font {family} is not installed; the PDFs are set in "
+                           "{substitute}, which has the same metrics").format(
+                             family=family, substitute=substitute))
         elif twins:
-            notes.append(f"the font {family} is not installed; the PDFs are set in "
-                         f"{substitute}, which has other metrics, so lines and pages break "
-                         f"differently from Word; install {twins[0]} (Debian: {package})")
+            notes.append(_("the font {family} is not installed; the PDFs are set in "
+                           "{substitute}, which has other metrics, so lines and pages break "
+                           "differently from Word; install {twins} (Debian: {package})").format(
+                             family=family, substitute=substitute, twins=twins[0], package=package))
         else:
-            notes.append(f"the font {family} is not installed; the PDFs are set in "
-                         f"{substitute} instead")
+            notes.append(_("the font {family} is not installed; the PDFs are set in {substitute} "
+                           "instead").format(family=family, substitute=substitute))
     return notes

@@ -35,6 +35,8 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
+from ..messages import _
+
 # Filters a prose expression may use, with the kinds of their arguments in order:
 #   flag     true or false, written as such
 #   decimals a whole number 0..MAX_DECIMALS, written as such
@@ -125,10 +127,12 @@ def expression_refusals(text: str) -> tuple[str, ...]:
     try:
         tree = _parser().parse(text)
     except TemplateSyntaxError as exc:
-        where = f" (line {exc.lineno} of the text)" if text.count("\n") and exc.lineno else ""
-        return (f"the expression cannot be read: {exc.message}{where}",)
+        where = _(" (line {lineno} of the "
+                  "text)").format(lineno=exc.lineno) if text.count("\n") and exc.lineno else ""
+        return (_("the expression cannot be read: {message}{where}").format(
+                    message=exc.message, where=where),)
     except (RecursionError, MemoryError):
-        return ("the expression is nested too deeply to read",)
+        return (_("the expression is nested too deeply to read"),)
     reasons: list[str] = []
     for node in tree.body:
         kind = type(node).__name__
@@ -138,9 +142,10 @@ def expression_refusals(text: str) -> tuple[str, ...]:
                     _expression(child, reasons)
         else:
             statement = STATEMENTS.get(kind, "a statement")
-            reasons.append(f"{statement} is not allowed in prose: prose holds expressions "
-                           "({{ … }}) that state figures, no statements ({% … %}); for a "
-                           "choice write {{ a if villkor else b }}")
+            reasons.append(_("{statement} is not allowed in prose: prose holds expressions ({{{{ "
+                             "… }}}}) that state figures, no statements ({{% … %}}); for a "
+                             "choice write {{{{ a if villkor else b }}}}").format(
+                               statement=statement))
         if len(reasons) >= MAX_REASONS:
             break
     return tuple(dict.fromkeys(reasons))[:MAX_REASONS]
@@ -155,8 +160,8 @@ def _parser() -> Any:
 
 
 def _private(name: str) -> str:
-    return (f"the expression reaches for '{name[:40]}'; names beginning with '_' are "
-            "Python's internals and not allowed in prose")
+    return (_("the expression reaches for '{value}'; names beginning with '_' are Python's "
+              "internals and not allowed in prose").format(value=name[:40]))
 
 
 def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
@@ -166,7 +171,8 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
     if len(reasons) >= MAX_REASONS:
         return
     if depth > MAX_NESTING:
-        reasons.append(f"the expression is nested more than {MAX_NESTING} levels deep")
+        reasons.append(_("the expression is nested more than {MAX_NESTING} levels deep").format(
+                           MAX_NESTING=MAX_NESTING))
         return
     from jinja2 import nodes
 
@@ -176,8 +182,8 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
         if node.name.startswith("_"):
             reasons.append(_private(node.name))
         elif node.name in JINJA_NAMES:
-            reasons.append(f"'{node.name}' is one of Jinja's functions, not a figure; prose "
-                           "expressions use the names of the data only")
+            reasons.append(_("'{name}' is one of Jinja's functions, not a figure; prose "
+                             "expressions use the names of the data only").format(name=node.name))
     elif isinstance(node, nodes.Const):
         pass
     elif isinstance(node, nodes.List | nodes.Tuple):
@@ -198,7 +204,7 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
         _filter(node, reasons, inner)
     elif isinstance(node, nodes.Test):
         if node.name not in TESTS:
-            reasons.append(f"the test 'is {node.name}' is not allowed in prose")
+            reasons.append(_("the test 'is {name}' is not allowed in prose").format(name=node.name))
         _arguments(node, reasons, inner)
         _expression(node.node, reasons, inner)
     elif isinstance(node, nodes.BinExpr):
@@ -207,7 +213,7 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
             reasons.append(REFUSED_OPERATORS[kind])
         elif kind == "Mul" and any(_is_sequence_literal(side) for side in (node.left,
                                                                            node.right)):
-            reasons.append("repeating a text or list ('x' * n) is not allowed in prose")
+            reasons.append(_("repeating a text or list ('x' * n) is not allowed in prose"))
         _expression(node.left, reasons, inner)
         _expression(node.right, reasons, inner)
     elif isinstance(node, nodes.UnaryExpr):  # not, unary minus and plus
@@ -222,12 +228,14 @@ def _expression(node: Any, reasons: list[str], depth: int = 0) -> None:
         _each((node.test, node.expr1, node.expr2), reasons, inner)
     elif isinstance(node, nodes.Call):
         callee = _callee(node.node)
-        reasons.append(f"calling {callee} is not allowed in prose: expressions state figures "
-                       "with names, filters and arithmetic, and call nothing")
+        reasons.append(_("calling {callee} is not allowed in prose: expressions state figures "
+                         "with names, filters and arithmetic, and call nothing").format(
+                           callee=callee))
         if not isinstance(node.node, nodes.Name):
             _expression(node.node, reasons, inner)
     else:
-        reasons.append(f"the expression uses {_describe(node)}, which prose does not allow")
+        reasons.append(_("the expression uses {node}, which prose does not allow").format(
+                           node=_describe(node)))
 
 
 def _each(parts: Iterable[Any], reasons: list[str], depth: int) -> None:
@@ -249,7 +257,7 @@ def _callee(node: Any) -> str:
 
 
 def _describe(node: Any) -> str:
-    names = {"Dict": "a mapping literal ({…})", "Keyword": "a keyword"}
+    names = {"Dict": _("a mapping literal ({…})"), "Keyword": "a keyword"}
     kind = type(node).__name__
     return names.get(kind, f"a {kind} expression")
 
@@ -264,7 +272,8 @@ def _is_sequence_literal(node: Any) -> bool:
 def _arguments(node: Any, reasons: list[str], depth: int) -> None:
     """Arguments of a test: any allowed expression, no *args or **kwargs."""
     if node.dyn_args is not None or node.dyn_kwargs is not None:
-        reasons.append(f"'{node.name}' is given *args or **kwargs, which prose does not allow")
+        reasons.append(_("'{name}' is given *args or **kwargs, which prose does not allow").format(
+                           name=node.name))
     for argument in node.args:
         _expression(argument, reasons, depth)
     for keyword in node.kwargs:
@@ -278,22 +287,24 @@ def _filter(node: Any, reasons: list[str], depth: int) -> None:
     spec = FILTERS.get(node.name)
     if spec is None:
         allowed = ", ".join(sorted(n for n in FILTERS if n != "d"))
-        reasons.append(f"the filter '{node.name}' is not allowed in prose (allowed: {allowed})")
+        reasons.append(_("the filter '{name}' is not allowed in prose (allowed: {allowed})").format(
+                           name=node.name, allowed=allowed))
         return
     if node.dyn_args is not None or node.dyn_kwargs is not None:
-        reasons.append(f"the filter '{node.name}' is given *args or **kwargs, which prose "
-                       "does not allow")
+        reasons.append(_("the filter '{name}' is given *args or **kwargs, which prose does not "
+                         "allow").format(name=node.name))
         return
     given: list[tuple[str, Any]] = []
     if len(node.args) > len(spec):
-        reasons.append(f"the filter '{node.name}' takes at most {len(spec)} argument(s), "
-                       f"got {len(node.args)}")
+        reasons.append(_("the filter '{name}' takes at most {spec} argument(s), got {args}").format(
+                           name=node.name, spec=len(spec), args=len(node.args)))
         return
-    given += [(kind, value) for (_, kind), value in zip(spec, node.args, strict=False)]
+    given += [(kind, value) for (_unused, kind), value in zip(spec, node.args, strict=False)]
     names = dict(spec)
     for keyword in node.kwargs:
         if keyword.key not in names:
-            reasons.append(f"the filter '{node.name}' has no argument '{keyword.key}'")
+            reasons.append(_("the filter '{name}' has no argument '{key}'").format(
+                               name=node.name, key=keyword.key))
             return
         given.append((names[keyword.key], keyword.value))
     for kind, value in given:
@@ -316,16 +327,17 @@ def _argument(kind: str, node: Any) -> str | None:
     elif isinstance(node, nodes.Const):
         value = node.value
     else:
-        return "takes a value written out here, not an expression"
+        return _("takes a value written out here, not an expression")
     if kind == "flag" and not isinstance(value, bool):
-        return f"takes true or false, got {value!r}"
+        return _("takes true or false, got {value!r}").format(value=value)
     if kind == "decimals" and (not isinstance(value, int) or isinstance(value, bool)
                                or not 0 <= value <= MAX_DECIMALS):
-        return f"takes a number of decimals from 0 to {MAX_DECIMALS}, got {str(value)[:20]}"
+        return _("takes a number of decimals from 0 to {MAX_DECIMALS}, got {value}").format(
+                   MAX_DECIMALS=MAX_DECIMALS, value=str(value)[:20])
     if kind == "method" and value not in ROUNDING:
-        return f"rounds 'common', 'ceil' or 'floor', got {str(value)[:20]!r}"
+        return _("rounds 'common', 'ceil' or 'floor', got {value!r}").format(value=str(value)[:20])
     if kind == "number" and (not isinstance(value, int | float) or isinstance(value, bool)):
-        return f"takes a number, got {str(value)[:20]!r}"
+        return _("takes a number, got {value!r}").format(value=str(value)[:20])
     return None
 
 
@@ -354,31 +366,33 @@ def markdown_refusals(text: str) -> list[str]:
             continue
         if items and token.block and token.nesting >= 0 and token.level == items[-1] + 1 \
                 and kind not in _BLOCKS_IN_ITEMS and kind != "inline":
-            reasons.append(f"a list item holds {_block_name(kind)}, which Word cannot place "
-                           "in a list; a list item holds text or a further list")
+            reasons.append(_("a list item holds {kind}, which Word cannot place in a list; a "
+                             "list item holds text or a further list").format(
+                               kind=_block_name(kind)))
         if kind == "list_item_open":
             items.append(token.level)
         elif kind == "blockquote_open":
-            reasons.append("a block quote (a line beginning with '>') cannot be placed in "
-                           "Word; remove the '>' or write the quote as an ordinary paragraph")
+            reasons.append(_("a block quote (a line beginning with '>') cannot be placed in "
+                             "Word; remove the '>' or write the quote as an ordinary paragraph"))
         elif kind == "html_block":
-            reasons.append(f"raw HTML ({_snippet(token.content)}) cannot be placed in Word; "
-                           "write the text without tags (Markdown: **fet**, *kursiv*)")
+            reasons.append(_("raw HTML ({content}) cannot be placed in Word; write the text "
+                             "without tags (Markdown: **fet**, *kursiv*)").format(
+                               content=_snippet(token.content)))
         for child in token.children or []:
             if child.type == "image":
                 source = str(child.attrs.get("src", ""))
-                reasons.append(f"a picture ({_snippet(source) or 'without address'}) cannot be "
-                               "placed in Word from prose; the documents' pictures are the "
-                               "charts the build draws")
+                reasons.append(_("a picture ({address}) cannot be placed in Word from prose; the "
+                                 "documents' pictures are the charts the build draws").format(
+                                   address=_snippet(source) or 'without address'))
             elif child.type == "html_inline" and not any("raw HTML" in r for r in reasons):
-                reasons.append(f"raw HTML ({_snippet(child.content)}) cannot be placed in "
-                               "Word; write the text without tags (Markdown: **fet**, "
-                               "*kursiv*)")
+                reasons.append(_("raw HTML ({content}) cannot be placed in Word; write the text "
+                                 "without tags (Markdown: **fet**, *kursiv*)").format(
+                                   content=_snippet(child.content)))
     return list(dict.fromkeys(reasons))[:MAX_REASONS]
 
 
 def _block_name(kind: str) -> str:
-    names = {"fence": "a fenced block (```)", "code_block": "an indented code block",
+    names = {"fence": _("a fenced block (```)"), "code_block": _("an indented code block"),
              "heading_open": "a heading", "table_open": "a table",
              "blockquote_open": "a block quote", "hr": "a rule", "html_block": "raw HTML"}
     return names.get(kind, kind.removesuffix("_open").replace("_", " "))

@@ -134,12 +134,14 @@ class ConfinedLoader(FileSystemLoader):
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Callable[[], bool]]:
         parts = template.replace("\\", "/").split("/")
         if template.startswith("/") or ".." in parts or ":" in parts[0]:
-            raise TemplateNotFound(template, f"the template name '{template}' leads outside "
-                                             f"the template directory {self.root}")
+            raise TemplateNotFound(template, _("the template name '{template}' leads outside the "
+                                               "template directory {root}").format(
+                                                 template=template, root=self.root))
         source, filename, uptodate = super().get_source(environment, template)
         if not Path(filename).resolve().is_relative_to(self.root):
-            raise TemplateNotFound(template, f"the template '{template}' is a link outside "
-                                             f"the template directory {self.root}")
+            raise TemplateNotFound(template, _("the template '{template}' is a link outside the "
+                                               "template directory {root}").format(
+                                                 template=template, root=self.root))
         return source, filename, uptodate
 
 
@@ -203,8 +205,8 @@ def _tick() -> None:
     """Refuse to go on when the evaluation under way has run past its deadline."""
     deadline = _DEADLINE.get()
     if deadline is not None and time.monotonic() > deadline:
-        raise OverBudget("evaluating the expression takes longer than its budget "
-                         f"({_BUDGET.get():.3g} s)")
+        raise OverBudget(_("evaluating the expression takes longer than its budget ({BUDGET:.3g} "
+                           "s)").format(BUDGET=_BUDGET.get()))
 
 
 class ProseSandbox(LimitedSandbox):
@@ -302,8 +304,8 @@ def _alarm(seconds: float) -> Iterator[None]:
         return
 
     def expire(signum: int, frame: Any) -> None:
-        raise OverBudget(f"evaluating the expression takes longer than its budget "
-                         f"({seconds:.3g} s)")
+        raise OverBudget(_("evaluating the expression takes longer than its budget "
+                           "({seconds:.3g} s)").format(seconds=seconds))
 
     previous = signal.signal(signal.SIGALRM, expire)
     try:

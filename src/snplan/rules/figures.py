@@ -117,8 +117,9 @@ def check_entered_totals(ds: Dataset) -> list[Problem]:
                 if abs(result.value - result.row_sum) <= tolerance:
                     continue
                 document, loc = _source_of(stored, row_id, kind)
-                rule = ("; counts must add up exactly" if breakdown.exakt
-                        else f", by more than rounding allows (±{number(tolerance)})")
+                rule = (_("; counts must add up exactly") if breakdown.exakt
+                        else _(", by more than rounding allows (±{tolerance})").format(
+                                 tolerance=number(tolerance)))
                 problems.append(problem(
                     document.source, loc,
                     _("the entered total '{label}' ({kind}) {entered} differs from the sum of "

@@ -35,8 +35,9 @@ def row_places(breakdown_id: str, breakdown: Indelning) -> dict[str, Loc]:
 
 
 def _balance(mapping: Mapping, part: Part) -> str:
-    return (f"balance {kronor_text(part.balance)} kr in the file, "
-            f"{kronor_text(mapping.sign * part.balance)} kr as snplan counts it")
+    return (_("balance {balance} kr in the file, {balance2} kr as snplan counts it").format(
+                balance=kronor_text(part.balance),
+                balance2=kronor_text(mapping.sign * part.balance)))
 
 
 def _candidates(mapping: Mapping, part: Part, places: dict[str, Loc],
@@ -55,7 +56,7 @@ def _candidates(mapping: Mapping, part: Part, places: dict[str, Loc],
                 found.append(row)
     if not found:
         return ""
-    return "; it may belong to " + ", ".join(
+    return _("; it may belong to ") + ", ".join(
         f"'{r.id}' ({at(source, *places[r.id], 'konton')})" for r in found)
 
 
@@ -70,10 +71,11 @@ def _check_mapping(ds: Dataset, mapping: Mapping, source: Source | None) -> list
     for part in mapping.unmapped:
         problems.append(problem(
             source, where,
-            f"{part.describe(ledger)} ({_balance(mapping, part)}) in {ledger.path} maps to "
-            f"no row of the breakdown '{mapping.breakdown_id}', so the year {mapping.year}'s "
-            f"outcome would leave it out; add it to a row's "
-            f"{'objekt' if part.object is not None or part.rest else 'konton'}"
+            _("{ledger} ({part}) in {path} maps to no row of the breakdown '{breakdown_id}', so "
+              "the year {year}'s outcome would leave it out; add it to a row's {konton}").format(
+                ledger=part.describe(ledger), part=_balance(mapping, part), path=ledger.path,
+                breakdown_id=mapping.breakdown_id, year=mapping.year,
+                konton='objekt' if part.object is not None or part.rest else 'konton')
             + _candidates(mapping, part, places, source)))
     for part, owners in mapping.twice:
         first, *others = owners
@@ -104,10 +106,11 @@ def _check_mapping(ds: Dataset, mapping: Mapping, source: Source | None) -> list
                 known = sorted(i for d, i in ledger.objects if d == dimension)
                 problems.append(problem(
                     source, (*places[row.id], "objekt", index),
-                    f"the object '{ident}' of dimension {dimension} is not among the objects "
-                    f"(#OBJEKT) of {ledger.path}"
+                    _("the object '{ident}' of dimension {dimension} is not among the objects "
+                      "(#OBJEKT) of {path}").format(
+                        ident=ident, dimension=dimension, path=ledger.path)
                     + (f" (known: {', '.join(known[:12])})" if known else
-                       " (it names no object of that dimension)")))
+                       _(" (it names no object of that dimension)"))))
     return problems
 
 

@@ -89,9 +89,10 @@ def check_dispositions(ds: Dataset) -> list[Problem]:
                 close = difflib.get_close_matches(wanted, known, n=1, cutoff=0.6)
                 problems.append(problem(
                     source, loc + ("tabell", "indelning"),
-                    f"the table '{node.block}' uses the breakdown '{wanted}', which "
-                    f"organisation.yaml does not declare (indelningar: {', '.join(known)})"
-                    + (f"; did you mean '{close[0]}'?" if close else "")))
+                    _("the table '{block}' uses the breakdown '{wanted}', which "
+                      "organisation.yaml does not declare (indelningar: {known})").format(
+                        block=node.block, wanted=wanted, known=', '.join(known))
+                    + (_("; did you mean '{close}'?").format(close=close[0]) if close else "")))
     return problems
 
 

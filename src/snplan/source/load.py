@@ -434,10 +434,12 @@ def _top_level_entry(entry: Path, root: Path, problems: list[Problem]) -> bool:
         if is_year(entry.name):
             return True
         problems.append(Problem(shown, None, "", (
-            f"{entry.name} is not a year snplan can read ({FIRST_YEAR}–{LAST_YEAR})"
+            _("{name} is not a year snplan can read ({FIRST_YEAR}–{LAST_YEAR})").format(
+                name=entry.name, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR)
             if YEAR_DIR.match(entry.name) else
-            "not a year: the directories of the data directory are years, written with four "
-            f"digits from {FIRST_YEAR} to {LAST_YEAR}") + "; rename or remove it"))
+            _("not a year: the directories of the data directory are years, written with four "
+              "digits from {FIRST_YEAR} to {LAST_YEAR}").format(
+                FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR)) + _("; rename or remove it")))
     elif YEAR_DIR.match(entry.name) or (entry.name.isdigit() and entry.is_file()):
         problems.append(Problem(shown, None, "", _("a year is a directory holding the year's "
                                                    "files, not a file; remove it or make it a "

@@ -25,6 +25,8 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+from ..messages import _
+
 # The shipped reference is 37 KB; an organisation's, with its logo in the header, a few MB.
 # These bounds are the Word writer's too (`package.read_zip` checks the archive it opens
 # against them).
@@ -61,24 +63,24 @@ def part_name_problem(name: str) -> str | None:
     A directory entry (`word/`) is plain when its path is."""
     path = name[:-1] if name.endswith("/") else name
     if _DRIVE.match(path):
-        return "is a drive path; a part name is relative to the package"
+        return _("is a drive path; a part name is relative to the package")
     if _BAD_NAME_CHARACTERS.search(path):
         found = _BAD_NAME_CHARACTERS.search(path)
         assert found is not None
         what = {"\x00": "a NUL character", "\\": "a backslash"}.get(
             found.group(), f"the character {shown_name(found.group())}")
-        return f"holds {what}, which a part name cannot hold"
+        return _("holds {what}, which a part name cannot hold").format(what=what)
     if path.startswith("/"):
-        return "is an absolute path; a part name is relative to the package"
+        return _("is an absolute path; a part name is relative to the package")
     if not path:
         return "is empty"
     segments = path.split("/")
     if ".." in segments:
-        return "climbs out of the package with '..'"
+        return _("climbs out of the package with '..'")
     if any(segment in {"", "."} for segment in segments):
-        return "has an empty or '.' segment; a part name is written plainly"
+        return _("has an empty or '.' segment; a part name is written plainly")
     if any(segment.endswith((".", " ")) for segment in segments):
-        return "has a segment ending in a dot or a space, which Windows drops"
+        return _("has a segment ending in a dot or a space, which Windows drops")
     return None
 
 
@@ -97,13 +99,16 @@ def names_problem(entries: list[zipfile.ZipInfo]) -> str | None:
         name = entry.orig_filename
         problem = part_name_problem(name)
         if problem is not None:
-            return f"the style reference holds a part whose name {shown_name(name)} {problem}"
+            return _("the style reference holds a part whose name {name} {problem}").format(
+                       name=shown_name(name), problem=problem)
         key = _name_key(name)
         if key in seen:
             if seen[key] == name:
-                return f"the style reference holds the part {shown_name(name)} twice"
-            return (f"the style reference holds the parts {shown_name(seen[key])} and "
-                    f"{shown_name(name)}, which name one part (part names ignore case)")
+                return _("the style reference holds the part {name} twice").format(
+                           name=shown_name(name))
+            return (_("the style reference holds the parts {key} and {name}, which name one part "
+                      "(part names ignore case)").format(
+                        key=shown_name(seen[key]), name=shown_name(name)))
         seen[key] = name
     return None
 
@@ -113,16 +118,17 @@ def declaration_problem(name: str, data: bytes) -> str | None:
     None. Word writes neither; an entity expands (a billion laughs) or reads a file."""
     lowered = data.lower()  # ASCII letters only: the UTF-16 spellings lower alike
     if any(marker in lowered for marker in _DECLARATIONS):
-        return (f"the part {shown_name(name)} of the style reference declares a DOCTYPE or "
-                "entities, which Word files do not hold")
+        return (_("the part {name} of the style reference declares a DOCTYPE or entities, which "
+                  "Word files do not hold").format(name=shown_name(name)))
     return None
 
 
 def size_problem(size: int) -> str | None:
     """Why a file of `size` bytes is too large to be a style reference, or None."""
     if size > MAX_FILE_BYTES:
-        return (f"the style reference is {size // (1024 * 1024)} MiB; a Word style "
-                f"reference is at most {MAX_FILE_BYTES // (1024 * 1024)} MiB")
+        return (_("the style reference is {size} MiB; a Word style reference is at most "
+                  "{MAX_FILE_BYTES} MiB").format(
+                    size=size // (1024 * 1024), MAX_FILE_BYTES=MAX_FILE_BYTES // (1024 * 1024)))
     return None
 
 
@@ -131,12 +137,15 @@ def directory_problem(entries: list[zipfile.ZipInfo]) -> str | None:
     the bound: a zip bomb), or None. Python's zip reader never unpacks an entry past the size
     its directory declares, so these sizes bound the reading."""
     if len(entries) > MAX_ENTRIES:
-        return (f"the style reference holds {len(entries)} parts; a Word file holds far "
-                f"fewer (at most {MAX_ENTRIES} are read)")
+        return (_("the style reference holds {entries} parts; a Word file holds far fewer (at "
+                  "most {MAX_ENTRIES} are read)").format(
+                    entries=len(entries), MAX_ENTRIES=MAX_ENTRIES))
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > MAX_UNPACKED_BYTES:
-        return (f"the style reference unpacks to {unpacked // (1024 * 1024)} MiB (a zip "
-                f"bomb?); at most {MAX_UNPACKED_BYTES // (1024 * 1024)} MiB are read")
+        return (_("the style reference unpacks to {unpacked} MiB (a zip bomb?); at most "
+                  "{MAX_UNPACKED_BYTES} MiB are read").format(
+                    unpacked=unpacked // (1024 * 1024),
+                    MAX_UNPACKED_BYTES=MAX_UNPACKED_BYTES // (1024 * 1024)))
     return None
 
 
@@ -148,9 +157,9 @@ def container_problem(path: Path) -> str | None:
         info = path.stat()
     except (OSError, RuntimeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "a link loop"
-        return f"cannot read the style reference: {reason}"
+        return _("cannot read the style reference: {reason}").format(reason=reason)
     if not stat.S_ISREG(info.st_mode):
-        return "the style reference is not a file"
+        return _("the style reference is not a file")
     problem = size_problem(info.st_size)
     if problem is not None:
         return problem
@@ -166,18 +175,18 @@ def container_problem(path: Path) -> str | None:
             names = {entry.filename: entry for entry in entries}
             types = names.get("[Content_Types].xml")
             if types is None or "_rels/.rels" not in names:
-                return "the style reference is a zip file but not a Word document (.docx)"
+                return _("the style reference is a zip file but not a Word document (.docx)")
             if types.file_size > MAX_CONTENT_TYPES_BYTES:
-                return "the style reference's list of content types is too large"
+                return _("the style reference's list of content types is too large")
             content_types = archive.read(types).decode("utf-8", "replace")
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError,
             NotImplementedError, RuntimeError):
-        return "the style reference is not a Word document (.docx): it is not a zip file"
+        return _("the style reference is not a Word document (.docx): it is not a zip file")
     except OSError as exc:
-        return f"cannot read the style reference: {exc.strerror or exc}"
+        return _("cannot read the style reference: {exc}").format(exc=exc.strerror or exc)
     if WORD_MAIN not in content_types and WORD_TEMPLATE not in content_types:
-        return ("the style reference is an Office file but not a Word document (.docx); "
-                "save it from Word as a .docx")
+        return (_("the style reference is an Office file but not a Word document (.docx); save "
+                  "it from Word as a .docx"))
     return None
 
 

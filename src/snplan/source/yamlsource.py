@@ -229,17 +229,21 @@ class _Builder:
             value = None
         read = f"{value} " if isinstance(value, int | float) else ""
         if ":" in text:
-            how = f"the base-60 number {read}(colons make it one)"
-            advice = f'write it in quotes ("{text}") if it is a time or a text'
+            how = _("the base-60 number {read}(colons make it one)").format(read=read)
+            advice = _("write it in quotes (\"{text}\") if it is a time or a text").format(
+                         text=text)
         elif text.lstrip("+-").lower().startswith(("0x", "0b")):
             kind = "hexadecimal" if "x" in text.lower() else "binary"
-            how = f"the {kind} number {read}(YAML 1.1 reads 0x and 0b so)"
-            advice = f'write the number in decimal, or in quotes ("{text}") if it is a text'
+            how = _("the {kind} number {read}(YAML 1.1 reads 0x and 0b so)").format(
+                      kind=kind, read=read)
+            advice = _("write the number in decimal, or in quotes (\"{text}\") if it is a "
+                       "text").format(text=text)
         else:
-            how = f"the octal number {read}(a leading zero makes it octal)"
+            how = _("the octal number {read}(a leading zero makes it octal)").format(read=read)
             plain = text.lstrip("+-").lstrip("0_") or "0"
             sign = "-" if text.startswith("-") else ""
-            advice = f'write {sign}{plain} without the zero, or "{text}" in quotes if it is a text'
+            advice = _("write {sign}{plain} without the zero, or \"{text}\" in quotes if it is a "
+                       "text").format(sign=sign, plain=plain, text=text)
         return SourceError(self.path, node.start_mark.line + 1,
                            _("YAML reads {text} as {how}, not as it looks; {advice}").format(
                                text=text[:40], how=how, advice=advice),

@@ -21,6 +21,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataError
+from ..messages import _
 from ..model.kinds import MONTHS
 from ..model.organisation import Indelning, Organisation, Rad
 from . import format as fmt
@@ -232,7 +233,7 @@ def _order(columns: list[Kolumn]) -> list[Kolumn]:
     while pending:
         ready = [c for c in pending if all(ref in {d.id for d in done} for ref in c.av)]
         if not ready:  # a cycle: the outline model refuses these, so this is defensive
-            raise TableError("the computed columns depend on each other in a circle")
+            raise TableError(_("the computed columns depend on each other in a circle"))
         done.extend(ready)
         pending = [c for c in pending if c not in ready]
     return done
@@ -304,8 +305,9 @@ def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: Tabe
         return None
     breakdown = org.indelningar.get(spec.indelning) if spec.indelning else None
     if spec.indelning is not None and breakdown is None:
-        raise TableError(f"the outline's table '{key}' uses the breakdown "
-                         f"'{spec.indelning}', which organisation.yaml does not declare")
+        raise TableError(_("the outline's table '{key}' uses the breakdown '{indelning}', which "
+                           "organisation.yaml does not declare").format(
+                             key=key, indelning=spec.indelning))
     unit = breakdown.enhet if breakdown else None
     columns = _columns(spec, year, org, unit)
     caption = heading(spec.rubrik or "", year, org, unit)
@@ -533,7 +535,7 @@ def _computed_rows(table: Table, finish: Callable[[Row, Rad | None], None]) -> N
             pending.remove(index)
             progressed = True
         if not progressed:  # defensive: the breakdown's model refuses circles
-            raise TableError("the computed rows depend on each other in a circle")
+            raise TableError(_("the computed rows depend on each other in a circle"))
 
 
 def _row_field(rad: Rad | None, name: str, row: Row) -> Any:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from ..messages import _
 from ..model.organisation import Indelning, Organisation, Rad
 from ..source.sie import AccountPattern, Ledger, Period
 from .format import number
@@ -49,7 +50,7 @@ class Part:
             text += f" on object {ident}" + (f" {label}" if label else "") + \
                 f" (dimension {dimension})"
         elif self.rest:
-            text += " on no object of the breakdown's dimension"
+            text += _(" on no object of the breakdown's dimension")
         return text
 
 
@@ -140,7 +141,7 @@ def account_total(ledger: Ledger, account: str, objects: ObjectBalances,
     pieces = objects.get(account, [])
     if not pieces:
         return None
-    lowest = min(obj[0] for obj, _ in pieces)
+    lowest = min(obj[0] for obj, _unused in pieces)
     return sum((v for obj, v in pieces if obj[0] == lowest), Decimal(0))
 
 
@@ -158,7 +159,7 @@ def _parts(ledger: Ledger, dimension: int | None, through: Period | None = None
         for obj, value in pieces:
             if value != 0:
                 parts.append(Part(account, value, obj))
-        placed = sum((v for _, v in pieces), Decimal(0))
+        placed = sum((v for _unused, v in pieces), Decimal(0))
         rest = total - placed
         if rest != 0:
             parts.append(Part(account, rest, None, rest=dimension is not None))

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...messages import _
+
 
 @dataclass(frozen=True)
 class Encoding:
@@ -26,7 +28,8 @@ class Encoding:
     def described(self) -> str:
         if self.alias is None:
             return self.name
-        return f"{self.name} or {self.alias} (the two agree on every letter in it)"
+        return _("{name} or {alias} (the two agree on every letter in it)").format(
+                   name=self.name, alias=self.alias)
 
 
 CP437 = Encoding("cp437", "CP437")

@@ -196,7 +196,7 @@ class _Reader:
             message = str(error)
             if keyword == "#TRANS" and self.voucher is not None and self.voucher.counted:
                 self.voucher.counted = False
-                message += "; the voucher it belongs to is not counted"
+                message += _("; the voucher it belongs to is not counted")
             self.problem(number, keyword, message, error.severity)
 
     def count_unread(self, keyword: str) -> None:
@@ -234,7 +234,7 @@ class _Reader:
         self.ledger.program_version = optional_text(fields, 2, "program version")
 
     def gen(self, fields: list[Field], line: int) -> None:
-        self.ledger.generated = date_field(fields, 1, "date the file was made")
+        self.ledger.generated = date_field(fields, 1, _("date the file was made"))
         self.ledger.generated_by = optional_text(fields, 2, "signature")
 
     def fnamn(self, fields: list[Field], line: int) -> None:
@@ -244,12 +244,12 @@ class _Reader:
         self.ledger.orgnr = text_field(fields, 1, "organisation number")
 
     def omfattn(self, fields: list[Field], line: int) -> None:
-        self.ledger.omfattn = date_field(fields, 1, "date the balances reach")
+        self.ledger.omfattn = date_field(fields, 1, _("date the balances reach"))
 
     def rar(self, fields: list[Field], line: int) -> None:
         index = year_index(fields, 1)
-        start = date_field(fields, 2, "first day of the year")
-        end = date_field(fields, 3, "last day of the year")
+        start = date_field(fields, 2, _("first day of the year"))
+        end = date_field(fields, 3, _("last day of the year"))
         if end < start:
             raise FieldError(_("the year ends ({end:%Y%m%d}) before it begins ({start:%Y%m%d})")
                 .format(
@@ -285,7 +285,7 @@ class _Reader:
     def underdim(self, fields: list[Field], line: int) -> None:
         number = dimension_number(text_field(fields, 1, "dimension number"))
         name = text_field(fields, 2, "dimension name")
-        parent = dimension_number(text_field(fields, 3, "dimension it belongs to"))
+        parent = dimension_number(text_field(fields, 3, _("dimension it belongs to")))
         self.ledger.dimensions[number] = Dimension(number, name, parent)
 
     def objekt(self, fields: list[Field], line: int) -> None:
@@ -454,11 +454,11 @@ class _Reader:
             self.problem(self.header.line, "#VER", _("the file ends after the voucher's #VER, "
                                                      "without its { } block"))
         if self.voucher is not None:
-            self.unclosed("(the file ends inside it)")
+            self.unclosed(_("(the file ends inside it)"))
         self.note_encoding()
         if self.any_record and not self.ledger.years:
-            self.ledger.notes.append("the file has no #RAR, so the dates of its years are "
-                                     "unknown; year 0 is taken to be the year of its balances")
+            self.ledger.notes.append(_("the file has no #RAR, so the dates of its years are "
+                                       "unknown; year 0 is taken to be the year of its balances"))
         self.fill_from_vouchers()
         self.note_unread()
         if self.more_problems:
@@ -489,8 +489,9 @@ class _Reader:
                   ("the months", ledger.periods_from_vouchers)) if keys]
         if parts:
             vouchers = "its voucher" if ledger.vouchers == 1 else f"its {ledger.vouchers} vouchers"
-            ledger.notes.append(f"the file gives no balances for some accounts, so their "
-                                f"figures are the sums of {vouchers}: " + " and ".join(parts))
+            ledger.notes.append(_("the file gives no balances for some accounts, so their "
+                                  "figures are the sums of {vouchers}: "
+                                  "").format(vouchers=vouchers) + " and ".join(parts))
 
     def note_encoding(self) -> None:
         found = self.encoding
@@ -499,18 +500,19 @@ class _Reader:
         self.ledger.encoding = found.name
         declared = self.ledger.format
         if self.bom:
-            self.ledger.notes.append("the file begins with a UTF-8 byte order mark; read as "
-                                     "UTF-8")
+            self.ledger.notes.append(_("the file begins with a UTF-8 byte order mark; read as "
+                                       "UTF-8"))
         elif declared not in {None, "PC8"}:
             self.ledger.notes.append(
-                f"the file says #FORMAT {printable(declared or '')}, which SIE 4 does not "
-                f"define (it has only PC8), and its letters are {found.described}; read as "
-                f"{found.name}")
+                _("the file says #FORMAT {or_}, which SIE 4 does not define (it has only PC8), "
+                  "and its letters are {described}; read as {name}").format(
+                    or_=printable(declared or ''), described=found.described, name=found.name))
         elif found is not encodings.CP437:
-            says = ("says #FORMAT PC8" if declared else "has no #FORMAT, so SIE's PC8 (CP437) "
-                    "applies,")
-            self.ledger.notes.append(f"the file {says} but its letters are {found.described}; "
-                                     f"read as {found.name}")
+            says = ("says #FORMAT PC8" if declared else _("has no #FORMAT, so SIE's PC8 (CP437) "
+                                                          "applies,"))
+            self.ledger.notes.append(_("the file {says} but its letters are {described}; read as "
+                                       "{name}").format(
+                                         says=says, described=found.described, name=found.name))
 
     def note_unread(self) -> None:
         if not self.unread:
@@ -519,7 +521,9 @@ class _Reader:
         kinds = ", ".join(f"{printable(kind)} ({count})" for kind, count
                           in sorted(self.unread.items(), key=lambda item: (-item[1], item[0])))
         records = "record" if total == 1 else "records"
-        self.ledger.notes.append(f"{total} {records} of kinds snplan does not read: {kinds}")
+        self.ledger.notes.append(_("{total} {records} of kinds snplan does not read: {kinds}")
+            .format(
+                                     total=total, records=records, kinds=kinds))
 
 
 @lru_cache(maxsize=65536)
