@@ -485,3 +485,32 @@ def test_an_own_kinds_file_is_not_checked_while_its_outline_is_broken(tmp_path: 
     assert ("2025/uppfoljning-oktober.yaml: not checked: the outline "
             "disposition/uppfoljning-oktober.yaml has errors") in result.output
     assert "unexpected entry" not in result.output
+
+
+def test_the_annual_report_shows_how_an_internal_control_assessment_moved(tmp_path: Path
+                                                                          ) -> None:
+    """A field column with a period reads the same row of that period report: the ÅR's
+    internal control shows August's result beside the year's (Exempelby's delårsrapport
+    assessed the invoicing 'niva2' in August; the year ends 'niva2' too; the medicines were
+    not assessed in August)."""
+    data = tmp_path / "exempelby"
+    shutil.copytree(FIXTURE, data)
+    outline = data / "disposition" / "arsredovisning.yaml"
+    replace_in(outline, '        - {id: resultat, falt: resultat, typ: bedomning, skala: '
+               'internkontroll, kommentar: kommentar, rubrik: "Resultat"}',
+               '        - {id: augusti, falt: resultat, period: augusti, typ: bedomning, '
+               'skala: internkontroll, rubrik: "Per augusti"}\n'
+               '        - {id: resultat, falt: resultat, typ: bedomning, skala: '
+               'internkontroll, kommentar: kommentar, rubrik: "Resultat"}')
+    out = tmp_path / "out"
+    build(data, out, "ar", "2023", "--format", "docx")
+    rows = table(out / "2023" / "arsredovisning-2023.docx", "Process eller rutin")
+    assert rows["Process eller rutin"] == ["Kontrollmoment", "Metod", "Per augusti",
+                                           "Resultat"]
+    assert rows["Avgiftsdebitering i hemtjänsten"][2] == "◆ Lindrig avvikelse"
+    assert rows["Avgiftsdebitering i hemtjänsten"][3].startswith("◆ Lindrig avvikelse")
+    assert rows["Läkemedelshantering"][2] == ""
+    assert rows["Läkemedelshantering"][3] == "● Ingen eller försumbar avvikelse"
+    # the scale's legend is named by the year's own assessment column
+    legend = table(out / "2023" / "arsredovisning-2023.docx", "Symbol", "Resultat")
+    assert legend["Symbol"] == ["Resultat"]

@@ -395,7 +395,9 @@ def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = 
     columns = table.visible
     scales = [c.spec.skala for c in columns if c.spec.typ == "bedomning" and c.spec.skala]
     if spec.skalforklaring and scales:
-        header = next(c.header for c in columns if c.spec.skala == scales[0])
+        # named by the column of the document's own assessment, not another period's
+        on_scale = [c for c in columns if c.spec.skala == scales[0]]
+        header = next((c.header for c in on_scale if c.spec.period is None), on_scale[0].header)
         out.append(legend(table.key, block.scale(scales[0]), header))
     outline = block.ds.disposition(block.document.kind)
     notes = [inline(line) for line in footnotes(table, outline.definitioner,

@@ -329,7 +329,7 @@ def _places(table: Table, store: FigureStore) -> dict[Place, StoredBlock | None]
     """The stored blocks the table's columns read, by place (its own first)."""
     own: Place = (table.year, table.month)
     wanted = [own] + [place(c, table.year, table.month, store) for c in table.spec.kolumner
-                      if c.varde is not None]
+                      if c.varde is not None or (c.falt is not None and c.period is not None)]
     return {where: store.block(where[0], table.key, where[1]) for where in wanted}
 
 
@@ -588,8 +588,14 @@ def _data_rows(table: Table, store: FigureStore, org: Organisation) -> None:
                 cell = Cell(getattr(source, kolumn.varde, None) if source is not None
                             else None, "input")
             elif kolumn.falt is not None:
-                comment = getattr(data, kolumn.kommentar, "") if kolumn.kommentar else ""
-                cell = Cell(getattr(data, kolumn.falt, None), "field", comment=comment or "")
+                # a field of another period's report (an interim assessment beside the year's
+                # final one): the row of the same name there, or nothing
+                source = data if kolumn.period is None else match(
+                    place(kolumn, table.year, table.month, store), key)
+                comment = getattr(source, kolumn.kommentar, "") if kolumn.kommentar \
+                    and source is not None else ""
+                cell = Cell(getattr(source, kolumn.falt, None) if source is not None else None,
+                            "field", comment=comment or "")
             else:
                 assert kolumn.berakning is not None
                 own = getattr(data, kolumn.inmatad, None) if kolumn.inmatad else None

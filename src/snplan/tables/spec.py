@@ -89,8 +89,9 @@ class Kolumn(Strict):
                                      berakning=self.berakning))
         elif self.av:
             raise ValueError(_("av lists the columns a computed column (berakning) uses"))
-        if self.period is not None and self.varde is None:
-            raise ValueError(_("period names the period a figure (varde) is read from"))
+        if self.period is not None and self.varde is None and self.falt is None:
+            raise ValueError(_("period names the period a figure (varde) or a field (falt) is "
+                               "read from"))
         if self.block is not None and self.varde is None:
             raise ValueError(_("block names the table a figure (varde) is read from"))
         if self.inmatad is not None and self.berakning is None:
