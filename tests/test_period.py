@@ -514,3 +514,17 @@ def test_the_annual_report_shows_how_an_internal_control_assessment_moved(tmp_pa
     # the scale's legend is named by the year's own assessment column
     legend = table(out / "2023" / "arsredovisning-2023.docx", "Symbol", "Resultat")
     assert legend["Symbol"] == ["Resultat"]
+
+
+@pytest.mark.parametrize("months, period, manad", [
+    (8, "jan–aug", "augusti"), (4, "jan–apr", "april"), (10, "jan–okt", "oktober"),
+    (None, "jan–dec", "december"),  # a plan's or a report's: the whole year
+])
+def test_headings_name_the_months_a_document_covers(months: int | None, period: str,
+                                                   manad: str) -> None:
+    from snplan.tables.engine import heading
+
+    text = heading("Utfall {period} {ar}; {Period}; januari–{manad}; per {Manad}", 2023, None,
+                   months=months)
+    assert text == (f"Utfall {period} 2023; {period.capitalize()}; januari–{manad}; "
+                    f"per {manad.capitalize()}")

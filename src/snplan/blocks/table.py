@@ -194,7 +194,7 @@ def footnotes(table: Table, definitions: bool = True, rounding: bool = True) -> 
     `definitions` and `rounding` are the document's settings, which a table may override."""
     lines_: list[str] = []
     spec = table.spec
-    custom = [heading(line, table.year, None) for line in spec.fotnot]
+    custom = [heading(line, table.year, None, months=table.month) for line in spec.fotnot]
     if spec.definitioner is not None:
         definitions = spec.definitioner
     if spec.avrundning is not None:
@@ -382,7 +382,8 @@ def sheet_for(table: Table, block: BlockInput) -> str | None:
     """The workbook sheet of a table: tables of the outline with figures and rows."""
     if not table.spec.kolumner or not table.rows or not any(c.figure for c in table.columns):
         return None
-    chapter = heading(block.node.rubrik, block.year, block.org) if block.node.rubrik else ""
+    chapter = heading(block.node.rubrik, block.year, block.org,
+                      months=block.ds.period(block.document.kind)) if block.node.rubrik else ""
     return chapter or block.around or table.caption or table.key
 
 
@@ -416,7 +417,8 @@ def table_nodes(table: Table, block: BlockInput, level: int, *, printed: bool = 
         convert.ledger = balances[1]
     breakdown = spec.indelning is not None
     title = table.caption if not breakdown and table.caption and not spec.kolumner else ""
-    chapter = heading(block.node.rubrik, block.year, block.org) if block.node.rubrik else ""
+    chapter = heading(block.node.rubrik, block.year, block.org,
+                      months=block.ds.period(block.document.kind)) if block.node.rubrik else ""
     out.append(NodeTable(
         key=table.key, columns=convert.columns(), rows=convert.rows(),
         name=plain(chapter or table.caption or table.key), title=plain(title),
@@ -505,7 +507,8 @@ def free_block(block: BlockInput) -> Table | None:
     if spec is None or spec.indelning is not None or spec.kolumner:
         return None
     table = free_table(block.content, block.org, block.year)
-    caption = table.caption or heading(spec.rubrik or "", block.year, block.org)
+    caption = table.caption or heading(spec.rubrik or "", block.year, block.org,
+                                       months=block.ds.period(block.document.kind))
     return dataclasses.replace(table, key=block.node.block or "", spec=spec, caption=caption)
 
 

@@ -159,7 +159,8 @@ class DocumentKind:
                 continue
             at_year, at_month = place(column, year, month, store)
             other = store.block(at_year, node.block, at_month)
-            heading = fill(column.rubrik or column.id, year, None).replace("\u00ad", "")
+            heading = fill(column.rubrik or column.id, year, None,
+                           months=month).replace("\u00ad", "")
             if (at_year, at_month) != (year, month):
                 if other is None and at_month is None and month is not None:
                     # a period report's column of the year's figures (its budget)

@@ -81,7 +81,8 @@ def document_title(ds: Dataset, kind: DocumentKind, document: Document) -> str:
     fields = {name: str(getattr(document.model, name) or "")
               for name in type(document.model).model_fields
               if isinstance(getattr(document.model, name), str | int)}
-    filled = heading(template, document.year, ds.organisation)
+    filled = heading(template, document.year, ds.organisation,
+                     months=ds.period(document.kind))
     for name, value in fields.items():
         filled = filled.replace("{" + name + "}", value)
     return filled
@@ -131,7 +132,8 @@ class _Resolver:
                 out += self.unprinted(node)
                 continue
             own_level = node.niva or level
-            title = heading(node.rubrik, self.document.year, org) if node.rubrik else None
+            title = heading(node.rubrik, self.document.year, org,
+                            months=self.ds.period(self.document.kind)) if node.rubrik else None
             content: list[Block] = []
             if node.block is not None and node.block in self.blocks:
                 kind = REGISTRY[node.typ or "text"]

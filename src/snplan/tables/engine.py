@@ -203,18 +203,27 @@ class Table:
 
 # ------------------------------------------------------------------------------ headings
 
-_PLACEHOLDER = re.compile(r"\{(ar|aa)([+-]\d+)?\}|\{(enhet|kommun|namnd|forvaltning)\}")
+_PLACEHOLDER = re.compile(r"\{(ar|aa)([+-]\d+)?\}|\{(enhet|kommun|namnd|forvaltning)\}"
+                          r"|\{(period|Period|manad|Manad)\}")
 
 
-def heading(template: str, year: int, org: Organisation | None, unit: str | None = None
-            ) -> str:
+def heading(template: str, year: int, org: Organisation | None, unit: str | None = None,
+            months: int | None = None) -> str:
     """A heading with its placeholders filled in: {ar} and {ar-1} (years), {aa} and {aa-1}
-    (two-digit years), {enhet}, {kommun}, {namnd}, {forvaltning}."""
+    (two-digit years), {enhet}, {kommun}, {namnd}, {forvaltning}; and the months a document
+    covers (`months`, a period report's; else the whole year): {period} "jan–aug",
+    {manad} "augusti", capitalised as {Period} and {Manad}, so one outline serves a report
+    per any month."""
 
     def fill(match: re.Match[str]) -> str:
         if match.group(1):
             value = year + int(match.group(2) or 0)
             return str(value) if match.group(1) == "ar" else f"{value % 100:02d}"
+        if match.group(4):
+            last = MONTHS[(months or 12) - 1]
+            text = f"{MONTHS[0][:3]}–{last[:3]}" if match.group(4).lower() == "period" \
+                else last
+            return text.capitalize() if match.group(4)[0].isupper() else text
         name = match.group(3)
         if name == "enhet":
             return unit or (org.belopp_enhet if org else "")
@@ -269,13 +278,14 @@ def place(kolumn: Kolumn, year: int, month: int | None, store: FigureStore) -> P
     return target, MONTHS.index(kolumn.period) + 1
 
 
-def _columns(spec: TabellSpec, year: int, org: Organisation, unit: str | None
-             ) -> list[Column]:
+def _columns(spec: TabellSpec, year: int, org: Organisation, unit: str | None,
+             months: int | None = None) -> list[Column]:
     result = []
     for kolumn in spec.kolumner:
         header = heading(kolumn.rubrik if kolumn.rubrik is not None else kolumn.id, year, org,
-                         unit)
-        description = heading(kolumn.beskrivning, year, org, unit) if kolumn.beskrivning \
+                         unit, months)
+        description = heading(kolumn.beskrivning, year, org, unit, months) \
+            if kolumn.beskrivning \
             else header.replace("\u00ad", "")
         op = ops.OPS[kolumn.berakning] if kolumn.berakning is not None else None
         percent = kolumn.typ == "procent" or (op is not None and op.percent)
@@ -309,8 +319,8 @@ def build_table(ds: Dataset, store: FigureStore, year: int, key: str, spec: Tabe
                            "organisation.yaml does not declare").format(
                              key=key, indelning=spec.indelning))
     unit = breakdown.enhet if breakdown else None
-    columns = _columns(spec, year, org, unit)
-    caption = heading(spec.rubrik or "", year, org, unit)
+    columns = _columns(spec, year, org, unit, month)
+    caption = heading(spec.rubrik or "", year, org, unit, month)
     if main.content is not None and getattr(main.content, "rubrik", None):
         caption = main.content.rubrik
     table = Table(key, year, spec, caption, columns, [], main.content,
