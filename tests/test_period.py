@@ -528,3 +528,42 @@ def test_headings_name_the_months_a_document_covers(months: int | None, period: 
                    months=months)
     assert text == (f"Utfall {period} 2023; {period.capitalize()}; januari–{manad}; "
                     f"per {manad.capitalize()}")
+
+
+def test_diff_of_one_period_shows_only_its_reports(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """`diff --period augusti`: the delårsrapport's changes and the figures they move, not
+    the annual report's."""
+    from .test_publish import git
+
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo / "data")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "test@example.invalid")
+    git(repo, "config", "user.name", "Test")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "data")
+    monkeypatch.chdir(repo)
+    replace_in(repo / "data" / "2023" / "delarsrapport.yaml",
+               "  kop: {utfall: -44100, prognos: -66800}",
+               "  kop: {utfall: -44200, prognos: -66800}")
+    replace_in(repo / "data" / "2023" / "arsredovisning.yaml",
+               "  avgifter: {utfall: 20310}", "  avgifter: {utfall: 20320}")
+    everything = runner.invoke(app, ["diff", "HEAD"])
+    assert "2023/arsredovisning: resultatrakning.rader.avgifter.utfall" in everything.stdout
+    result = runner.invoke(app, ["diff", "HEAD", "--period", "augusti"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout.replace("\u00a0", " ")
+    assert "2023/delarsrapport: resultatrakning.rader.kop.utfall: -44 100 → -44 200 (-100)" in out
+    # the purchases' change from the same period last year: −44 100 + 42 400 = −1 700, now
+    # −44 200 + 42 400 = −1 800; their share of the budget 44 100 / 64 000 = 68,9 %, now
+    # 44 200 / 64 000 = 69,1 %
+    assert "Köp av verksamhet, Förändring: -1 700 → -1 800 (-100)" in out
+    assert "Köp av verksamhet, Förbrukning, %: 68,9 % → 69,1 %" in out
+    assert "arsredovisning" not in out and "Årsredovisning" not in out
+    wrong = runner.invoke(app, ["diff", "HEAD", "--period", "augustus"])
+    assert wrong.exit_code == 2
+    assert "--period must be a month" in wrong.output
+    none = runner.invoke(app, ["diff", "HEAD", "--period", "oktober"])
+    assert none.exit_code == 2
+    assert "no period report closes in oktober" in none.output

@@ -343,10 +343,14 @@ def diff(
     fmt: Annotated[
         str, typer.Option("--format", help=_("text, markdown or json."))
     ] = "text",
+    period: Annotated[
+        str | None, typer.Option("--period", help=_("Only the period reports that close in "
+                                                    "this month (augusti, april …)."))
+    ] = None,
 ) -> None:
     from .commands import diff as command
 
-    text, failed = command.run(data, base, head, fmt)
+    text, failed = command.run(data, base, head, fmt, period)
     typer.echo(text, nl=False)
     if failed:
         raise typer.Exit(1)

@@ -22,6 +22,8 @@ from pydantic import BaseModel
 from ..documents import KINDS
 from ..errors import UsageError
 from ..messages import _
+from ..model.kinds import KINDS as FILE_KINDS
+from ..model.kinds import MONTHS
 from ..problems import display_path, printable
 from ..rules import report as validation
 from ..source import sie
@@ -199,6 +201,7 @@ class Change:
     shown: tuple[str, str] | None = None
     percent: bool = False
     decimals: int | None = None
+    document: str = ""  # a printed figure's document (`2023/delarsrapport`), for --period
 
     @property
     def difference(self) -> Decimal | None:
@@ -356,7 +359,8 @@ def compare(before: Dataset, after: Dataset, base: str, head: str,
                                         shown=(a.text if a else "", b.text if b else ""),
                                         percent=either.percent,
                                         decimals=max(a.decimals if a else 0,
-                                                     b.decimals if b else 0)))
+                                                     b.decimals if b else 0),
+                                        document=either.document))
     return report
 
 
@@ -504,18 +508,53 @@ def render(report: Report, fmt: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def run(data: Path, base: str | None, head: str | None, fmt: str) -> tuple[str, bool]:
-    """The report in `fmt`, and whether the head has data errors (the reviewer sees what
-    moved either way; the command then exits 1, so a check in a pull request fails)."""
+def _document_of(name: str) -> str:
+    """`2023/delarsrapport` of a change's file (`2023/delarsrapport`, or an item added
+    `2023/delarsrapport: internkontroll.rader[…]`)."""
+    return name.split(":", 1)[0].strip()
+
+
+def focused(report: Report, kinds: set[str]) -> Report:
+    """The report narrowed to the documents of `kinds` (a period's reports): their data's
+    changes and the printed figures they move, their files added, removed or broken, and the
+    ledger's moves (a period report reads them too); the head's problems stay, all of them."""
+    def mine(name: str) -> bool:
+        parts = _document_of(name).split("/")
+        return len(parts) >= 2 and (parts[1] in kinds or parts[1] == LEDGER_DIR)
+
+    return dataclasses.replace(
+        report, figures=[c for c in report.figures if mine(c.file)],
+        totals=[c for c in report.totals if mine(c.document)],
+        texts=[c for c in report.texts if mine(c.file)],
+        added=[n for n in report.added if mine(n)], removed=[n for n in report.removed if mine(n)],
+        broken=[n for n in report.broken if mine(n)])
+
+
+def run(data: Path, base: str | None, head: str | None, fmt: str, period: str | None = None
+        ) -> tuple[str, bool]:
+    """The report in `fmt` (of one period's reports, with `period`: a month's name), and
+    whether the head has data errors (the reviewer sees what moved either way; the command
+    then exits 1, so a check in a pull request fails)."""
     if fmt not in FORMATS:
         raise UsageError(_("--format must be one of {formats}").format(
             formats=", ".join(FORMATS)))
+    wanted = (period or "").strip().lower()
+    if period is not None and wanted not in MONTHS:
+        raise UsageError(_("--period must be a month ({months}), got '{period}'").format(
+            months=", ".join(MONTHS), period=period))
     if not data.is_dir():
         raise UsageError(_("the data directory {data} does not exist").format(data=data))
     try:
         report = between(data, base, head)
     except DiffError as exc:
         raise UsageError(str(exc)) from None
+    if period is not None:
+        # the kinds in force are the head's (loaded last, its own period kinds included)
+        month = MONTHS.index(wanted) + 1
+        kinds = {k.name for k in FILE_KINDS.values() if k.period == month}
+        if not kinds:
+            raise UsageError(_("no period report closes in {month}").format(month=wanted))
+        report = focused(report, kinds)
     text = render(report, fmt)
     # file names and texts from the data reach the terminal with their control and
     # direction characters escaped (JSON escapes what it must itself)
