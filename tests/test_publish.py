@@ -4,6 +4,7 @@ the CI workflow and pre-commit commands, PDF and Markdown output, cheap rebuilds
 from __future__ import annotations
 
 import json
+import os
 import re
 import shlex
 import shutil
@@ -398,3 +399,28 @@ def test_a_half_filled_new_year_never_blocks_the_others(data_copy: Path, tmp_pat
     assert len(named) == placeholders
     assert f"{placeholders} value(s) are still to be filled in" in refused.output
     assert not (out / "2024").exists()
+
+
+def test_another_pdf_engine_makes_the_pdf_again(tmp_path: Path) -> None:
+    """A PDF names the engine that made it: the LibreOffice engine after Typst (or back) is
+    not 'up to date', and the same engine twice is."""
+    if shutil.which("soffice") is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice is not installed; .ci/run installs it")
+        pytest.skip("LibreOffice is not installed")
+    out = tmp_path / "out"
+    memo = out / "2023" / "tjansteskrivelse-arsredovisning-2023.pdf"
+
+    def build(*engine: str) -> str:
+        result = runner.invoke(app, ["build", "ts", "2023", "--format", "pdf", "--out",
+                                     str(out), *engine])
+        assert result.exit_code == 0, result.output
+        return result.stdout
+
+    assert "wrote" in build()
+    typst = memo.read_bytes()
+    assert "wrote" in build("--pdf-engine", "libreoffice")
+    assert memo.read_bytes() != typst
+    assert "nothing to build" in build("--pdf-engine", "libreoffice")
+    assert "wrote" in build()  # back to Typst: made again, the same bytes as before
+    assert memo.read_bytes() == typst

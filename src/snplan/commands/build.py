@@ -150,10 +150,13 @@ def _doc_id(target: Target) -> str:
     return f"{target.year}/{target.filename}"
 
 
-def _keyed_format(fmt: str, formats: list[str]) -> str:
+def _keyed_format(fmt: str, formats: list[str], pdf_engine: str = "typst") -> str:
     """The format as its key records it: a web page links the other formats of its build, so
     a page built alone (`--format html`, `snplan serve`) is not up to date for `--all`,
-    whose page links Word and PDF."""
+    whose page links Word and PDF; a PDF names the engine that made it (a PDF made by Typst
+    is not up to date for `--pdf-engine libreoffice`, nor the other way round)."""
+    if fmt in PDF_FORMATS:
+        return f"{fmt}:{pdf_engine}"
     if fmt != "html":
         return fmt
     return "html:" + ",".join(f for f in formats if f != "html")
@@ -168,8 +171,9 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     manifest = Manifest.read(out)
     inputs = Inputs.scan(request.data, data_files(request.data), settings.templates,
                          reference_path(request))
-    fingerprint_key = f"{request.selection}|{request.requested}"
-    fingerprint = inputs.fingerprint(request.selection, request.requested)
+    requested = f"{request.requested}|{settings.pdf_engine}"  # the engine makes the PDF's bytes
+    fingerprint_key = f"{request.selection}|{requested}"
+    fingerprint = inputs.fingerprint(request.selection, requested)
     recorded = [(doc, fmt) for doc, formats in manifest.documents.items() for fmt in formats]
     if (not request.force and manifest.fingerprints.get(fingerprint_key) == fingerprint
             and recorded and manifest.all_intact(out, recorded)):
@@ -201,7 +205,8 @@ def run(request: Request, progress: Progress | None = None) -> Result:
                   if f not in PDF_FORMATS or pdf_missing is None]
         published[target] = tuple(wanted)
         for fmt in wanted:
-            key = inputs.key(_doc_id(target), _keyed_format(fmt, wanted), files)
+            key = inputs.key(_doc_id(target), _keyed_format(fmt, wanted, settings.pdf_engine),
+                             files)
             keys[(target, fmt)] = key
             if not request.force and manifest.up_to_date(out, _doc_id(target), fmt, key):
                 result.up_to_date.append(output_path(settings, target, suffix_of(fmt)))
@@ -250,6 +255,10 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         if target is not None:
             manifest.remember(_doc_id(target), fmt, keys[(target, fmt)],
                               str(path.relative_to(out)), digest)
+    if changed:
+        # another request's "nothing changed" spoke of the files as they were: a file this
+        # build rewrites (another PDF engine's, a page with other links) makes it stale
+        manifest.fingerprints.clear()
     if not result.skipped:
         manifest.fingerprints[fingerprint_key] = fingerprint
     else:
