@@ -214,3 +214,39 @@ def test_every_document_converts_to_pdf_with_libreoffice(tmp_path: Path) -> None
     made = sorted(p.stem for p in pdf.glob("*.pdf"))
     assert made == sorted(Path(f).stem for f in files)
     assert all(p.stat().st_size > 5000 for p in pdf.glob("*.pdf"))
+
+
+def test_a_build_beside_another_thread_renders_in_its_own_process() -> None:
+    """Forking the workers while another thread lives (a preview's server, a test's) can
+    leave a child waiting for ever on a lock that thread held: then one process renders."""
+    import threading
+
+    from snplan.commands.rendering import _workers
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert _workers(15) == 1
+    finally:
+        stop.set()
+        other.join()
+    assert _workers(1) == 1
+
+
+def test_the_terminal_progress_bar_runs_no_thread_of_its_own() -> None:
+    import io
+    import threading
+
+    from rich.console import Console
+
+    from snplan.cli import TerminalProgress
+
+    before = threading.active_count()
+    progress = TerminalProgress(Console(file=io.StringIO(), force_terminal=True))
+    progress.start(3)
+    try:
+        assert threading.active_count() == before
+        progress.step("Årsredovisning 2023")
+    finally:
+        progress.finish()

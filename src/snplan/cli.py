@@ -167,9 +167,11 @@ class TerminalProgress:
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
+        # refreshed on each step, not by a thread of its own: the build forks its workers,
+        # which a thread alive in the process could leave waiting on a lock for ever
         self.display = Progress(TextColumn("{task.description}"), BarColumn(),
                                 MofNCompleteColumn(), console=console or Console(stderr=True),
-                                transient=True)
+                                transient=True, auto_refresh=False)
         self.task: Any = None
 
     def start(self, total: int) -> None:
@@ -179,7 +181,7 @@ class TerminalProgress:
 
     def step(self, label: str) -> None:
         if self.task is not None:
-            self.display.update(self.task, advance=1, description=label)
+            self.display.update(self.task, advance=1, description=label, refresh=True)
 
     def finish(self) -> None:
         self.display.stop()

@@ -10,6 +10,7 @@ import concurrent.futures
 import importlib
 import multiprocessing
 import os
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -224,7 +225,13 @@ def _render_in_worker(job: Job) -> Rendered:
 
 
 def _workers(count: int) -> int:
+    """How many processes render: one per core (at most four) where forking is safe. A
+    process with other threads alive (`snplan serve`'s server, a test's) renders alone: a
+    child forked while another thread holds a lock it then needs waits for ever (seen as a
+    hang of a build beside a preview's thread)."""
     if count < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
+        return 1
+    if threading.active_count() > 1:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
