@@ -250,3 +250,18 @@ def test_the_terminal_progress_bar_runs_no_thread_of_its_own() -> None:
         progress.step("Årsredovisning 2023")
     finally:
         progress.finish()
+
+
+def test_a_process_that_compiled_typst_renders_alone() -> None:
+    """The Typst compiler keeps native threads once it has run, which Python's threading does
+    not list; a build forked after that would wait for ever in its children."""
+    from snplan.commands.rendering import _threads, _workers
+    from snplan.output.typst.writer import write
+
+    from .tree_samples import memo
+
+    if not Path("/proc/self/task").is_dir():
+        pytest.skip("the process's native threads are counted from /proc (Linux)")
+    write(memo())
+    assert _threads() > 1  # the compiler's pool stays behind it
+    assert _workers(15) == 1

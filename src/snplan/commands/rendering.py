@@ -224,14 +224,24 @@ def _render_in_worker(job: Job) -> Rendered:
         return job, None, exc.problems, notes
 
 
+def _threads() -> int:
+    """The threads of this process, native ones included: the Typst compiler keeps a pool of
+    its own once it has compiled here (a child forked after that waits for its pool for
+    ever), and Python's `threading` does not see those."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return threading.active_count()
+
+
 def _workers(count: int) -> int:
     """How many processes render: one per core (at most four) where forking is safe. A
-    process with other threads alive (`snplan serve`'s server, a test's) renders alone: a
-    child forked while another thread holds a lock it then needs waits for ever (seen as a
-    hang of a build beside a preview's thread)."""
+    process with other threads alive (`snplan serve`'s server, a test's, the pool of a Typst
+    compiler that already ran here) renders alone: a child forked while another thread holds
+    a lock it then needs, or whose pool it then needs, waits for ever."""
     if count < 2 or multiprocessing.get_start_method(allow_none=True) not in (None, "fork"):
         return 1
-    if threading.active_count() > 1:
+    if _threads() > 1:
         return 1
     if "fork" not in multiprocessing.get_all_start_methods():
         return 1
