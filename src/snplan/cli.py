@@ -86,6 +86,16 @@ def main_options(
 DataOption = Annotated[
     Path, typer.Option("--data", help=_("The data directory."), show_default=True)
 ]
+# The options of what a build writes and with what, shared by build and serve.
+OutOption = Annotated[Path, typer.Option("--out", help=_("Output directory."))]
+TemplatesOption = Annotated[
+    Path | None,
+    typer.Option("--templates", help=_("Directory of the Jinja templates and reference.docx "
+                                       "(default: the templates snplan ships).")),
+]
+ReferenceOption = Annotated[
+    Path | None, typer.Option("--reference", help=_("A Word style reference to use."))
+]
 
 
 @app.command(help=_("Check every data file against the models and the rules between them."))
@@ -220,16 +230,10 @@ def build(
         typer.Option("--matter", help=_("One matter of the year, by slug or registration "
                                       "number (SN/2021:59); default all.")),
     ] = None,
-    out: Annotated[Path, typer.Option("--out", help=_("Output directory."))] = Path("build"),
+    out: OutOption = Path("build"),
     data: DataOption = Path("data"),
-    templates: Annotated[
-        Path | None,
-        typer.Option("--templates", help=_("Directory of the Jinja templates and reference.docx "
-                                         "(default: the templates snplan ships).")),
-    ] = None,
-    reference: Annotated[
-        Path | None, typer.Option("--reference", help=_("A Word style reference to use."))
-    ] = None,
+    templates: TemplatesOption = None,
+    reference: ReferenceOption = None,
     fmt: Annotated[
         str | None,
         typer.Option("--format", help=_("docx, xlsx, pdf (tagged PDF/UA), pdfa (PDF/UA and "
@@ -282,17 +286,10 @@ def build(
                     "(showing the data's problems on it); Ctrl-C stops."))
 @reports_errors
 def serve(
-    out: Annotated[Path, typer.Option("--out", help=_("Output directory."))] = Path("build"),
+    out: OutOption = Path("build"),
     data: DataOption = Path("data"),
-    templates: Annotated[
-        Path | None,
-        typer.Option("--templates", help=_("Directory of the Jinja templates and "
-                                           "reference.docx (default: the templates snplan "
-                                           "ships).")),
-    ] = None,
-    reference: Annotated[
-        Path | None, typer.Option("--reference", help=_("A Word style reference to use."))
-    ] = None,
+    templates: TemplatesOption = None,
+    reference: ReferenceOption = None,
     host: Annotated[
         str, typer.Option("--host", help=_("Only 127.0.0.1 (or localhost): the preview is "
                                            "for this machine."))
