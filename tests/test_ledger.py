@@ -489,27 +489,40 @@ PERIOD_LEDGER = "\r\n".join([
     "#PSALDO 0 202506 4010 {} 1000000.00", ""])
 
 
-def test_a_period_report_reads_the_months_up_to_its_own_from_the_ledger(tmp_path: Path
-                                                                         ) -> None:
+def _period_data(tmp_path: Path, plan: str, report: str, ledger: str,
+                 organisation: str = PERIOD_ORGANISATION, outline: str = PERIOD_OUTLINE
+                 ) -> Path:
+    """Norrtorp's data of 2025: its organisation, its own April report's outline, the plan,
+    the report and the year's export."""
     data = tmp_path / "data"
     (data / "disposition").mkdir(parents=True)
     (data / "2025" / "bokforing").mkdir(parents=True)
-    (data / "organisation.yaml").write_text(PERIOD_ORGANISATION, encoding="utf-8")
-    (data / "disposition" / "uppfoljning-april.yaml").write_text(PERIOD_OUTLINE,
-                                                                 encoding="utf-8")
-    (data / "2025" / "verksamhetsplan.yaml").write_text(
-        "ar: 2025\ndriftbudget: {intakter: 1000, kostnader: -9000}\n", encoding="utf-8")
-    (data / "2025" / "uppfoljning-april.yaml").write_text(
-        "ar: 2025\nsammanfattning: Året följer budgeten.\ndriftbudget:\n"
-        "  intakter: {prognos: 400}\n  kostnader: {prognos: -1500}\n", encoding="utf-8")
-    (data / "2025" / "bokforing" / "huvudbok.se").write_bytes(PERIOD_LEDGER.encode("cp437"))
-    code, output = validate(data)
-    assert code == 0, output
+    (data / "organisation.yaml").write_text(organisation, encoding="utf-8")
+    (data / "disposition" / "uppfoljning-april.yaml").write_text(outline, encoding="utf-8")
+    (data / "2025" / "verksamhetsplan.yaml").write_text(plan, encoding="utf-8")
+    (data / "2025" / "uppfoljning-april.yaml").write_text(report, encoding="utf-8")
+    (data / "2025" / "bokforing" / "huvudbok.se").write_bytes(ledger.encode("cp437"))
+    return data
+
+
+def _april_report(tmp_path: Path, data: Path) -> str:
+    """The April report built as Markdown (no-break spaces as spaces)."""
     result = runner.invoke(app, ["build", "apr", "2025", "--format", "md", "--out",
                                  str(tmp_path / "out"), "--data", str(data)])
     assert result.exit_code == 0, result.output
     text = (tmp_path / "out" / "2025" / "uppfoljning-april-2025.md").read_text(encoding="utf-8")
-    text = text.replace("\u00a0", " ")
+    return text.replace("\u00a0", " ")
+
+
+def test_a_period_report_reads_the_months_up_to_its_own_from_the_ledger(tmp_path: Path
+                                                                         ) -> None:
+    data = _period_data(
+        tmp_path, "ar: 2025\ndriftbudget: {intakter: 1000, kostnader: -9000}\n",
+        "ar: 2025\nsammanfattning: Året följer budgeten.\ndriftbudget:\n"
+        "  intakter: {prognos: 400}\n  kostnader: {prognos: -1500}\n", PERIOD_LEDGER)
+    code, output = validate(data)
+    assert code == 0, output
+    text = _april_report(tmp_path, data)
     # January to April: revenue 100 000 + 50 000 = 150 000 kr = 150 tkr (May's 999 000 is
     # after the report); costs 300 000 + 200 000,50 = 500 000,50 kr = -500,0005 tkr, printed
     # -500; net 150 − 500,0005 = −350,0005, printed −350; the forecasts are typed
@@ -533,33 +546,25 @@ def test_a_month_of_a_broken_financial_year(tmp_path: Path) -> None:
 def test_the_budget_can_come_from_the_exports_pbudget(tmp_path: Path) -> None:
     """Where the budget is kept in the accounting system, `bokforing.budget` names the kind
     of figure #PBUDGET gives; the plan then types none for the mapped rows."""
-    data = tmp_path / "data"
-    (data / "disposition").mkdir(parents=True)
-    (data / "2025" / "bokforing").mkdir(parents=True)
-    (data / "organisation.yaml").write_text(PERIOD_ORGANISATION.replace(
-        "bokforing: {tecken: intakter_positiva}",
-        "bokforing: {tecken: intakter_positiva, budget: budget}"), encoding="utf-8")
-    (data / "disposition" / "uppfoljning-april.yaml").write_text(PERIOD_OUTLINE.replace(
-        '        - {id: prognos, varde: prognos, rubrik: "Prognos {ar}"}\n',
-        '        - {id: budget, varde: budget, period: helar, rubrik: "Budget {ar}"}\n'
-        '        - {id: prognos, varde: prognos, rubrik: "Prognos {ar}"}\n'), encoding="utf-8")
-    plan = data / "2025" / "verksamhetsplan.yaml"
-    plan.write_text("ar: 2025\ndriftbudget: {}\n", encoding="utf-8")
-    (data / "2025" / "uppfoljning-april.yaml").write_text(
-        "ar: 2025\nsammanfattning: Året följer budgeten.\ndriftbudget:\n"
-        "  intakter: {prognos: 1250}\n  kostnader: {prognos: -4700}\n", encoding="utf-8")
     # the budget: 100 000 kr of revenue and 400 000 kr of cost in each of the twelve months
     budget = [f"#PBUDGET 0 2025{m:02d} 3010 {{}} -100000.00" for m in range(1, 13)]
     budget += [f"#PBUDGET 0 2025{m:02d} 4010 {{}} 400000.00" for m in range(1, 13)]
-    text = PERIOD_LEDGER.rstrip("\r\n") + "\r\n" + "\r\n".join(budget) + "\r\n"
-    (data / "2025" / "bokforing" / "huvudbok.se").write_bytes(text.encode("cp437"))
+    data = _period_data(
+        tmp_path, "ar: 2025\ndriftbudget: {}\n",
+        "ar: 2025\nsammanfattning: Året följer budgeten.\ndriftbudget:\n"
+        "  intakter: {prognos: 1250}\n  kostnader: {prognos: -4700}\n",
+        PERIOD_LEDGER.rstrip("\r\n") + "\r\n" + "\r\n".join(budget) + "\r\n",
+        organisation=PERIOD_ORGANISATION.replace(
+            "bokforing: {tecken: intakter_positiva}",
+            "bokforing: {tecken: intakter_positiva, budget: budget}"),
+        outline=PERIOD_OUTLINE.replace(
+            '        - {id: prognos, varde: prognos, rubrik: "Prognos {ar}"}\n',
+            '        - {id: budget, varde: budget, period: helar, rubrik: "Budget {ar}"}\n'
+            '        - {id: prognos, varde: prognos, rubrik: "Prognos {ar}"}\n'))
+    plan = data / "2025" / "verksamhetsplan.yaml"
     code, output = validate(data)
     assert code == 0, output
-    result = runner.invoke(app, ["build", "apr", "2025", "--format", "md", "--out",
-                                 str(tmp_path / "out"), "--data", str(data)])
-    assert result.exit_code == 0, result.output
-    text = (tmp_path / "out" / "2025" / "uppfoljning-april-2025.md").read_text(encoding="utf-8")
-    text = text.replace("\u00a0", " ")
+    text = _april_report(tmp_path, data)
     # budget: 12 × 100 000 = 1 200 000 kr = 1 200 tkr of revenue; 12 × 400 000 = 4 800 000 kr
     # = −4 800 tkr of cost; net 1 200 − 4 800 = −3 600; the outcome January–April as above
     assert "| Intäkter | 150 | 1 200 | 1 250 |" in text

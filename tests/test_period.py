@@ -534,15 +534,11 @@ def test_diff_of_one_period_shows_only_its_reports(tmp_path: Path,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     """`diff --period augusti`: the delårsrapport's changes and the figures they move, not
     the annual report's."""
-    from .test_publish import git
+    from .test_publish import committed
 
     repo = tmp_path / "repo"
     shutil.copytree(FIXTURE, repo / "data")
-    git(repo, "init", "-q", "-b", "main")
-    git(repo, "config", "user.email", "test@example.invalid")
-    git(repo, "config", "user.name", "Test")
-    git(repo, "add", "-A")
-    git(repo, "commit", "-q", "-m", "data")
+    committed(repo)
     monkeypatch.chdir(repo)
     replace_in(repo / "data" / "2023" / "delarsrapport.yaml",
                "  kop: {utfall: -44100, prognos: -66800}",

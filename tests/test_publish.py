@@ -34,13 +34,18 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     root.mkdir()
     shutil.copytree(DATA, root / "data")
     shutil.copytree(ROOT / "templates", root / "templates")
+    committed(root)
+    monkeypatch.chdir(root)
+    return root
+
+
+def committed(root: Path) -> None:
+    """`root` made a git repository on branch main, everything in it committed."""
     git(root, "init", "-q", "-b", "main")
     git(root, "config", "user.email", "test@example.invalid")
     git(root, "config", "user.name", "Test")
     git(root, "add", "-A")
     git(root, "commit", "-q", "-m", "data")
-    monkeypatch.chdir(root)
-    return root
 
 
 def change_the_data(root: Path) -> None:
