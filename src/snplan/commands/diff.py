@@ -23,7 +23,7 @@ from ..documents import KINDS
 from ..errors import UsageError
 from ..messages import _
 from ..model.kinds import KINDS as FILE_KINDS
-from ..model.kinds import MONTHS
+from ..model.kinds import MONTHS, month_number
 from ..problems import display_path, printable
 from ..rules import report as validation
 from ..source import sie
@@ -538,8 +538,8 @@ def run(data: Path, base: str | None, head: str | None, fmt: str, period: str | 
     if fmt not in FORMATS:
         raise UsageError(_("--format must be one of {formats}").format(
             formats=", ".join(FORMATS)))
-    wanted = (period or "").strip().lower()
-    if period is not None and wanted not in MONTHS:
+    month = month_number(period) if period is not None else None
+    if period is not None and month is None:
         raise UsageError(_("--period must be a month ({months}), got '{period}'").format(
             months=", ".join(MONTHS), period=period))
     if not data.is_dir():
@@ -548,12 +548,12 @@ def run(data: Path, base: str | None, head: str | None, fmt: str, period: str | 
         report = between(data, base, head)
     except DiffError as exc:
         raise UsageError(str(exc)) from None
-    if period is not None:
+    if month is not None:
         # the kinds in force are the head's (loaded last, its own period kinds included)
-        month = MONTHS.index(wanted) + 1
         kinds = {k.name for k in FILE_KINDS.values() if k.period == month}
         if not kinds:
-            raise UsageError(_("no period report closes in {month}").format(month=wanted))
+            raise UsageError(_("no period report closes in {month}").format(
+                month=MONTHS[month - 1]))
         report = focused(report, kinds)
     text = render(report, fmt)
     # file names and texts from the data reach the terminal with their control and

@@ -19,7 +19,7 @@ from pathlib import Path
 from .. import documents, tree
 from ..errors import UsageError
 from ..messages import _
-from ..model.kinds import MONTHS
+from ..model.kinds import MONTHS, month_number
 from ..problems import printable
 from ..rules.report import load_clean, require_year
 from ..source.load import Dataset
@@ -100,7 +100,7 @@ def run(data: Path, year: int | None, fmt: str, period: str | None = None) -> st
     if fmt not in FORMATS:
         raise UsageError(_("--format must be one of {FORMATS}").format(FORMATS=', '.join(FORMATS)))
     wanted = (period or "").strip().lower()
-    if period is not None and wanted != "helar" and wanted not in MONTHS:
+    if period is not None and wanted != "helar" and month_number(wanted) is None:
         raise UsageError(_("--period must be a month ({MONTHS}) or helar, got '{period}'").format(
                              MONTHS=', '.join(MONTHS), period=period))
     dataset = load_clean(data, _("no figures were computed")).dataset
@@ -110,7 +110,7 @@ def run(data: Path, year: int | None, fmt: str, period: str | None = None) -> st
         year = max(dataset.years)
     require_year(dataset, year)
     settings = Settings(out=data / "unused")
-    month = MONTHS.index(wanted) + 1 if wanted in MONTHS else None
+    month = month_number(wanted)
     sections = collect(dataset, year, settings, month, wanted == "helar")
     if period is not None and wanted != "helar" and not sections:
         raise UsageError(_("{year} has no period report that closes in {wanted}").format(

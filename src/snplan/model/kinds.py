@@ -27,6 +27,13 @@ MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "august
           "september", "oktober", "november", "december")
 
 
+def month_number(name: str) -> int | None:
+    """A month's number by its Swedish name as a user types it ("Augusti " is 8); None for
+    anything else."""
+    wanted = name.strip().lower()
+    return MONTHS.index(wanted) + 1 if wanted in MONTHS else None
+
+
 @dataclass(frozen=True)
 class Kind:
     """A kind of document.
@@ -125,5 +132,5 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
     *_shipped_periods(),
 )}
 
-__all__ = ["DISPOSITION_DIR", "KINDS", "MONTHS", "Kind", "forget_own", "period_kind",
-           "register"]
+__all__ = ["DISPOSITION_DIR", "KINDS", "MONTHS", "Kind", "forget_own", "month_number",
+           "period_kind", "register"]
