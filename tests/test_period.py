@@ -563,3 +563,26 @@ def test_diff_of_one_period_shows_only_its_reports(tmp_path: Path,
     none = runner.invoke(app, ["diff", "HEAD", "--period", "oktober"])
     assert none.exit_code == 2
     assert "no period report closes in oktober" in none.output
+
+
+def test_a_wide_tables_notes_stay_on_its_landscape_page(out: Path) -> None:
+    """The delårsrapport's income statement goes on a landscape page; the definitions under
+    it go with it (they were left for the next, portrait, page)."""
+    from docx.enum.section import WD_ORIENTATION
+    from docx.oxml.ns import qn
+
+    document = open_docx(out / "2023" / "delarsrapport-2023.docx")
+    sections, current = [], []
+    for element in document.element.body.iterchildren():
+        current.append("".join(t.text or "" for t in element.iter(qn("w:t"))))
+        if element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            sections.append(current)
+            current = []
+    sections.append(current)
+    orientations = [s.orientation for s in document.sections]
+    assert len(sections) == len(orientations)
+    where = {text: index for index, texts in enumerate(sections) for text in texts}
+    table = next(t for t in where if t.startswith("Resultaträkning (tkr)"))
+    note = next(t for t in where if t.startswith("Mot andel av året, procentenheter ="))
+    assert orientations[where[table]] == WD_ORIENTATION.LANDSCAPE
+    assert where[note] == where[table]

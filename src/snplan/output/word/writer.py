@@ -117,7 +117,8 @@ class _Block:
     xml: str
     keeps_with_next: bool = False
     landscape: bool = False
-    kind: str = "paragraph"  # paragraph, heading, table, picture, pagebreak, toc, spacer
+    # paragraph, note (a table's), heading, table, picture, pagebreak, toc, spacer
+    kind: str = "paragraph"
 
 
 @dataclass
@@ -346,7 +347,8 @@ class _Writer:
         self.add(paragraph(body, ppr(style_id, keep_next=True, keep_lines=True)),
                  keeps_with_next=True, kind="heading")
 
-    def paragraph(self, runs: Runs, style: str | None, upcoming: str | None) -> None:
+    def paragraph(self, runs: Runs, style: str | None, upcoming: str | None,
+                  kind: str = "paragraph") -> None:
         style_id = self.style_id(style, required=style is not None)
         content = self.inline(runs)
         # A short paragraph that introduces a table, a list or a picture ("… är:", a bold
@@ -357,14 +359,17 @@ class _Writer:
         keep = len(content.text) <= 200 and (
             upcoming in {"table", "list", "picture"}
             or (after_heading and upcoming not in {None, "break"}))
-        self.add(paragraph(content.xml, ppr(style_id, keep_next=keep)), keeps_with_next=keep)
+        self.add(paragraph(content.xml, ppr(style_id, keep_next=keep)), keeps_with_next=keep,
+                 kind=kind)
 
     def text_block(self, block: Paragraph, upcoming: str | None) -> None:
         if block.role == "code":
             for line in lines_of(block.runs):
                 self.add(paragraph(text_run(plain(line), rpr(font="Courier New"))))
             return
-        self.paragraph(block.runs, ROLE_STYLES.get(block.role), upcoming)
+        # a table's notes are kind "note": they stay with their table (on its landscape page)
+        self.paragraph(block.runs, ROLE_STYLES.get(block.role), upcoming,
+                       "note" if block.role == "note" else "paragraph")
 
     def page_break(self) -> None:
         self.add(paragraph('<w:r><w:br w:type="page"/></w:r>'), kind="pagebreak")
@@ -787,11 +792,15 @@ def _landscape_groups(blocks: list[_Block]) -> None:
     wide = [i for i, block in enumerate(blocks) if block.landscape]
     if not wide:
         return
-    for index in wide:  # headings and titles that keep with a table go with it
+    for index in wide:  # headings and titles that keep with a table go with it, its notes too
         before = index - 1
         while before >= 0 and blocks[before].keeps_with_next and not blocks[before].landscape:
             blocks[before].landscape = True
             before -= 1
+        after = index + 1
+        while after < len(blocks) and blocks[after].kind == "note":
+            blocks[after].landscape = True
+            after += 1
     # runs of landscape blocks, joined when only a few blocks and no page break lie between
     runs: list[list[int]] = []
     for index, block in enumerate(blocks):
@@ -809,7 +818,7 @@ def _landscape_groups(blocks: list[_Block]) -> None:
             reach = []
             probe = edge + direction
             while 0 <= probe < len(blocks) and len(reach) < NEAR_BLOCKS and \
-                    blocks[probe].kind in {"paragraph", "heading", "spacer"} and \
+                    blocks[probe].kind in {"paragraph", "note", "heading", "spacer"} and \
                     not blocks[probe].landscape:
                 reach.append(probe)
                 probe += direction
