@@ -9,6 +9,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -288,6 +289,34 @@ def test_only_changed_documents_are_rebuilt(data_copy: Path, tmp_path: Path) -> 
     assert forced.exit_code == 0
     assert "wrote" not in forced.stdout and "15 file(s) up to date" in forced.stdout
     assert {p: p.stat().st_mtime_ns for p in out.rglob("*.docx")} == before
+
+
+def test_nothing_changed_is_answered_before_the_model_is_imported(data_copy: Path,
+                                                                 tmp_path: Path) -> None:
+    """The second build of the same request answers from the manifest in a process that
+    never imports pydantic, the model or a writer; a stray file under the data directory
+    misses that answer, and the full check still finds every document up to date."""
+    out = tmp_path / "out"
+    args = ["build", "ar", "2023", "--out", str(out), "--data", str(data_copy)]
+    assert runner.invoke(app, args).exit_code == 0
+    probe = ("import sys\n"
+             "from snplan.cli import main\n"
+             f"sys.argv = ['snplan', *{args!r}]\n"
+             "try:\n    main()\nexcept SystemExit as stop:\n    code = stop.code\n"
+             "heavy = sorted(m for m in ('pydantic', 'docx', 'openpyxl', 'snplan.model',\n"
+             "                           'snplan.documents') if m in sys.modules)\n"
+             "print('imported:', heavy)\n")
+    env = {**os.environ, "LANGUAGE": "en"}
+    quick = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           env=env, check=False)
+    assert "nothing to build" in quick.stdout and "imported: []" in quick.stdout, quick
+    (data_copy / "anteckningar.txt").write_text("inte data\n", encoding="utf-8")
+    slow = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env=env, check=False)
+    assert "1 file(s) up to date, not rewritten" in slow.stdout, slow
+    assert "'pydantic'" in slow.stdout  # the documents' own keys were checked
+    again = runner.invoke(app, args)
+    assert "nothing to build" in again.stdout  # the new fingerprint was recorded
 
 
 def test_one_document_then_all_then_one_again_rewrites_nothing_twice(tmp_path: Path) -> None:

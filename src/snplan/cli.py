@@ -252,21 +252,26 @@ def build(
         bool, typer.Option("--force", help=_("Rebuild even what is up to date."))
     ] = False,
 ) -> None:
-    from .commands import build as command
+    from .commands import uptodate
     from .commands.settings import settings_for
     from .errors import UsageError
 
     if all_ == (kind is not None):
         raise UsageError(_("give a document kind and a year, or --all"))
-    request = command.Request(
+    request = uptodate.Request(
         data=data, settings=settings_for(out, templates, reference, data, pdf_engine),
         requested=fmt or ("all" if all_ else "docx"), kind=kind, year=year, matter=matter,
         force=force)
+    # answered before the model and the writers are imported: most builds have nothing to do
+    if uptodate.nothing_changed(request):
+        _echo_nothing_changed(out)
+        return
+    from .commands import build as command
+
     progress = TerminalProgress() if sys.stderr.isatty() else LineProgress()
     result = command.run(request, progress)
     if result.nothing_changed:
-        typer.echo(_("nothing to build: every document in {out} is up to date "
-                     "(--force rebuilds)").format(out=out))
+        _echo_nothing_changed(out)
         return
     for path in result.written:
         typer.echo(_("wrote {path}").format(path=path))
@@ -279,6 +284,11 @@ def build(
         typer.echo(_("{count} file(s) up to date, not rewritten").format(count=kept))
     if not result.written and not result.skipped and not kept:
         typer.echo(_("nothing to build"))
+
+
+def _echo_nothing_changed(out: Path) -> None:
+    typer.echo(_("nothing to build: every document in {out} is up to date "
+                 "(--force rebuilds)").format(out=out))
 
 
 @app.command(help=_("Preview the web edition while writing: build it into OUT, serve it on "

@@ -21,17 +21,18 @@ from ..output.pdf import PDF_FORMATS
 from ..problems import Problem, display_path
 from ..rules.report import load_clean, require_year
 from ..source.load import Dataset, data_files
+from . import uptodate
 from .rendering import (
     FORMATS,
     LABELS,
     WORKBOOK_KINDS,
-    Settings,
     convert_to_pdf,
     formats_for,
     output_path,
     render_many,
     suffix_of,
 )
+from .uptodate import Request, nothing_changed
 
 
 class Progress:
@@ -48,23 +49,6 @@ class Progress:
         """The build is over (successfully or not)."""
 
 
-@dataclass(frozen=True)
-class Request:
-    """What to build: every document (`kind` None) or one kind for one year."""
-
-    data: Path
-    settings: Settings
-    requested: str = "docx"
-    kind: str | None = None
-    year: int | None = None
-    matter: str | None = None
-    force: bool = False
-
-    @property
-    def selection(self) -> str:
-        return "all" if self.kind is None else f"{self.kind}:{self.year}:{self.matter or ''}"
-
-
 @dataclass
 class Result:
     written: list[Path] = field(default_factory=list)
@@ -73,14 +57,6 @@ class Result:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. a font that stood in for another
     nothing_changed: bool = False
-
-
-def reference_path(request: Request) -> Path:
-    """The style reference a build uses, known before the data is loaded."""
-    if request.settings.reference is not None:
-        return request.settings.reference
-    own = request.data / "reference.docx"
-    return own if own.is_file() else request.settings.templates / "reference.docx"
 
 
 def _check_reference(path: Path) -> None:
@@ -169,19 +145,15 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     settings = request.settings
     out = settings.out
     manifest = Manifest.read(out)
-    inputs = Inputs.scan(request.data, data_files(request.data), settings.templates,
-                         reference_path(request))
-    requested = f"{request.requested}|{settings.pdf_engine}"  # the engine makes the PDF's bytes
-    fingerprint_key = f"{request.selection}|{requested}"
-    fingerprint = inputs.fingerprint(request.selection, requested)
-    recorded = [(doc, fmt) for doc, formats in manifest.documents.items() for fmt in formats]
-    if (not request.force and manifest.fingerprints.get(fingerprint_key) == fingerprint
-            and recorded and manifest.all_intact(out, recorded)):
+    if nothing_changed(request, manifest):
         return Result(nothing_changed=True)
+    fingerprint = uptodate.fingerprint(request)
+    inputs = Inputs.scan(request.data, data_files(request.data), settings.templates,
+                         request.reference)
     report = load_clean(request.data)
     ds = report.dataset
     targets = select(ds, request, report.todo)
-    _check_reference(reference_path(request))
+    _check_reference(request.reference)
     result = Result()
     if request.kind is None:
         for kind, year, count in documents.unfinished(ds, report.todo):
@@ -259,10 +231,10 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         # another request's "nothing changed" spoke of the files as they were: a file this
         # build rewrites (another PDF engine's, a page with other links) makes it stale
         manifest.fingerprints.clear()
-    if not result.skipped:
-        manifest.fingerprints[fingerprint_key] = fingerprint
+    if not result.skipped and fingerprint is not None:
+        manifest.fingerprints[request.fingerprint_key] = fingerprint
     else:
-        manifest.fingerprints.pop(fingerprint_key, None)
+        manifest.fingerprints.pop(request.fingerprint_key, None)
     try:
         result.written = write_all(changed, root=out)
     except OutputPathError as exc:
@@ -298,7 +270,7 @@ def index_page(ds: Dataset, targets: list[Target], request: Request
         formats = tuple((LABELS[f], f"{target.year}/{target.filename}{suffix_of(f)}")
                         for f in formats_for(target, request.requested))
         entries.append(html.IndexEntry(target.year, title, formats))
-    style = html.style_from_reference(request.settings.reference_for(ds))
+    style = html.style_from_reference(request.settings.reference_for(ds.root))
     page = html.index(f"{org.namnd}, {org.kommun}", entries, style=style)
     return None, "html", request.settings.out / INDEX, page
 

@@ -12,7 +12,6 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
@@ -29,40 +28,7 @@ from ..output.pdf import PDF_FORMATS, PdfUnavailable
 from ..problems import Problem
 from ..prose.sandbox import environment
 from ..source.load import Dataset
-
-PACKAGE_ROOT = Path(__file__).resolve().parent.parent  # src/snplan
-# The templates and the default style reference are package data, so a non-editable install
-# builds documents (the repository's top-level `templates` is a link to this directory).
-DEFAULT_TEMPLATES = PACKAGE_ROOT / "templates"
-
-
-PDF_ENGINES = ("typst", "libreoffice")
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Where templates and the style reference come from, where output goes, and which
-    engine makes PDF (Typst from the resolved document, by default; LibreOffice converting
-    the Word file, for a PDF that is exactly Word's rendering)."""
-
-    out: Path
-    templates: Path = DEFAULT_TEMPLATES
-    reference: Path | None = None
-    pdf_engine: str = "typst"
-
-    @property
-    def pdf_by_libreoffice(self) -> bool:
-        return self.pdf_engine == "libreoffice"
-
-    def reference_for(self, ds: Dataset) -> Path:
-        """The organisation's own style reference when the data holds one, else the default."""
-        if self.reference is not None:
-            return self.reference
-        own = ds.root / "reference.docx"
-        if own.is_file():
-            return own
-        return self.templates / "reference.docx"
-
+from .settings import DEFAULT_TEMPLATES, Settings
 
 FORMATS = ("docx", "xlsx", "pdf", "pdfa", "md", "html", "all")
 # The formats a document is published in, and the labels its web page links them by.
@@ -111,15 +77,15 @@ def write_format(document: tree.Document, fmt: str, ds: Dataset, settings: Setti
         return _typst_pdf(document, ds, settings, archive=fmt == "pdfa", notes=notes)
     if fmt == "html":
         html = _writer("html")
-        reference = settings.reference_for(ds)
+        reference = settings.reference_for(ds.root)
         links = {LABELS[f]: f"{document.name}{suffix_of(f)}" for f in formats
                  if f != "html" and f in LABELS}
         return html.write(document, html.style_from_reference(reference), links=links)
     if fmt == "docx":
         try:
-            return word.write(document, settings.reference_for(ds), png)
+            return word.write(document, settings.reference_for(ds.root), png)
         except word.RenderError as exc:
-            raise BuildError([Problem(str(settings.reference_for(ds)), None, "",
+            raise BuildError([Problem(str(settings.reference_for(ds.root)), None, "",
                                       _("cannot lay out the document: "
                                         "{exc}").format(exc=exc))]) from None
     if fmt == "xlsx":
@@ -142,7 +108,7 @@ def _typst_pdf(document: tree.Document, ds: Dataset, settings: Settings, *, arch
                notes: list[str] | None) -> bytes:
     """The PDF/UA of a resolved document through Typst, with the reference's page and fonts
     (or their metric twins that snplan ships)."""
-    reference_path = settings.reference_for(ds)
+    reference_path = settings.reference_for(ds.root)
     try:
         reference = load_reference(reference_path)
     except ReferenceError as exc:

@@ -43,7 +43,6 @@ from ..messages import _
 from ..problems import printable
 from ..source.load import data_files
 from . import build
-from .build import reference_path
 
 HOST = "127.0.0.1"
 HOST_NAMES = frozenset({"127.0.0.1", "localhost"})
@@ -103,7 +102,7 @@ def file_for(root: Path, target: str) -> Path | None:
 def signature(request: build.Request) -> Signature:
     """What the files a build reads look like now (name, modification time, size, inode):
     a change to any of them, a file added or removed, changes it."""
-    paths = [*data_files(request.data), reference_path(request)]
+    paths = [*data_files(request.data), request.reference]
     with contextlib.suppress(OSError):
         paths += [p for p in request.settings.templates.iterdir() if p.is_file()]
     found = []

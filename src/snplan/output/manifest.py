@@ -170,13 +170,6 @@ class Inputs:
     def _common(self) -> list[str]:
         return [__version__, os.environ.get("SOURCE_DATE_EPOCH", ""), self.reference_hash]
 
-    def fingerprint(self, selection: str, requested: str) -> str:
-        """Everything at once: for answering "nothing changed" without loading the data."""
-        parts = [*self._common(), selection, requested]
-        parts += [f"d:{k}:{v}" for k, v in sorted(self.data_hashes.items())]
-        parts += [f"t:{k}:{v}" for k, v in sorted(self.template_hashes.items())]
-        return _digest(parts)
-
     def key(self, doc_id: str, fmt: str, files: Iterable[Path]) -> str:
         """The inputs of one document in one format."""
         parts = [*self._common(), doc_id, fmt]

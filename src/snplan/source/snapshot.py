@@ -56,8 +56,9 @@ def _entries(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
             yield from _entries(Path(entry.path))
 
 
-def _code() -> str:
-    """snplan's own code and data files, by size and time of change."""
+def code_digest() -> str:
+    """snplan's own code and data files, by size and time of change: an edited snplan is never
+    answered from what an older one kept."""
     parts = [sys.version]
     for path, entry in _entries(PACKAGE):
         if entry.name.endswith((".py", ".yaml", ".j2", ".docx", ".css", ".mo")):
@@ -72,17 +73,24 @@ def _code() -> str:
 def key(data: Path, question: str) -> str | None:
     """The key of what `data` holds for `question` (None: the directory cannot be read)."""
     digest = hashlib.sha256()
-    digest.update(_code().encode())
+    digest.update(code_digest().encode())
     # messages are kept in the language they were made in: another language, another entry
     digest.update(f"\0{os.getcwd()}\0{data}\0{question}\0{messages.current()}\0"
                   .encode("utf-8", "surrogateescape"))
-    if not data.is_dir():
+    if not data.is_dir() or not tree_digest(digest, data):
         return None
-    for path, entry in _entries(data):
+    return digest.hexdigest()
+
+
+def tree_digest(digest: Any, root: Path) -> bool:
+    """Feed `digest` with every entry under `root`: its path, kind and mode, a link's target
+    and a file's content (a file larger than LARGEST_HASHED by its size and time, never
+    read). False when an entry cannot be read (the caller has no key)."""
+    for path, entry in _entries(root):
         try:
             info = entry.stat(follow_symlinks=False)
         except OSError:
-            return None
+            return False
         kind = "l" if entry.is_symlink() else "d" if entry.is_dir(follow_symlinks=False) \
             else "f" if entry.is_file(follow_symlinks=False) else "o"
         digest.update(f"{path}\0{kind}\0{info.st_mode}\0".encode("utf-8", "surrogateescape"))
@@ -90,16 +98,16 @@ def key(data: Path, question: str) -> str | None:
             try:
                 digest.update(os.readlink(path).encode("utf-8", "surrogateescape"))
             except OSError:
-                return None
+                return False
         elif kind == "f" and info.st_size <= LARGEST_HASHED:
             try:
                 with open(path, "rb") as stream:
                     digest.update(hashlib.sha256(stream.read()).digest())
             except OSError:
-                return None
+                return False
         elif kind == "f":
             digest.update(f"{info.st_size}:{info.st_mtime_ns}".encode())
-    return digest.hexdigest()
+    return True
 
 
 def _directory() -> Path:
