@@ -119,11 +119,26 @@ def _need(cell: CellText, measure: Measure) -> tuple[float, float, tuple[float, 
     return minimum, preferred, lines
 
 
+# One measure per face and size for the whole process: every table of every document sets
+# its figures and labels in the same few, and measuring them again per table and per trial
+# layout was a third of writing a Word file.
+_SHARED: dict[tuple[int, float], Measure] = {}
+# A long-running process (`snplan serve`) forgets the widths past this many texts a measure.
+MEASURED_TEXTS = 100_000
+
+
+def _measure(metrics: FontMetrics, size: float) -> Measure:
+    found = _SHARED.get((id(metrics), size))
+    if found is None or found.metrics is not metrics or len(found.cache) > MEASURED_TEXTS:
+        found = _SHARED[(id(metrics), size)] = Measure(metrics, size)
+    return found
+
+
 def _measures(setting: TextSetting) -> dict[tuple[bool, bool], Measure]:
-    return {(True, False): Measure(setting.head, setting.head_size),
-            (True, True): Measure(setting.head, setting.head_size),
-            (False, False): Measure(setting.body, setting.size),
-            (False, True): Measure(setting.body_bold, setting.size)}
+    return {(True, False): _measure(setting.head, setting.head_size),
+            (True, True): _measure(setting.head, setting.head_size),
+            (False, False): _measure(setting.body, setting.size),
+            (False, True): _measure(setting.body_bold, setting.size)}
 
 
 @dataclass

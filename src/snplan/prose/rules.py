@@ -121,7 +121,19 @@ def refusals(text: str) -> list[str]:
 @lru_cache(maxsize=4096)
 def expression_refusals(text: str) -> tuple[str, ...]:
     """Why the expressions of `text` are refused (see the module docstring); cached, since
-    validation and the build of the same process ask about the same texts."""
+    validation and the build of the same process ask about the same texts, and kept between
+    runs (`prose.kept`), since most runs ask about the texts the last one did."""
+    from . import kept
+
+    found = kept.load("refusals", text)
+    if isinstance(found, tuple) and all(isinstance(reason, str) for reason in found):
+        return found
+    reasons = _expression_refusals(text)
+    kept.store("refusals", text, reasons)
+    return reasons
+
+
+def _expression_refusals(text: str) -> tuple[str, ...]:
     from jinja2 import TemplateSyntaxError
 
     try:

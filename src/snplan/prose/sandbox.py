@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from functools import lru_cache, wraps
 from pathlib import Path
+from types import CodeType
 from typing import Any
 
 import jinja2
@@ -40,6 +41,7 @@ from ..errors import DataError
 from ..messages import _
 from ..source.cache import user_cache_dir
 from ..tables import format as fmt
+from . import kept
 from .rules import FILTERS, MAX_DECIMALS, TESTS, expression_refusals
 
 
@@ -288,8 +290,17 @@ def prose_environment(env: SandboxedEnvironment, marked: bool = False) -> ProseS
 @lru_cache(maxsize=1024)
 def _compiled(prose: ProseSandbox, text: str) -> Any:
     """A prose text compiled once per build (the same texts are evaluated for every
-    document that shows them)."""
-    return prose.from_string(text)
+    document that shows them), from the code kept by an earlier run when there is one
+    (`prose.kept`; the code depends on the sandbox's settings and on whether figures are
+    marked, so they name the entry)."""
+    kind = (f"code:{type(prose).__qualname__}:{prose.finalize is not None}:"
+            f"{prose.trim_blocks}:{prose.lstrip_blocks}:{prose.keep_trailing_newline}:"
+            f"{sorted(prose.intercepted_binops)}:{sorted(prose.intercepted_unops)}")
+    code = kept.load(kind, text)
+    if not isinstance(code, CodeType):
+        code = prose.compile(text)
+        kept.store(kind, text, code)
+    return prose.template_class.from_code(prose, code, prose.make_globals(None), None)
 
 
 @contextmanager

@@ -23,13 +23,27 @@ def _pattern(decimals: int) -> str:
 
 @lru_cache(maxsize=16)
 def _babel(decimals: int) -> tuple[Any, Any]:
-    """Babel's parsed pattern and locale, made once per number of decimals (parsing them on
-    every figure was most of the time a monthly table took). Babel is imported here, on first
-    use, so `snplan validate` never pays for it."""
+    """Babel's parsed pattern and locale, made once per number of decimals. Babel is
+    imported here, on first use, so `snplan validate` never pays for it."""
     from babel import Locale
     from babel.numbers import parse_pattern
 
     return parse_pattern(_pattern(decimals)), Locale.parse(LOCALE)
+
+
+@lru_cache(maxsize=1)
+def _separators() -> tuple[str, str]:
+    """The locale's group and decimal symbols, as Babel gives them."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_group_symbol(LOCALE), get_decimal_symbol(LOCALE)
+
+
+def _by_babel(rounded: Decimal, places: int) -> str:
+    """The figure as Babel formats it with the locale's pattern (`number` asks Babel only
+    for the separators; the test holds the two equal)."""
+    pattern, locale = _babel(places)
+    return pattern.apply(rounded, locale, decimal_quantization=True).replace("\u2212", MINUS)
 
 
 def number(value: Decimal | int | None, decimals: int | None = None, *,
@@ -37,6 +51,11 @@ def number(value: Decimal | int | None, decimals: int | None = None, *,
     """A figure in Swedish format with `decimals` decimals (default: as written).
 
     `signed` puts a "+" before positive values (changes and deviations).
+
+    The pattern is the locale's "#,##0.0…" (groups of three, the given decimals), which is
+    what Python's own format of a Decimal does with "," grouping; the separators are the
+    locale's. Babel's formatting of the pattern cost 27 µs a figure (a locale look-up for
+    every symbol), a tenth of an annual report's build.
     """
     if value is None:
         return empty
@@ -45,9 +64,8 @@ def number(value: Decimal | int | None, decimals: int | None = None, *,
     rounded = round_half_up(value, places)
     if rounded == 0:
         rounded = abs(rounded)  # no "-0,0"
-    pattern, locale = _babel(places)
-    text = pattern.apply(rounded, locale, decimal_quantization=True)
-    text = text.replace("\u2212", MINUS)
+    group, point = _separators()
+    text = f"{rounded:,.{places}f}".translate({ord(","): group, ord("."): point})
     if signed and rounded > 0:
         text = "+" + text
     return text
