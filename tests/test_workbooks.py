@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from docx.table import Table as DocxTable
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.worksheet import Worksheet
 from typer.testing import CliRunner
 
@@ -24,7 +24,7 @@ from snplan.blocks.monthly import chart, monthly_view
 from snplan.blocks.table import ROUNDING_DIFFERENCES
 from snplan.cli import app
 from snplan.documents.resolve import tables_of
-from snplan.output.xlsx import sheet_name
+from snplan.output.xlsx import BOLD, INPUT_FILL, INPUT_FONT, sheet_name, styled
 from snplan.source.load import load
 from snplan.tables import Table
 from snplan.tables import format as fmt
@@ -381,3 +381,19 @@ def test_charts_are_drawn_once_and_cached(chart_cache: Path) -> None:
     second = cached_group_chart(group)
     assert second.png == first.png
     assert first.alt.startswith("Linjediagram, Ekonomiskt bistånd: månadsvärden per år 2021–2023")
+
+
+def test_a_remembered_style_is_the_one_assignment_would_give() -> None:
+    """`styled` copies a remembered combination only to a cell that starts from the same
+    style: a bold label given the input fill stays bold, a plain cell given it does not
+    become bold, and each has what assigning the styles one by one gives."""
+    ws = Workbook().active
+    bold, plain, again = ws["A1"], ws["A2"], ws["A3"]
+    styled(bold, font=BOLD)
+    styled(bold, fill=INPUT_FILL)
+    styled(plain, fill=INPUT_FILL)
+    styled(again, number_format="#,##0.0", fill=INPUT_FILL, font=INPUT_FONT)
+    assert bold.font.b and bold.fill.fgColor.rgb == "00FFF8DC"
+    assert not plain.font.b and plain.fill.fgColor.rgb == "00FFF8DC"
+    assert again.number_format == "#,##0.0" and again.font.color.rgb == "001F4E79"
+    assert again.fill.fgColor.rgb == "00FFF8DC" and not again.font.b

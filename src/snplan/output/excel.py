@@ -13,14 +13,17 @@ from __future__ import annotations
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from ..tree import Cell, Column, Document, Figure, Formula, Table
 from .xlsx import (
     BOLD,
+    NO_FILL,
+    PLAIN_FONT,
     TOTAL_BORDER,
+    WRAP_TOP,
     SheetBuilder,
+    indented,
     legend_sheet,
     line_chart,
     new_workbook,
@@ -28,6 +31,7 @@ from .xlsx import (
     put_input,
     put_text,
     sheet_name,
+    styled,
     workbook_bytes,
 )
 
@@ -77,7 +81,7 @@ def write_table(builder: SheetBuilder, table: Table, pending: Pending | None = N
             if position == 0 and table.row_headers:
                 label = builder.label(row.label, bold=row.emphasised)
                 if row.indent:
-                    label.alignment = Alignment(indent=row.indent)
+                    styled(label, alignment=indented(row.indent))
                 continue
             if cell.blank:
                 continue
@@ -86,7 +90,7 @@ def write_table(builder: SheetBuilder, table: Table, pending: Pending | None = N
                 text = "\n\n".join(line for line in (_plain_line(x) for x in cell.lines) if line)
                 put_text(target, text)
                 builder.note_width(position + 1, text)
-                target.alignment = Alignment(wrap_text=True, vertical="top")
+                styled(target, alignment=WRAP_TOP)
             elif cell.formula is not None and cell.formula.table and pending is not None:
                 put_input(target, _value(column, cell), fmt)  # until its source is placed
                 pending.append((target, fmt, cell.formula))
@@ -97,8 +101,7 @@ def write_table(builder: SheetBuilder, table: Table, pending: Pending | None = N
                 put_input(target, _value(column, cell), fmt)
         if row.emphasised:
             for position in range(1, len(table.columns) + 1):
-                builder.ws.cell(r, position).font = BOLD
-                builder.ws.cell(r, position).border = TOTAL_BORDER
+                styled(builder.ws.cell(r, position), font=BOLD, border=TOTAL_BORDER)
     builder.row = start + len(table.rows)
     if table.notes:
         builder.row += 1
@@ -207,8 +210,7 @@ class _Workbook:
             refs = [f"'{title}'!{get_column_letter(c + 1)}{start + i}"
                     for i, c in formula.refs]
             put_formula(target, formula.template.format(*refs), fmt)
-            target.fill = PatternFill(fill_type=None)  # type: ignore[attr-defined]
-            target.font = Font()  # type: ignore[attr-defined]
+            styled(target, fill=NO_FILL, font=PLAIN_FONT)  # type: ignore[arg-type]
 
 
 def write(document: Document) -> bytes:

@@ -11,10 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import weakref
 import zipfile
 from collections.abc import Sequence
+from copy import copy
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
+from typing import Any
 
 from lxml import etree
 from openpyxl import Workbook
@@ -32,6 +36,46 @@ HEADER_FILL = PatternFill("solid", fgColor="E7E6E6")
 BOLD = Font(bold=True)
 THIN = Side(style="thin", color="BFBFBF")
 TOTAL_BORDER = Border(top=THIN)
+NO_FILL = PatternFill(fill_type=None)
+PLAIN_FONT = Font()
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+HEADER_ALIGNMENT = {side: Alignment(horizontal=side, vertical="bottom", wrap_text=True)
+                    for side in ("left", "right")}
+
+
+@cache
+def indented(indent: int) -> Alignment:
+    """The alignment of a row label `indent` steps in (made once per depth: `styled` knows
+    a style by the object)."""
+    return Alignment(indent=indent)
+
+
+# Per workbook: the style a cell ends up with, by the style it had and the styles given.
+_STYLED: weakref.WeakKeyDictionary[Workbook, dict[tuple[Any, ...], tuple[Any, Any]]] = \
+    weakref.WeakKeyDictionary()
+
+
+def styled(cell: Cell, **styles: Any) -> None:
+    """Give `cell` the styles named (`number_format`, `font`, `fill`, `alignment`,
+    `border`), as assigning them would.
+
+    openpyxl finds each style in the workbook's list by a hash it computes anew from every
+    attribute, and that was a third of writing a workbook; the combination a cell ends up
+    with is remembered per workbook and copied to the next cell that starts from the same
+    style and is given the same ones. Styles are known by the object (the module's
+    constants), a number format by its text."""
+    workbook = cell.parent.parent
+    known = _STYLED.setdefault(workbook, {})
+    key = (tuple(cell._style or ()), *((name, value if isinstance(value, str) else id(value))
+                                 for name, value in sorted(styles.items())))
+    found = known.get(key)
+    if found is not None:
+        cell._style = copy(found[0])
+        return
+    for name, value in styles.items():
+        setattr(cell, name, value)
+    # the entry holds the styles it names by id, so no other object can take their ids
+    known[key] = (copy(cell._style), tuple(styles.values()))
 _BAD_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -85,14 +129,12 @@ def put_text(cell: Cell, value: str) -> None:
 def put_input(cell: Cell, value: Decimal | int | None, number_format: str) -> None:
     if value is not None:
         cell.value = value if isinstance(value, int) else Decimal(value)
-    cell.number_format = number_format
-    cell.fill = INPUT_FILL
-    cell.font = INPUT_FONT
+    styled(cell, number_format=number_format, fill=INPUT_FILL, font=INPUT_FONT)
 
 
 def put_formula(cell: Cell, formula: str, number_format: str) -> None:
     cell.value = formula
-    cell.number_format = number_format
+    styled(cell, number_format=number_format)
 
 
 @dataclass
@@ -112,10 +154,8 @@ class SheetBuilder:
         for column, label in enumerate(labels, start=1):
             cell = self.ws.cell(self.row, column)
             put_text(cell, label)
-            cell.font = BOLD
-            cell.fill = HEADER_FILL
-            cell.alignment = Alignment(horizontal="left" if column == 1 else "right",
-                                       vertical="bottom", wrap_text=True)
+            styled(cell, font=BOLD, fill=HEADER_FILL,
+                   alignment=HEADER_ALIGNMENT["left" if column == 1 else "right"])
             self.note_width(column, label)
         self.row += 1
         return self.row - 1
@@ -124,9 +164,9 @@ class SheetBuilder:
         cell = self.ws.cell(self.row, 1)
         put_text(cell, text)
         if bold:
-            cell.font = BOLD
+            styled(cell, font=BOLD)
         if wrap:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
+            styled(cell, alignment=WRAP_TOP)
         self.note_width(1, text)
         return cell
 
