@@ -221,7 +221,7 @@ def test_a_build_beside_another_thread_renders_in_its_own_process() -> None:
     leave a child waiting for ever on a lock that thread held: then one process renders."""
     import threading
 
-    from snplan.commands.rendering import _workers
+    from snplan.commands.writing import _workers
 
     stop = threading.Event()
     other = threading.Thread(target=stop.wait)
@@ -255,7 +255,7 @@ def test_the_terminal_progress_bar_runs_no_thread_of_its_own() -> None:
 def test_a_process_that_compiled_typst_renders_alone() -> None:
     """The Typst compiler keeps native threads once it has run, which Python's threading does
     not list; a build forked after that would wait for ever in its children."""
-    from snplan.commands.rendering import _threads, _workers
+    from snplan.commands.writing import _threads, _workers
     from snplan.output.typst.writer import write
 
     from .tree_samples import memo

@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 from snplan.cli import app
 from snplan.rules import report
 from snplan.source import snapshot
+from snplan.source.cache import user_cache_dir
 
 from .conftest import replace_in
 
@@ -62,7 +63,7 @@ def test_any_change_is_checked_afresh(data_copy: Path, cached: list[Path]) -> No
 
 def test_a_damaged_snapshot_is_a_miss(data_copy: Path, cached: list[Path]) -> None:
     validate(data_copy)
-    for entry in snapshot._directory().glob("*.pickle"):
+    for entry in user_cache_dir("snapshots").glob("*.pickle"):
         entry.write_bytes(b"not a pickle")
     assert validate(data_copy).startswith("0\n")
     assert len(cached) == 2

@@ -110,38 +110,36 @@ def tree_digest(digest: Any, root: Path) -> bool:
     return True
 
 
-def _directory() -> Path:
-    return user_cache_dir("snapshots")
-
-
-def load(entry: str | None) -> Any:
-    """The value kept under `entry`, or None."""
+def load(entry: str | None, shelf: str = "snapshots") -> Any:
+    """The value kept under `entry` on `shelf` (a directory of the user's cache), or None."""
     if entry is None or not enabled():
         return None
     try:
-        with open(_directory() / f"{entry}.pickle", "rb") as stream:
+        with open(user_cache_dir(shelf) / f"{entry}.pickle", "rb") as stream:
             return pickle.load(stream)  # noqa: S301 - our own file in the user's cache
     except Exception:  # a missing, damaged or old entry is a miss
         return None
 
 
-def store(entry: str | None, value: Any) -> None:
-    """Keep `value` under `entry` (written atomically; failure only costs time)."""
+def store(entry: str | None, value: Any, shelf: str = "snapshots",
+          kept: int = KEPT_ENTRIES) -> None:
+    """Keep `value` under `entry` on `shelf`, with at most `kept` entries there (written
+    atomically; failure only costs time)."""
     if entry is None or not enabled():
         return
-    directory = _directory()
+    directory = user_cache_dir(shelf)
     try:
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
         with os.fdopen(handle, "wb") as stream:
             pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, directory / f"{entry}.pickle")
-        _prune(directory)
+        _prune(directory, kept)
     except (OSError, pickle.PicklingError, TypeError, AttributeError):
         pass
 
 
-def _prune(directory: Path) -> None:
+def _prune(directory: Path, kept: int) -> None:
     entries = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-KEPT_ENTRIES]:
+    for old in entries[:-kept]:
         old.unlink(missing_ok=True)

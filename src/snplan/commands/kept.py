@@ -1,0 +1,124 @@
+"""What a build found out, kept between runs: which documents a request names (its plan) and
+each document's resolved tree. A build of data that has not changed since the last build —
+another format, another PDF engine, an edited style reference, `--force` — starts from these
+and goes straight to the writers, without loading the data, the model or pydantic (most of
+the time a one-document build took was starting those).
+
+Everything a plan or a resolved document is made from names its entry: every entry under the
+data directory and the template directory (as validate's snapshot counts them), snplan's own
+code, the installed packages (the times their directories changed: an upgraded Babel formats
+figures anew), SOURCE_DATE_EPOCH (the documents' dates) and the language of the messages (a
+plan says in it what was skipped). The style reference is not among them: the writers read it,
+and a resolved document does not depend on it. A missing or damaged entry is a miss;
+`SNPLAN_CACHE=0` turns this off, as it does the snapshot.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import messages, tree
+from ..source import snapshot
+from .uptodate import Request
+
+PLANS = "plans"
+DOCUMENTS = "documents"
+# A shelf holds this many entries (a resolved document is some hundred kilobytes).
+KEPT_DOCUMENTS = 256
+KEPT_PLANS = 64
+
+
+@dataclass(frozen=True)
+class Planned:
+    """One document of a plan, with what the writers and the manifest need to know of it
+    (nothing that takes the model to read)."""
+
+    year: int
+    kind: str
+    slug: str
+    filename: str
+    label: str  # what the progress shows
+    title: str  # what the web index lists
+    formats: tuple[str, ...]  # the formats the request gives it
+    files: tuple[Path, ...]  # the data files it reads (its manifest key covers them)
+
+    @property
+    def doc_id(self) -> str:
+        return f"{self.year}/{self.filename}"
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The documents a request names, what it skipped and why, and the data files a build
+    reads (which the manifest hashes)."""
+
+    documents: tuple[Planned, ...]
+    skipped: tuple[str, ...]
+    data_files: tuple[Path, ...]
+    organisation: str  # "Socialnämnden, Solna stad": the web index's heading
+
+
+def _packages() -> str:
+    """The installed packages, by the times their directories changed (installing,
+    upgrading or removing one changes its directory's listing)."""
+    parts = []
+    for entry in sys.path:
+        try:
+            parts.append(f"{entry}:{os.stat(entry).st_mtime_ns}")
+        except OSError:
+            continue
+    return "\n".join(parts)
+
+
+def state(request: Request) -> str | None:
+    """The key of everything a plan or resolved document of this data is made from; None
+    when the data or templates cannot be read or the cache is off."""
+    if not snapshot.enabled():
+        return None
+    digest = hashlib.sha256("\0".join([
+        snapshot.code_digest(), _packages(), sys.version,
+        os.environ.get("SOURCE_DATE_EPOCH", ""), messages.current(), "\0"]).encode(
+            "utf-8", "surrogateescape"))
+    for root in (request.data, request.settings.templates):
+        digest.update(f"\0{root.resolve()}\0".encode("utf-8", "surrogateescape"))
+        if not root.is_dir() or not snapshot.tree_digest(digest, root):
+            return None
+    return digest.hexdigest()
+
+
+def _name(key: str, *parts: str) -> str:
+    return hashlib.sha256("\0".join([key, *parts]).encode("utf-8", "surrogateescape")
+                          ).hexdigest()
+
+
+def plan(key: str | None, request: Request) -> Plan | None:
+    if key is None:
+        return None
+    found = snapshot.load(_name(key, request.selection, request.requested), PLANS)
+    return found if isinstance(found, Plan) else None
+
+
+def keep_plan(key: str | None, request: Request, value: Plan) -> None:
+    if key is not None:
+        snapshot.store(_name(key, request.selection, request.requested), value, PLANS,
+                       KEPT_PLANS)
+
+
+def document(key: str | None, planned: Planned) -> tree.Document | None:
+    if key is None:
+        return None
+    found = snapshot.load(_name(key, planned.doc_id, planned.kind, planned.slug), DOCUMENTS)
+    return found if isinstance(found, tree.Document) else None
+
+
+def keep_document(key: str | None, planned: Planned, value: tree.Document) -> None:
+    if key is not None:
+        snapshot.store(_name(key, planned.doc_id, planned.kind, planned.slug), value,
+                       DOCUMENTS, KEPT_DOCUMENTS)
+
+
+__all__ = ["Plan", "Planned", "document", "keep_document", "keep_plan", "plan", "state"]
