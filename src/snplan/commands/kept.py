@@ -81,8 +81,9 @@ def state(request: Request) -> str | None:
         return None
     digest = hashlib.sha256("\0".join([
         snapshot.code_digest(), _packages(), sys.version,
-        os.environ.get("SOURCE_DATE_EPOCH", ""), messages.current(), "\0"]).encode(
-            "utf-8", "surrogateescape"))
+        os.environ.get("SOURCE_DATE_EPOCH", ""), messages.current(),
+        # a plan names the data files as the request spelled the directory
+        os.getcwd(), str(request.data), "\0"]).encode("utf-8", "surrogateescape"))
     for root in (request.data, request.settings.templates):
         digest.update(f"\0{root.resolve()}\0".encode("utf-8", "surrogateescape"))
         if not root.is_dir() or not snapshot.tree_digest(digest, root):
