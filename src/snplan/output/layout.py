@@ -107,6 +107,16 @@ class Measure:
             self.cache[text] = width
         return width
 
+    def widest_piece(self, line: str) -> float:
+        """The width of the widest piece of `line` that never breaks (see `segments`): the
+        least room the line can take. Kept per line, as the widths are."""
+        key = "\0" + line  # no text measured begins with NUL (it is refused in the data)
+        width = self.cache.get(key)
+        if width is None:
+            width = max((self(piece) for piece in segments(line)), default=0)
+            self.cache[key] = width
+        return width
+
 
 def _need(cell: CellText, measure: Measure) -> tuple[float, float, tuple[float, ...]]:
     """(minimum, preferred) content width of a cell, twips, and the width of each line."""
@@ -114,8 +124,7 @@ def _need(cell: CellText, measure: Measure) -> tuple[float, float, tuple[float, 
     preferred = max(lines, default=0)
     if cell.nowrap:
         return preferred, preferred, lines
-    minimum = max((measure(piece) for line in cell.lines for piece in segments(line)),
-                  default=0)
+    minimum = max((measure.widest_piece(line) for line in cell.lines), default=0)
     return minimum, preferred, lines
 
 
@@ -226,25 +235,38 @@ def share_out(needs: Needs, low: list[float], high: list[float], available: floa
     fits = {c: sorted({max(row[c]) + pad for r, row in enumerate(rows) if c < len(row)
                        and row[c] and wraps[r][c]}) for c in growing}
 
-    def others(row: list[int], column: int) -> int:
-        """The tallest cell of a row besides `column`."""
-        return max((v for i, v in enumerate(row) if i != column), default=1)
+    # per growing column, each sampled row's cell: the lines it always takes (a cell that
+    # does not wrap, or no cell), else 0 and the widths of its lines (as `cell_lines`)
+    by_column = {c: [(1, ()) if c >= len(row) else
+                     ((len(row[c]) or 1, ()) if not wraps[r][c] else (0, row[c]))
+                     for r, row in enumerate(rows)] for c in growing}
+
+    def tallest(row: list[int]) -> tuple[int, int, int]:
+        """The tallest cell of a row, its column, and the tallest of the other cells (1 when
+        there is none): what a row's height is when one column changes."""
+        first = max(range(len(row)), key=row.__getitem__)
+        second = max((v for i, v in enumerate(row) if i != first), default=1)
+        return row[first], first, second
 
     while spare > 1e-6 and growing:
         best, best_gain, best_width, best_lines = -1, 1e-9, 0.0, None
+        heights = [tallest(row) for row in current]
         for c in growing:
-            rest = [others(row, c) for row in current]
+            rest = [second if first == c else top for top, first, second in heights]
             before = sum(max(row[c], rest[r]) for r, row in enumerate(current))
             limit = min(high[c], widths[c] + spare)
             steps = [t for t in fits[c] if widths[c] < t <= limit]
             if len(steps) > 8:
                 steps = steps[:: math.ceil(len(steps) / 8)]
             steps += [widths[c] + (limit - widths[c]) * f for f in (0.125, 0.25, 0.5, 1)]
+            cells = by_column[c]
             for trial in steps:
                 if trial <= widths[c]:
                     continue
-                lines = [cell_lines(r, c, trial) for r in range(len(rows))]
-                after = sum(max(lines[r], rest[r]) for r in range(len(rows)))
+                room = max(trial - pad, 1)
+                lines = [fixed if fixed else _lines(line_widths, room)
+                         for fixed, line_widths in cells]
+                after = sum(map(max, lines, rest))
                 gain = (before - after) / (trial - widths[c])
                 if gain > best_gain:
                     best, best_gain, best_width, best_lines = c, gain, trial, lines
