@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import messages, tree
 from ..source import snapshot
-from .uptodate import Request
+from .uptodate import Request, directories_digest
 
 PLANS = "plans"
 DOCUMENTS = "documents"
@@ -79,16 +79,10 @@ def state(request: Request) -> str | None:
     when the data or templates cannot be read or the cache is off."""
     if not snapshot.enabled():
         return None
-    digest = hashlib.sha256("\0".join([
-        snapshot.code_digest(), _packages(), sys.version,
-        os.environ.get("SOURCE_DATE_EPOCH", ""), messages.current(),
-        # a plan names the data files as the request spelled the directory
-        os.getcwd(), str(request.data), "\0"]).encode("utf-8", "surrogateescape"))
-    for root in (request.data, request.settings.templates):
-        digest.update(f"\0{root.resolve()}\0".encode("utf-8", "surrogateescape"))
-        if not root.is_dir() or not snapshot.tree_digest(digest, root):
-            return None
-    return digest.hexdigest()
+    return directories_digest(request, snapshot.code_digest(), _packages(), sys.version,
+                              os.environ.get("SOURCE_DATE_EPOCH", ""), messages.current(),
+                              # a plan names the data files as the request spelled the data
+                              os.getcwd(), str(request.data))
 
 
 def _name(key: str, *parts: str) -> str:

@@ -52,15 +52,19 @@ class Request:
 def fingerprint(request: Request) -> str | None:
     """Everything the request's documents may be built from, at once; None when the data or
     templates cannot be read (then nothing is answered from the manifest)."""
-    digest = hashlib.sha256()
     reference = request.reference
-    digest.update("\0".join([
-        snapshot.code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""),
-        request.fingerprint_key, str(reference),
-        file_hash(reference) if reference.exists() else "", "\0"]).encode(
-            "utf-8", "surrogateescape"))
+    return directories_digest(request, snapshot.code_digest(),
+                              os.environ.get("SOURCE_DATE_EPOCH", ""), request.fingerprint_key,
+                              str(reference),
+                              file_hash(reference) if reference.exists() else "")
+
+
+def directories_digest(request: Request, *parts: str) -> str | None:
+    """A digest of `parts` and of every entry under the request's data and template
+    directories (as validate's snapshot counts them); None when one cannot be read."""
+    digest = hashlib.sha256("\0".join([*parts, "\0"]).encode("utf-8", "surrogateescape"))
     for root in (request.data, request.settings.templates):
-        digest.update(f"\0{root}\0".encode("utf-8", "surrogateescape"))
+        digest.update(f"\0{root.resolve()}\0".encode("utf-8", "surrogateescape"))
         if not root.is_dir() or not snapshot.tree_digest(digest, root):
             return None
     return digest.hexdigest()
@@ -80,4 +84,4 @@ def nothing_changed(request: Request, manifest: Manifest | None = None) -> bool:
             and manifest.all_intact(request.settings.out, recorded))
 
 
-__all__ = ["Request", "fingerprint", "nothing_changed"]
+__all__ = ["Request", "directories_digest", "fingerprint", "nothing_changed"]
