@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 from docx import Document as Docx
+from typer.testing import CliRunner
 
 from snplan import messages
+from snplan.cli import app
 from snplan.commands import build, kept
 from snplan.commands.settings import Settings
 from snplan.source.cache import user_cache_dir
@@ -141,3 +143,17 @@ def test_a_kept_build_imports_neither_the_model_nor_pydantic(data_copy: Path, tm
                            env=env, check=False)
     assert "imported: []" in again.stdout, again
     assert user_cache_dir(kept.DOCUMENTS).is_relative_to(cache)
+
+
+def test_a_kept_plan_still_says_what_it_skipped(data_copy: Path, tmp_path: Path, cache: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    assert CliRunner().invoke(app, ["new", "2024", "--data", str(data_copy)]).exit_code == 0
+    request = build.Request(data=data_copy, settings=Settings(out=tmp_path / "out"),
+                            force=True)
+    first = build.run(request)
+    assert [s for s in first.skipped if s.startswith("Verksamhetsplan och budget 2024: ")]
+    with monkeypatch.context() as patched:
+        _never_load(patched)
+        again = build.run(request)
+    assert again.skipped == first.skipped
+    assert len(again.unchanged) == len(first.written) == 15
