@@ -4,6 +4,7 @@ data directory, the question asked."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,24 @@ def test_a_build_from_the_kept_dataset_is_the_same_document(data_copy: Path, tmp
     assert second.exit_code == 0, second.output
     name = "2023/arsredovisning-2023.docx"
     assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_a_thousand_nested_directories_are_walked_without_recursion(
+        data_copy: Path, cached: list[Path], tmp_path: Path) -> None:
+    """The walk that names a snapshot (and a build's fingerprint) goes down any depth: a
+    stray tree 1200 directories deep is a problem at its top, never a crash."""
+    deep = data_copy / "stray"
+    deep.mkdir()
+    here = os.getcwd()
+    try:
+        os.chdir(deep)
+        for _unused in range(1200):
+            os.mkdir("d")
+            os.chdir("d")
+    finally:
+        os.chdir(here)
+    result = validate(data_copy)
+    assert result.startswith("1\n") and "stray" in result and "bug in snplan" not in result
+    built = runner.invoke(app, ["build", "ar", "2023", "--data", str(data_copy), "--out",
+                                str(tmp_path / "out")])
+    assert built.exit_code == 1 and "bug in snplan" not in built.output

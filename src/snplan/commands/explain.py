@@ -166,7 +166,7 @@ def _traced(ds: Dataset, org: Organisation, mapping: Mapping, rows: list[Rad],
 
 def run(data: Path, year: int, block: str, row: str, column: str) -> str:
     """`snplan explain`: checked data first, so the figure traced is the one built."""
-    dataset = load_clean(data, "nothing was explained").dataset
+    dataset = load_clean(data, _("nothing was explained")).dataset
     if dataset.organisation is None:
         raise UsageError(_("{data} has no organisation.yaml").format(data=display_path(data)))
     return printable(explain(dataset, year, block, row, column))

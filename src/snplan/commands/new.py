@@ -123,7 +123,7 @@ def run(data: Path, year: int, kind_name: str = "verksamhetsplan") -> Path:
         raise UsageError(_("{year} is outside the years snplan can validate "
                            "({FIRST_YEAR}–{LAST_YEAR})").format(
                              year=year, FIRST_YEAR=FIRST_YEAR, LAST_YEAR=LAST_YEAR))
-    dataset = load_clean(data, "nothing was created").dataset
+    dataset = load_clean(data, _("nothing was created")).dataset
     kind = kind_named(kind_name)
     if kind is None or not kind.single or kind.memo:
         raise UsageError(_("snplan new starts a plan, a report or a period report, not "

@@ -78,12 +78,14 @@ def require_year(dataset: Dataset, year: int) -> None:
                              year=year, root=display_path(dataset.root), known=known))
 
 
-def load_clean(data: Path, consequence: str = "nothing was built") -> Report:
+def load_clean(data: Path, consequence: str | None = None) -> Report:
     """Load and validate; raise DataError with every error when the data has errors. Values
-    still to be filled in and warnings do not stop the command."""
+    still to be filled in and warnings do not stop the command. `consequence` says, in the
+    messages' language, what the command did not do (default: nothing was built)."""
     report = run(data)
     if report.errors:
+        said = consequence if consequence is not None else _("nothing was built")
         raise DataError(_("the data has errors; {consequence} (see snplan validate)").format(
-                            consequence=consequence),
+                            consequence=said),
                         problems=report.errors)
     return report

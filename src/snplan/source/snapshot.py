@@ -40,20 +40,31 @@ def enabled() -> bool:
 
 
 def _entries(root: Path) -> Iterator[tuple[str, os.DirEntry[str]]]:
-    """Every entry under `root`, depth first in name order, without following links."""
-    try:
-        with os.scandir(root) as scan:
-            found = sorted(scan, key=lambda e: e.name)
-    except OSError:
-        return
-    for entry in found:
+    """Every entry under `root`, depth first in name order, without following links. A
+    directory's own entries come right after it, however deep the tree (a stack, not
+    recursion: a data directory may hold a thousand nested directories)."""
+    pending: list[Iterator[os.DirEntry[str]]] = []
+
+    def listing(directory: str) -> Iterator[os.DirEntry[str]]:
+        try:
+            with os.scandir(directory) as scan:
+                return iter(sorted(scan, key=lambda e: e.name))
+        except OSError:
+            return iter(())
+
+    pending.append(listing(str(root)))
+    while pending:
+        entry = next(pending[-1], None)
+        if entry is None:
+            pending.pop()
+            continue
         yield entry.path, entry
         try:
             is_dir = entry.is_dir(follow_symlinks=False)
         except OSError:
             is_dir = False
         if is_dir and not entry.name.startswith("."):
-            yield from _entries(Path(entry.path))
+            pending.append(listing(entry.path))
 
 
 def code_digest() -> str:
