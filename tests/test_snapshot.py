@@ -4,6 +4,7 @@ data directory, the question asked."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -119,3 +120,28 @@ def test_a_thousand_nested_directories_are_walked_without_recursion(
     built = runner.invoke(app, ["build", "ar", "2023", "--data", str(data_copy), "--out",
                                 str(tmp_path / "out")])
     assert built.exit_code == 1 and "bug in snplan" not in built.output
+
+
+def test_a_walk_reads_a_bounded_amount(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past MOST_HASHED bytes a file is named by its size and time: content changed behind
+    the same size and time is not seen (it was never read), a new time is."""
+    monkeypatch.setattr(snapshot, "MOST_HASHED", 8)
+    (tmp_path / "a.yaml").write_text("1234", encoding="utf-8")  # read: within the budget
+    late = tmp_path / "b.yaml"
+    late.write_text("abcdefghij", encoding="utf-8")  # past it
+
+    def key() -> str:
+        digest = hashlib.sha256()
+        assert snapshot.tree_digest(digest, tmp_path)
+        return digest.hexdigest()
+
+    before = key()
+    stamp = late.stat().st_mtime_ns
+    late.write_text("ABCDEFGHIJ", encoding="utf-8")
+    os.utime(late, ns=(stamp, stamp))
+    assert key() == before
+    os.utime(late, ns=(stamp + 10**9, stamp + 10**9))
+    assert key() != before
+    (tmp_path / "a.yaml").write_text("4321", encoding="utf-8")
+    os.utime(late, ns=(stamp, stamp))
+    assert key() != before  # a file within the budget is read
