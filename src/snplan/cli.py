@@ -249,9 +249,7 @@ def build(
                                                "installed LibreOffice)."))
     ] = "typst",
     force: Annotated[
-        bool, typer.Option("--force", help=_("Write every file again, even those up to date (from "
-                                          "what an earlier build kept of unchanged data; "
-                                          "SNPLAN_CACHE=0 reads and checks it afresh)."))
+        bool, typer.Option("--force", help=_("Rebuild even what is up to date."))
     ] = False,
 ) -> None:
     from .commands import uptodate
