@@ -11,9 +11,11 @@ data: the model, pydantic and the prose are imported only when something must be
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from .. import tree
 from ..errors import DataError, UsageError
@@ -28,6 +30,9 @@ from . import kept, uptodate
 from .kept import Plan, Planned
 from .uptodate import Request, nothing_changed
 from .writing import FORMATS, LABELS, convert_to_pdf, output_path, suffix_of, write_many
+
+if TYPE_CHECKING:
+    from .planning import Loaded
 
 
 class Progress:
@@ -130,17 +135,7 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     _check_outputs(out, [output_path(settings, planned, suffix_of(fmt))
                          for planned, formats in jobs for fmt in formats] + [out / INDEX])
     resolved = {planned: kept.document(state, planned) for planned, _formats in jobs}
-    if loaded is None and any(document is None for document in resolved.values()):
-        loaded = _planning().load(request)
-    resolver = loaded.resolver(settings) if loaded is not None else None
-
-    def resolve(planned: Planned) -> tree.Document:
-        document = resolved.get(planned)
-        if document is not None:
-            return document
-        assert resolver is not None  # loaded above for every document not kept
-        return resolver(planned)
-
+    resolve = _resolver(resolved, request, loaded)
     by_office = settings.pdf_by_libreoffice
     pdf_count = sum(1 for _unused, formats in jobs
                     if PDF_FORMATS & set(formats)) if by_office else 0
@@ -172,6 +167,34 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         progress.finish()
     if request.kind is None and request.requested in {"html", "all"}:
         outputs.append(index_page(plan, request))
+    _write_and_record(outputs, keys, manifest, request, fingerprint, result)
+    return result
+
+
+def _resolver(resolved: dict[Planned, tree.Document | None], request: Request,
+              loaded: Loaded | None) -> Callable[[Planned], tree.Document]:
+    """How the build gets each document's resolved tree: the one kept, else resolved from
+    the data, which is loaded here if the plan came from what was kept."""
+    if any(document is None for document in resolved.values()) and loaded is None:
+        loaded = _planning().load(request)
+    from_data = loaded.resolver(request.settings) if loaded is not None else None
+
+    def resolve(planned: Planned) -> tree.Document:
+        document = resolved.get(planned)
+        if document is not None:
+            return document
+        assert from_data is not None  # loaded above for every document not kept
+        return from_data(planned)
+
+    return resolve
+
+
+def _write_and_record(outputs: list[tuple[Planned | None, str, Path, bytes]],
+                      keys: dict[tuple[Planned, str], str], manifest: Manifest,
+                      request: Request, fingerprint: str | None, result: Result) -> None:
+    """Write the files whose bytes changed (all or nothing) and record every file in the
+    manifest, with the request's fingerprint when nothing was skipped."""
+    out = request.settings.out
     changed = []
     for planned, fmt, path, data in outputs:
         digest = bytes_hash(data)
@@ -204,7 +227,6 @@ def run(request: Request, progress: Progress | None = None) -> Result:
         raise DataError(_("wrote the documents, but cannot record the build in {path}: {reason}")
             .format(
                             path=manifest.path, reason=reason)) from None
-    return result
 
 
 INDEX = "index.html"
