@@ -15,6 +15,7 @@ from pathlib import Path
 
 import typst
 
+from ...messages import _
 from ..package import PageGeometry, Reference, w
 
 TWIPS = 20  # twips per point
@@ -116,10 +117,12 @@ class Fonts:
         if not self.wanted:
             return None
         if self.metric_twin:
-            return (f"PDF: the font {self.wanted} is not installed; the PDFs are set in "
-                    f"{self.body}, which has the same metrics")
-        return (f"PDF: the font {self.wanted} is not installed; the PDFs are set in "
-                f"{self.body}, so lines and pages break differently from Word")
+            said = _("the font {family} is not installed; the PDFs are set in {substitute}, "
+                     "which has the same metrics")
+        else:
+            said = _("the font {family} is not installed; the PDFs are set in {substitute}, "
+                     "so lines and pages break differently from Word")
+        return "PDF: " + said.format(family=self.wanted, substitute=self.body)
 
     def families(self) -> list[tuple[str, list[Path]]]:
         """Every family the compiler gets, in the order of preference, with its files."""
