@@ -102,7 +102,7 @@ class Fonts:
                 return cls(body=name, size=size)
         found = installed_faces(family) if installed else ()
         if found:
-            return cls(body=found[0][0], size=size, files=tuple(p for _, p in found))
+            return cls(body=found[0][0], size=size, files=tuple(p for _unused, p in found))
         return cls(body=TWINS.get(family.casefold(), "Liberation Sans"), size=size,
                    wanted=family)
 
@@ -131,7 +131,7 @@ class Fonts:
         if self.files:
             out.append((self.body, list(self.files)))
         for name in (self.body, self.mono, FALLBACK):
-            if name in SHIPPED and name not in {n for n, _ in out}:
+            if name in SHIPPED and name not in {n for n, _unused in out}:
                 out.append((name, [shipped / f for f in SHIPPED[name]]))
         return out
 
