@@ -140,12 +140,15 @@ def test_deeper_nested_directories_than_recursion_allows_are_walked(
 
 
 def test_a_walk_reads_a_bounded_amount(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past MOST_HASHED bytes a file is named by its size and time: content changed behind
-    the same size and time is not seen (it was never read), a new time is."""
+    """Past MOST_HASHED bytes a file of a kind snplan does not read is named by its size and
+    time: content changed behind the same size and time is not seen (it was never read), a
+    new time is; a data file is read all the same."""
     monkeypatch.setattr(snapshot, "MOST_HASHED", 8)
     (tmp_path / "a.yaml").write_text("1234", encoding="utf-8")  # read: within the budget
-    late = tmp_path / "b.yaml"
+    late = tmp_path / "b.txt"
     late.write_text("abcdefghij", encoding="utf-8")  # past it
+    data = tmp_path / "c.yaml"
+    data.write_text("abcdefghij", encoding="utf-8")  # past it, but a kind snplan reads
 
     def key() -> str:
         digest = hashlib.sha256()
@@ -159,6 +162,9 @@ def test_a_walk_reads_a_bounded_amount(tmp_path: Path, monkeypatch: pytest.Monke
     assert key() == before
     os.utime(late, ns=(stamp + 10**9, stamp + 10**9))
     assert key() != before
-    (tmp_path / "a.yaml").write_text("4321", encoding="utf-8")
     os.utime(late, ns=(stamp, stamp))
-    assert key() != before  # a file within the budget is read
+    assert key() == before
+    data_stamp = data.stat().st_mtime_ns
+    data.write_text("ABCDEFGHIJ", encoding="utf-8")
+    os.utime(data, ns=(data_stamp, data_stamp))
+    assert key() != before  # a data file is read, however much lay before it

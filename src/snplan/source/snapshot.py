@@ -31,9 +31,12 @@ PACKAGE = Path(__file__).resolve().parent.parent
 # Files larger than this are not hashed by content but named with their size and time: the
 # loader refuses data files this large anyway (a 3 GB file lying in data/ is never read).
 LARGEST_HASHED = 8 * 1024 * 1024
-# Past this much content read in one walk, files are named by size and time only: a directory
-# full of large stray files costs a stat each, never gigabytes read on every run.
+# Past this much content read in one walk, other files are named by size and time only: a
+# directory full of large stray files costs a stat each, never gigabytes read on every run.
+# The kinds of file snplan reads (data, outlines, ledgers, style references, templates) are
+# always read, whatever lay before them.
 MOST_HASHED = 64 * 1024 * 1024
+READ_SUFFIXES = frozenset({".yaml", ".yml", ".se", ".docx", ".j2"})
 # At most this many entries are kept; the oldest go first.
 KEPT_ENTRIES = 64
 
@@ -98,9 +101,9 @@ def key(data: Path, question: str) -> str | None:
 
 def tree_digest(digest: Any, root: Path) -> bool:
     """Feed `digest` with every entry under `root`: its path, kind and mode, a link's target
-    and a file's content (a file larger than LARGEST_HASHED, or any file once MOST_HASHED
-    bytes were read, by its size and time, never read). False when an entry cannot be read
-    (the caller has no key)."""
+    and a file's content (a file larger than LARGEST_HASHED, or a file of a kind snplan does
+    not read once MOST_HASHED bytes were read, by its size and time, never read). False when
+    an entry cannot be read (the caller has no key)."""
     budget = MOST_HASHED
     for path, entry in _entries(root):
         try:
@@ -115,7 +118,8 @@ def tree_digest(digest: Any, root: Path) -> bool:
                 digest.update(os.readlink(path).encode("utf-8", "surrogateescape"))
             except OSError:
                 return False
-        elif kind == "f" and info.st_size <= min(LARGEST_HASHED, budget):
+        elif kind == "f" and info.st_size <= LARGEST_HASHED and (
+                info.st_size <= budget or os.path.splitext(path)[1].lower() in READ_SUFFIXES):
             budget -= info.st_size
             try:
                 with open(path, "rb") as stream:
