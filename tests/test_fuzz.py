@@ -49,6 +49,7 @@ from snplan.problems import Problem
 from snplan.prose import rules as prose_rules
 from snplan.prose.sandbox import ExpressionError, environment, render_string
 from snplan.rules import report as validate
+from snplan.source.dispositions import DEFAULTS_DIR
 
 from .conftest import DATA, ROOT
 from .hang_guard import hang_guard
@@ -198,13 +199,15 @@ def changed(path: Path, text: str) -> Iterator[None]:
 
 
 def assert_names_a_file(problem: Problem, root: Path) -> None:
-    """A problem names a file of the data (or a template) and says something."""
+    """A problem names a file of the data (or a template, or the shipped outline the data
+    is read by: a table of it that the organisation's data cannot give is named at the
+    outline's line) and says something."""
     assert problem.message.strip(), problem
     where = Path(problem.path)
     if not where.is_absolute():
         where = Path.cwd() / where
-    inside = where.resolve().is_relative_to(root.resolve()) or \
-        where.resolve().is_relative_to(TEMPLATES.resolve())
+    inside = any(where.resolve().is_relative_to(place.resolve())
+                 for place in (root, TEMPLATES, DEFAULTS_DIR))
     assert inside and where.suffix in {".yaml", ".j2"}, f"names no file: {problem.format()}"
     problem.format()
 
