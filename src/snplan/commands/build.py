@@ -141,10 +141,12 @@ def run(request: Request, progress: Progress | None = None) -> Result:
                     if PDF_FORMATS & set(formats)) if by_office else 0
     progress.start(len(jobs) + pdf_count)
     try:
+        to_keep = frozenset(planned for planned, document in resolved.items()
+                            if document is None) if state is not None else frozenset()
         written = write_many(jobs, resolve, request.data, settings, progress.step,
-                             result.notes, published) if jobs else {}
+                             result.notes, published, to_keep) if jobs else {}
         for planned, (_files, document) in written.items():
-            if resolved.get(planned) is None:
+            if planned in to_keep and document is not None:
                 kept.keep_document(state, planned, document)
         outputs: list[tuple[Planned | None, str, Path, bytes]] = []
         wants_pdf: list[tuple[Path, bytes]] = []

@@ -171,7 +171,8 @@ def _write_in_worker(job: tuple[T, tuple[str, ...]]) -> Written[T]:
     try:
         document = resolve(item)
         files = write_formats(document, list(formats), data, settings, notes, linked.get(item))
-        return job, files, document, [], notes
+        returned: frozenset[T] = _WORKER["returned"]  # type: ignore[assignment]
+        return job, files, document if item in returned else None, [], notes
     except BuildError as exc:
         return job, None, None, exc.problems, notes
 
@@ -202,14 +203,18 @@ def _workers(count: int) -> int:
 
 def write_many(jobs: list[tuple[T, tuple[str, ...]]], resolve: Callable[[T], tree.Document],
                data: Path, settings: Settings, step: Step | None = None,
-               notes: list[str] | None = None, linked: dict[T, tuple[str, ...]] | None = None
-               ) -> dict[T, tuple[dict[str, bytes], tree.Document]]:
+               notes: list[str] | None = None, linked: dict[T, tuple[str, ...]] | None = None,
+               returned: frozenset[T] = frozenset()
+               ) -> dict[T, tuple[dict[str, bytes], tree.Document | None]]:
     """Resolve (`resolve`) and write several documents in memory, on every core: per item
-    its files and its resolved document. Raises BuildError with the problems of every
-    document that failed. LibreOffice's PDF files are not made here (see `convert_to_pdf`).
-    `linked`: per item, the formats its web page links (see `write_formats`)."""
+    its files, and its resolved document for the items in `returned` (a document comes back
+    from a worker process pickled: only the ones the caller keeps). Raises BuildError with
+    the problems of every document that failed. LibreOffice's PDF files are not made here
+    (see `convert_to_pdf`). `linked`: per item, the formats its web page links (see
+    `write_formats`)."""
     results: list[Written[T]] = []
-    _WORKER.update(resolve=resolve, settings=settings, data=data, linked=linked or {})
+    _WORKER.update(resolve=resolve, settings=settings, data=data, linked=linked or {},
+                   returned=returned)
     workers = _workers(len(jobs))
     if workers == 1:
         for job in jobs:
@@ -231,8 +236,7 @@ def write_many(jobs: list[tuple[T, tuple[str, ...]]], resolve: Callable[[T], tre
     problems = [p for _job, _files, _document, found, _said in results for p in found]
     if problems:
         raise BuildError(problems)
-    return {job[0]: (files or {}, document) for job, files, document, _found, _said in results
-            if document is not None}
+    return {job[0]: (files or {}, document) for job, files, document, _found, _said in results}
 
 
 __all__ = ["FORMATS", "LABELS", "Step", "convert_to_pdf", "output_path", "suffix_of",
