@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal as D
 
+from babel import Locale
+from babel.numbers import parse_pattern
 from hypothesis import given
 from hypothesis import strategies as st
 
-from snplan.tables.format import _by_babel, amount, number, percent
+from snplan.tables.format import LOCALE, MINUS, amount, number, percent
 from snplan.tables.numbers import round_half_up
 
 
@@ -34,4 +36,6 @@ def test_the_same_text_as_babels_pattern(value: D, places: int) -> None:
     rounded = round_half_up(value, places)
     if rounded == 0:
         rounded = abs(rounded)
-    assert number(value, places) == _by_babel(rounded, places)
+    pattern = parse_pattern("#,##0" + ("." + "0" * places if places else ""))
+    by_babel = pattern.apply(rounded, Locale.parse(LOCALE), decimal_quantization=True)
+    assert number(value, places) == by_babel.replace("\u2212", MINUS)

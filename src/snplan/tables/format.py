@@ -9,26 +9,11 @@ from __future__ import annotations
 
 from decimal import Decimal
 from functools import lru_cache
-from typing import Any
 
 from .numbers import decimals_of, round_half_up
 
 LOCALE = "sv_SE"
 MINUS = "-"
-
-
-def _pattern(decimals: int) -> str:
-    return "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-
-
-@lru_cache(maxsize=16)
-def _babel(decimals: int) -> tuple[Any, Any]:
-    """Babel's parsed pattern and locale, made once per number of decimals. Babel is
-    imported here, on first use, so `snplan validate` never pays for it."""
-    from babel import Locale
-    from babel.numbers import parse_pattern
-
-    return parse_pattern(_pattern(decimals)), Locale.parse(LOCALE)
 
 
 @lru_cache(maxsize=1)
@@ -39,13 +24,6 @@ def _separators() -> tuple[str, str]:
     return get_group_symbol(LOCALE), get_decimal_symbol(LOCALE)
 
 
-def _by_babel(rounded: Decimal, places: int) -> str:
-    """The figure as Babel formats it with the locale's pattern (`number` asks Babel only
-    for the separators; the test holds the two equal)."""
-    pattern, locale = _babel(places)
-    return pattern.apply(rounded, locale, decimal_quantization=True).replace("\u2212", MINUS)
-
-
 def number(value: Decimal | int | None, decimals: int | None = None, *,
            empty: str = "–", signed: bool = False) -> str:
     """A figure in Swedish format with `decimals` decimals (default: as written).
@@ -54,8 +32,9 @@ def number(value: Decimal | int | None, decimals: int | None = None, *,
 
     The pattern is the locale's "#,##0.0…" (groups of three, the given decimals), which is
     what Python's own format of a Decimal does with "," grouping; the separators are the
-    locale's. Babel's formatting of the pattern cost 27 µs a figure (a locale look-up for
-    every symbol), a tenth of an annual report's build.
+    locale's (tests/test_format.py holds the text equal to Babel's formatting of the
+    pattern). Babel's formatting cost 27 µs a figure (a locale look-up for every symbol), a
+    tenth of an annual report's build.
     """
     if value is None:
         return empty
