@@ -99,6 +99,7 @@ class Measure:
         self.metrics = metrics
         self.size = size
         self.cache: dict[str, float] = {}
+        self.pieces: dict[str, float] = {}  # a line's widest unbreakable piece
 
     def __call__(self, text: str) -> float:
         width = self.cache.get(text)
@@ -110,11 +111,10 @@ class Measure:
     def widest_piece(self, line: str) -> float:
         """The width of the widest piece of `line` that never breaks (see `segments`): the
         least room the line can take. Kept per line, as the widths are."""
-        key = "\0" + line  # no text measured begins with NUL (it is refused in the data)
-        width = self.cache.get(key)
+        width = self.pieces.get(line)
         if width is None:
             width = max((self(piece) for piece in segments(line)), default=0)
-            self.cache[key] = width
+            self.pieces[line] = width
         return width
 
 
@@ -138,7 +138,8 @@ MEASURED_TEXTS = 100_000
 
 def _measure(metrics: FontMetrics, size: float) -> Measure:
     found = _SHARED.get((id(metrics), size))
-    if found is None or found.metrics is not metrics or len(found.cache) > MEASURED_TEXTS:
+    if found is None or found.metrics is not metrics or \
+            len(found.cache) + len(found.pieces) > MEASURED_TEXTS:
         found = _SHARED[(id(metrics), size)] = Measure(metrics, size)
     return found
 
