@@ -29,7 +29,15 @@ from ..problems import display_path
 from . import kept, uptodate
 from .kept import Plan, Planned
 from .uptodate import Request, nothing_changed
-from .writing import FORMATS, LABELS, convert_to_pdf, output_path, suffix_of, write_many
+from .writing import (
+    FORMATS,
+    LABELS,
+    convert_to_pdf,
+    output_path,
+    suffix_of,
+    write_many,
+    writer,
+)
 
 if TYPE_CHECKING:
     from .planning import Loaded
@@ -237,7 +245,7 @@ INDEX = "index.html"
 def index_page(plan: Plan, request: Request) -> tuple[Planned | None, str, Path, bytes]:
     """The organisation's web index: every document of the build with a link to each format
     it is published in (`build --all`)."""
-    html = importlib.import_module("snplan.output.html")
+    html = writer("html")
     entries = []
     for planned in plan.documents:
         formats = tuple((LABELS[f], f"{planned.year}/{planned.filename}{suffix_of(f)}")

@@ -76,7 +76,7 @@ def write_format(document: tree.Document, fmt: str, data: Path, settings: Settin
     if fmt in PDF_FORMATS:
         return _typst_pdf(document, reference, archive=fmt == "pdfa", notes=notes)
     if fmt == "html":
-        html = _writer("html")
+        html = writer("html")
         links = {LABELS[f]: f"{document.name}{suffix_of(f)}" for f in formats
                  if f != "html" and f in LABELS}
         return html.write(document, html.style_from_reference(reference), links=links)
@@ -88,9 +88,9 @@ def write_format(document: tree.Document, fmt: str, data: Path, settings: Settin
                                       _("cannot lay out the document: "
                                         "{exc}").format(exc=exc))]) from None
     if fmt == "xlsx":
-        return _writer("excel").write(document)
+        return writer("excel").write(document)
     if fmt == "md":
-        markdown = _writer("markdown")
+        markdown = writer("markdown")
         try:
             return markdown.write(document, settings.templates)
         except markdown.TemplateProblem as exc:
@@ -98,10 +98,10 @@ def write_format(document: tree.Document, fmt: str, data: Path, settings: Settin
     raise ValueError(_("no writer for {fmt}").format(fmt=fmt))
 
 
-def _writer(name: str) -> ModuleType:
-    """A writer's module, imported when a build first asks for its format: a Word build
-    need not pay for openpyxl (which imports numpy), the Typst compiler or the Markdown
-    templates' Jinja."""
+def writer(name: str) -> ModuleType:
+    """A writer's module (`snplan.output.NAME`), imported when a build first asks for it: a
+    Word build need not pay for openpyxl (which imports numpy), the Typst compiler, the
+    Markdown templates' Jinja or the web edition."""
     return importlib.import_module(f"snplan.output.{name}")
 
 
@@ -113,7 +113,7 @@ def _typst_pdf(document: tree.Document, reference_path: Path, *, archive: bool,
         reference = load_reference(reference_path)
     except ReferenceError as exc:
         raise BuildError([Problem(str(reference_path), None, "", str(exc))]) from None
-    typst = _writer("typst")
+    typst = writer("typst")
     fonts = typst.Fonts.from_reference(reference)
     if fonts.note and notes is not None:
         notes.append(fonts.note)
@@ -240,4 +240,4 @@ def write_many(jobs: list[tuple[T, tuple[str, ...]]], resolve: Callable[[T], tre
 
 
 __all__ = ["FORMATS", "LABELS", "Step", "convert_to_pdf", "output_path", "suffix_of",
-           "write_format", "write_formats", "write_many"]
+           "write_format", "write_formats", "write_many", "writer"]
