@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from snplan.cli import app
 from snplan.rules import report
 from snplan.source import snapshot
-from snplan.source.cache import user_cache_dir
+from snplan.source.cache import keep, user_cache_dir
 
 from .conftest import replace_in
 
@@ -168,3 +168,20 @@ def test_a_walk_reads_a_bounded_amount(tmp_path: Path, monkeypatch: pytest.Monke
     data.write_text("ABCDEFGHIJ", encoding="utf-8")
     os.utime(data, ns=(data_stamp, data_stamp))
     assert key() != before  # a data file is read, however much lay before it
+
+
+def test_a_cache_directory_keeps_its_newest_entries(tmp_path: Path) -> None:
+    """`source.cache.keep`: at most `kept` entries stay, the newest; with `slack`, the
+    directory is pruned back to `kept` only once it holds `slack` more."""
+    shelf = tmp_path / "shelf"
+    for number in range(10):
+        keep(shelf, f"{number}.pickle", b"x", kept=4)
+        stamp = 10**18 + number * 10**9  # one second apart, in order
+        os.utime(shelf / f"{number}.pickle", ns=(stamp, stamp))
+    assert sorted(p.name for p in shelf.iterdir()) == [f"{n}.pickle" for n in range(6, 10)]
+    loose = tmp_path / "loose"
+    for number in range(5):
+        keep(loose, str(number), b"x", kept=4, slack=1)
+    assert len(list(loose.iterdir())) == 5  # within the slack: not listed yet
+    keep(loose, "5", b"x", kept=4, slack=1)
+    assert len(list(loose.iterdir())) == 4

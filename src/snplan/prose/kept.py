@@ -13,11 +13,10 @@ error; `SNPLAN_CACHE=0` turns the cache off, as it does the snapshot.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import marshal
-import os
 import sys
-import tempfile
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from typing import Any
 import jinja2
 
 from .. import messages
-from ..source.cache import user_cache_dir
+from ..source.cache import keep, user_cache_dir
 from ..source.snapshot import code_digest, enabled
 
 # At most this many entries are kept (a few kilobytes each); the oldest go first.
@@ -63,28 +62,10 @@ def store(kind: str, text: str, value: Any) -> None:
     `kind`; written atomically, and a failure only costs time."""
     if not enabled():
         return
-    directory = _directory()
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            marshal.dump(value, stream)
-        os.replace(temporary, _entry(kind, text))
-        _prune(directory)
-    except (OSError, ValueError):
-        pass
-
-
-def _prune(directory: Path) -> None:
-    """Keep the newest KEPT_ENTRIES (looked at only once the directory holds a quarter
-    more, so a store rarely lists it)."""
-    with os.scandir(directory) as scan:
-        entries = [entry for entry in scan if entry.is_file(follow_symlinks=False)]
-    if len(entries) <= KEPT_ENTRIES * 5 // 4:
-        return
-    entries.sort(key=lambda entry: entry.stat(follow_symlinks=False).st_mtime_ns)
-    for old in entries[:-KEPT_ENTRIES]:
-        Path(old.path).unlink(missing_ok=True)
+    entry = _entry(kind, text)
+    with contextlib.suppress(OSError, ValueError):
+        keep(entry.parent, entry.name, marshal.dumps(value), KEPT_ENTRIES,
+             slack=KEPT_ENTRIES // 4)
 
 
 __all__ = ["load", "store"]

@@ -15,17 +15,17 @@ comes before pydantic or the models are imported at all.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from .. import messages
-from .cache import user_cache_dir
+from .cache import keep, user_cache_dir
 
 PACKAGE = Path(__file__).resolve().parent.parent
 # Files larger than this are not hashed by content but named with their size and time: the
@@ -148,19 +148,6 @@ def store(entry: str | None, value: Any, shelf: str = "snapshots",
     atomically; failure only costs time)."""
     if entry is None or not enabled():
         return
-    directory = user_cache_dir(shelf)
-    try:
-        directory.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handle, temporary = tempfile.mkstemp(dir=directory, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(value, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, directory / f"{entry}.pickle")
-        _prune(directory, kept)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
-        pass
-
-
-def _prune(directory: Path, kept: int) -> None:
-    entries = sorted(directory.glob("*.pickle"), key=lambda p: p.stat().st_mtime)
-    for old in entries[:-kept]:
-        old.unlink(missing_ok=True)
+    with contextlib.suppress(OSError, pickle.PicklingError, TypeError, AttributeError):
+        keep(user_cache_dir(shelf), f"{entry}.pickle",
+             pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), kept)

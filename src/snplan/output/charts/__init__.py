@@ -10,15 +10,14 @@ a report with monthly measures is built.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
-import os
-import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from ...source.cache import user_cache_dir
+from ...source.cache import keep, user_cache_dir
 from ...tables import format as fmt
 from ...tree import Figure
 
@@ -148,14 +147,8 @@ def cached_group_chart(figure: Figure) -> Chart:
     except OSError:
         pass
     chart = group_chart(figure)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(chart.png)
-        os.replace(temporary, path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    with contextlib.suppress(OSError):  # a cache that cannot be written only costs time
+        keep(path.parent, path.name, chart.png)
     return chart
 
 
