@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -62,6 +64,21 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not found in {path}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def snplan_in_a_process(args: list[str], watched: tuple[str, ...]
+                        ) -> subprocess.CompletedProcess[str]:
+    """`snplan ARGS` in a process of its own (in English), which then prints
+    `imported: [...]`: those of the `watched` modules it imported. What a command imports is
+    only seen in a fresh process (the test process has imported everything)."""
+    probe = ("import sys\n"
+             "from snplan.cli import main\n"
+             f"sys.argv = ['snplan', *{args!r}]\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\n"
+             f"heavy = sorted(m for m in {watched!r} if m in sys.modules)\n"
+             "print('imported:', heavy)\n")
+    return subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env={**os.environ, "LANGUAGE": "en"}, check=False)
 
 
 def line_of(path: Path, needle: str) -> int:

@@ -5,8 +5,6 @@ makes it read the data again; a damaged entry is a miss; `SNPLAN_CACHE=0` keeps 
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -20,7 +18,7 @@ from snplan.commands import build, kept
 from snplan.commands.settings import Settings
 from snplan.source.cache import user_cache_dir
 
-from .conftest import replace_in
+from .conftest import replace_in, snplan_in_a_process
 
 REPORT = Path("2023") / "arsredovisning-2023.docx"
 
@@ -128,19 +126,10 @@ def test_a_kept_build_imports_neither_the_model_nor_pydantic(data_copy: Path, tm
                                                             cache: Path) -> None:
     args = ["build", "ar", "2023", "--force", "--out", str(tmp_path / "out"), "--data",
             str(data_copy)]
-    probe = ("import sys\n"
-             "from snplan.cli import main\n"
-             f"sys.argv = ['snplan', *{args!r}]\n"
-             "try:\n    main()\nexcept SystemExit:\n    pass\n"
-             "heavy = sorted(m for m in ('pydantic', 'yaml', 'jinja2', 'snplan.model',\n"
-             "                           'snplan.documents') if m in sys.modules)\n"
-             "print('imported:', heavy)\n")
-    env = {**os.environ, "LANGUAGE": "en"}
-    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           env=env, check=False)
+    watched = ("pydantic", "yaml", "jinja2", "snplan.model", "snplan.documents")
+    first = snplan_in_a_process(args, watched)
     assert "wrote" in first.stdout and "'pydantic'" in first.stdout, first
-    again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           env=env, check=False)
+    again = snplan_in_a_process(args, watched)
     assert "imported: []" in again.stdout, again
     assert user_cache_dir(kept.DOCUMENTS).is_relative_to(cache)
 

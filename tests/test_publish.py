@@ -9,7 +9,6 @@ import re
 import shlex
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -18,7 +17,7 @@ from typer.testing import CliRunner
 
 from snplan.cli import app
 
-from .conftest import DATA, ROOT, replace_in
+from .conftest import DATA, ROOT, replace_in, snplan_in_a_process
 
 runner = CliRunner()
 
@@ -299,20 +298,11 @@ def test_nothing_changed_is_answered_before_the_model_is_imported(data_copy: Pat
     out = tmp_path / "out"
     args = ["build", "ar", "2023", "--out", str(out), "--data", str(data_copy)]
     assert runner.invoke(app, args).exit_code == 0
-    probe = ("import sys\n"
-             "from snplan.cli import main\n"
-             f"sys.argv = ['snplan', *{args!r}]\n"
-             "try:\n    main()\nexcept SystemExit as stop:\n    code = stop.code\n"
-             "heavy = sorted(m for m in ('pydantic', 'docx', 'openpyxl', 'snplan.model',\n"
-             "                           'snplan.documents') if m in sys.modules)\n"
-             "print('imported:', heavy)\n")
-    env = {**os.environ, "LANGUAGE": "en"}
-    quick = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                           env=env, check=False)
+    watched = ("pydantic", "docx", "openpyxl", "snplan.model", "snplan.documents")
+    quick = snplan_in_a_process(args, watched)
     assert "nothing to build" in quick.stdout and "imported: []" in quick.stdout, quick
     (data_copy / "anteckningar.txt").write_text("inte data\n", encoding="utf-8")
-    slow = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                          env=env, check=False)
+    slow = snplan_in_a_process(args, watched)
     assert "1 file(s) up to date, not rewritten" in slow.stdout, slow
     assert "'pydantic'" in slow.stdout  # the documents' own keys were checked
     again = runner.invoke(app, args)
