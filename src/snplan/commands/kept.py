@@ -85,35 +85,39 @@ def state(request: Request) -> str | None:
                               os.getcwd(), str(request.data))
 
 
-def _name(key: str, *parts: str) -> str:
+def _name(key: str | None, *parts: str) -> str | None:
+    """The entry for `parts` of the data `key` names (None, which the snapshot's shelves
+    take for "nothing kept", when there is no key)."""
+    if key is None:
+        return None
     return hashlib.sha256("\0".join([key, *parts]).encode("utf-8", "surrogateescape")
                           ).hexdigest()
 
 
+def _plan_entry(key: str | None, request: Request) -> str | None:
+    return _name(key, request.selection, request.requested)
+
+
+def _document_entry(key: str | None, planned: Planned) -> str | None:
+    return _name(key, planned.doc_id, planned.kind, planned.slug)
+
+
 def plan(key: str | None, request: Request) -> Plan | None:
-    if key is None:
-        return None
-    found = snapshot.load(_name(key, request.selection, request.requested), PLANS)
+    found = snapshot.load(_plan_entry(key, request), PLANS)
     return found if isinstance(found, Plan) else None
 
 
 def keep_plan(key: str | None, request: Request, value: Plan) -> None:
-    if key is not None:
-        snapshot.store(_name(key, request.selection, request.requested), value, PLANS,
-                       KEPT_PLANS)
+    snapshot.store(_plan_entry(key, request), value, PLANS, KEPT_PLANS)
 
 
 def document(key: str | None, planned: Planned) -> tree.Document | None:
-    if key is None:
-        return None
-    found = snapshot.load(_name(key, planned.doc_id, planned.kind, planned.slug), DOCUMENTS)
+    found = snapshot.load(_document_entry(key, planned), DOCUMENTS)
     return found if isinstance(found, tree.Document) else None
 
 
 def keep_document(key: str | None, planned: Planned, value: tree.Document) -> None:
-    if key is not None:
-        snapshot.store(_name(key, planned.doc_id, planned.kind, planned.slug), value,
-                       DOCUMENTS, KEPT_DOCUMENTS)
+    snapshot.store(_document_entry(key, planned), value, DOCUMENTS, KEPT_DOCUMENTS)
 
 
 __all__ = ["Plan", "Planned", "document", "keep_document", "keep_plan", "plan", "state"]
