@@ -28,7 +28,7 @@ from ..output.pdf import PDF_FORMATS
 from ..problems import display_path
 from . import kept, uptodate
 from .kept import Plan, Planned
-from .uptodate import Request, nothing_changed
+from .uptodate import Request
 from .writing import (
     FORMATS,
     LABELS,
@@ -102,10 +102,11 @@ def run(request: Request, progress: Progress | None = None) -> Result:
     settings = request.settings
     out = settings.out
     manifest = Manifest.read(out)
-    if nothing_changed(request, manifest):
+    found = uptodate.contents(request)  # the data and templates, read once for both keys
+    fingerprint = uptodate.fingerprint(request, found)
+    if uptodate.unchanged_since(request, manifest, fingerprint):
         return Result(nothing_changed=True)
-    fingerprint = uptodate.fingerprint(request)
-    state = kept.state(request)
+    state = kept.state(request, found)
     plan = kept.plan(state, request)
     loaded = None
     if plan is None:

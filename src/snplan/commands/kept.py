@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .. import messages, tree
 from ..source import snapshot
-from .uptodate import Request, directories_digest
+from .uptodate import Request, combined
 
 PLANS = "plans"
 DOCUMENTS = "documents"
@@ -74,15 +74,16 @@ def _packages() -> str:
     return "\n".join(parts)
 
 
-def state(request: Request) -> str | None:
-    """The key of everything a plan or resolved document of this data is made from; None
-    when the data or templates cannot be read or the cache is off."""
+def state(request: Request, found: str | None) -> str | None:
+    """The key of everything a plan or resolved document of this data is made from, from
+    the digest of the data and template directories (`uptodate.contents`); None when they
+    cannot be read or the cache is off."""
     if not snapshot.enabled():
         return None
-    return directories_digest(request, snapshot.code_digest(), _packages(), sys.version,
-                              os.environ.get("SOURCE_DATE_EPOCH", ""), messages.current(),
-                              # a plan names the data files as the request spelled the data
-                              os.getcwd(), str(request.data))
+    return combined(found, snapshot.code_digest(), _packages(), sys.version,
+                    os.environ.get("SOURCE_DATE_EPOCH", ""), messages.current(),
+                    # a plan names the data files as the request spelled the data
+                    os.getcwd(), str(request.data))
 
 
 def _name(key: str | None, *parts: str) -> str | None:

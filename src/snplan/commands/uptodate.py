@@ -49,20 +49,11 @@ class Request:
         return f"{self.selection}|{self.requested}|{self.settings.pdf_engine}"
 
 
-def fingerprint(request: Request) -> str | None:
-    """Everything the request's documents may be built from, at once; None when the data or
-    templates cannot be read (then nothing is answered from the manifest)."""
-    reference = request.reference
-    return directories_digest(request, snapshot.code_digest(),
-                              os.environ.get("SOURCE_DATE_EPOCH", ""), request.fingerprint_key,
-                              str(reference),
-                              file_hash(reference) if reference.exists() else "")
-
-
-def directories_digest(request: Request, *parts: str) -> str | None:
-    """A digest of `parts` and of every entry under the request's data and template
-    directories (as validate's snapshot counts them); None when one cannot be read."""
-    digest = hashlib.sha256("\0".join([*parts, "\0"]).encode("utf-8", "surrogateescape"))
+def contents(request: Request) -> str | None:
+    """A digest of every entry under the request's data and template directories (as
+    validate's snapshot counts them); None when one cannot be read. Made once per build:
+    the fingerprint and what a build kept are both named from it."""
+    digest = hashlib.sha256()
     for root in (request.data, request.settings.templates):
         digest.update(f"\0{root.resolve()}\0".encode("utf-8", "surrogateescape"))
         if not root.is_dir() or not snapshot.tree_digest(digest, root):
@@ -70,18 +61,44 @@ def directories_digest(request: Request, *parts: str) -> str | None:
     return digest.hexdigest()
 
 
-def nothing_changed(request: Request, manifest: Manifest | None = None) -> bool:
-    """Whether the last build of this very request left every file it recorded as it wrote
-    it, and nothing it may have read has changed since."""
-    if request.force:
+def combined(found: str | None, *parts: str) -> str | None:
+    """The digest of `parts` and the directories' digest `found` (None stays None)."""
+    if found is None:
+        return None
+    return hashlib.sha256("\0".join([*parts, found]).encode("utf-8", "surrogateescape")
+                          ).hexdigest()
+
+
+def fingerprint(request: Request, found: str | None) -> str | None:
+    """Everything the request's documents may be built from, at once, from the digest of
+    the directories (`contents`); None when they cannot be read (then nothing is answered
+    from the manifest)."""
+    reference = request.reference
+    return combined(found, snapshot.code_digest(), os.environ.get("SOURCE_DATE_EPOCH", ""),
+                    request.fingerprint_key, str(reference),
+                    file_hash(reference) if reference.exists() else "")
+
+
+def unchanged_since(request: Request, manifest: Manifest, now: str | None) -> bool:
+    """Whether the last build of this very request recorded the fingerprint `now` and left
+    every file it recorded as it wrote it."""
+    if request.force or now is None:
         return False
-    manifest = manifest or Manifest.read(request.settings.out)
     recorded = [(doc, fmt) for doc, formats in manifest.documents.items() for fmt in formats]
-    if not recorded or request.fingerprint_key not in manifest.fingerprints:
-        return False
-    now = fingerprint(request)
-    return (now is not None and manifest.fingerprints[request.fingerprint_key] == now
+    return (bool(recorded) and manifest.fingerprints.get(request.fingerprint_key) == now
             and manifest.all_intact(request.settings.out, recorded))
 
 
-__all__ = ["Request", "directories_digest", "fingerprint", "nothing_changed"]
+def nothing_changed(request: Request) -> bool:
+    """Whether nothing the request's documents are made from has changed since its last
+    build (the question the command line asks before importing anything more)."""
+    if request.force:
+        return False
+    manifest = Manifest.read(request.settings.out)
+    if request.fingerprint_key not in manifest.fingerprints:
+        return False
+    return unchanged_since(request, manifest, fingerprint(request, contents(request)))
+
+
+__all__ = ["Request", "combined", "contents", "fingerprint", "nothing_changed",
+           "unchanged_since"]
